@@ -1,0 +1,60 @@
+/*
+ Benchmarks named in the course's issues, run in release:
+ `swift run -c release benchmarks` (or `make bench`). Each reports the median of
+ several runs, after one warm-up run.
+ */
+import BayesianDL
+import Foundation
+
+Runtime.configure()
+let runs = CommandLine.arguments.contains("--quick") ? 3 : 7
+/// `--only NAME` runs the benchmarks whose name contains NAME (for profiling one).
+let only: String? = CommandLine.arguments.firstIndex(of: "--only").map {
+  CommandLine.arguments[$0 + 1]
+}
+let clock = ContinuousClock()
+
+/// Runs `body` once to warm up, then `runs` times, and returns the median in seconds.
+func median(_ body: () -> Void) -> Double {
+  body()
+  let times = (0..<runs).map { _ -> Double in
+    let d = clock.measure(body)
+    return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+  }.sorted()
+  return times[times.count / 2]
+}
+
+func benchmark(_ name: String, target: Double, _ body: () -> Void) {
+  if let only, !name.contains(only) { return }
+  report(name, median(body), target: target)
+}
+
+func report(_ name: String, _ seconds: Double, target: Double) {
+  let verdict = seconds <= target ? "ok" : "OVER TARGET"
+  print(
+    "\(name.padding(toLength: 62, withPad: " ", startingAt: 0)) median \(String(format: "%7.3f", seconds)) s   target ≤ \(target) s   \(verdict)"
+  )
+}
+
+// MARK: Bayes by Backprop, note 000's network
+// 2-64-64-2 mean-field (log-variance, as note 000), batch 64, Adam, 1000 two-moons
+// points, 100 epochs.
+var dataRNG = Generator(seed: 1)
+let moons = SyntheticData.twoMoons(count: 1000, noise: 0.1, using: &dataRNG)
+benchmark("Bayes by Backprop 2-64-64-2, 1000 points, batch 64, 100 epochs", target: 0.5) {
+  var rng = Generator(seed: 2)
+  let model = MLP.bayesian(sizes: [2, 64, 64, 2], using: &rng)
+  var adam = Adam(parameters: model.parameters, learningRate: 1e-3)
+  let trainer = BayesByBackprop(model: model, likelihood: .categorical)
+  _ = try! trainer.train(on: moons, epochs: 100, batchSize: 64, optimiser: &adam, using: &rng)
+}
+
+// MARK: Monte Carlo predictive
+// 100 weight samples of a 2-64-64-2 mean-field network over a 100×100 input grid.
+var modelRNG = Generator(seed: 3)
+let predictiveModel = MLP.bayesian(sizes: [2, 64, 64, 2], using: &modelRNG)
+let grid = SyntheticData.grid(x: -2...3, y: -1.5...2, nx: 100, ny: 100)
+benchmark("MC predictive 2-64-64-2, 100 samples × 100×100 grid", target: 0.5) {
+  var rng = Generator(seed: 4)
+  _ = MonteCarloPredictive.probabilities(of: predictiveModel, at: grid, samples: 100, using: &rng)
+}

@@ -1,0 +1,545 @@
+/*:
+ # 1. What a Bayesian neural network is
+
+ An ordinary network is trained to one set of weights, $w^* = \arg\max_w p(D \mid w)\,p(w)$,
+ and predicts with it as if it were certainly right. A Bayesian neural network (BNN)
+ keeps every set of weights that explains the data, each in proportion to how well
+ it does:
+
+ - a **prior** $p(w)$ says which weights we find plausible before seeing data;
+ - the **likelihood** $p(D \mid w) = \prod_n p(y_n \mid x_n, w)$ says how well weights $w$
+   explain the data;
+ - Bayes' rule gives the **posterior** $p(w \mid D) = p(D \mid w)\,p(w) / p(D)$, with the
+   evidence $p(D) = \int p(D \mid w)\,p(w)\,dw$;
+ - a prediction averages the network over the posterior, the **predictive distribution**
+   $p(y^* \mid x^*, D) = \int p(y^* \mid x^*, w)\,p(w \mid D)\,dw$.
+
+ The last integral is the whole point: the prediction carries the uncertainty about
+ $w$ with it. It is also the whole difficulty: $w$ has thousands to millions of
+ dimensions, the likelihood is not a nice function of it, and $p(D)$ has no closed
+ form. Every later chapter is a way to approximate this integral.
+
+ In this chapter we build the pieces and look at them where they can still be seen:
+ 1. the prior over weights as a prior over *functions*;
+ 2. an exact posterior, for a network with two weights, computed on a grid;
+ 3. the Bayesian layer of the notes (a mean and a log-variance per weight) and the
+    Monte Carlo predictive, whose error falls like $1/\sqrt S$;
+ 4. a deterministic and a Bayesian network side by side.
+
+ Mirrors note 000 §1–2, note 003 part 1 and note 004 (deterministic, probabilistic and
+ Bayesian networks).
+ */
+import BayesianDL
+import Foundation
+
+let options = ChapterOptions.fromCommandLine()
+let chapter = "01-bnn-definition"
+let figures = orExit("preparing the figures directory") {
+  try FigureWriter(directory: options.figures, chapter: chapter)
+}
+var rng = Generator(seed: options.seed)
+
+//: ## Configuration
+let priorScales = [0.3, 1.0, 3.0]  // σ_p of the N(0, σ_p²) weight prior, one panel each
+let priorHidden = 50  // hidden units of the 1-50-1 tanh network drawn from the prior
+let priorDraws = options.budget(4000, quick: 400)  // prior networks for the spread of f(0)
+let shownFunctions = 12  // prior functions drawn per panel
+let plotPoints = options.budget(200, quick: 60)  // x positions on every curve
+
+let trueA = 1.5  // the two-weight network f(x) = b·tanh(a·x) that made the data
+let trueB = 1.2
+let twoWeightNoise = 0.3  // σ of the observation noise, known
+let twoWeightCount = 10  // data points
+let gridPoints = options.budget(241, quick: 81)  // grid nodes per weight axis
+let evidenceDraws = options.budget(40000, quick: 4000)  // prior draws for the Monte Carlo p(D)
+
+let gapCount = 40  // points of the 1-D regression with a gap
+let gapNoise = 0.1  // its noise σ
+let hiddenSizes = [1, 50, 50, 1]  // the network of sections 3–4
+let mapEpochs = options.budget(1500, quick: 600)  // full-batch Adam steps for the point estimate
+let layerSigma = exp(-3.0)  // σ of every weight in the Bayesian copy: log σ² = −6, as note 000
+let predictiveSamples = 200  // S for the predictive band (cheap: one draw per pass)
+let referenceSamples = options.budget(8192, quick: 1024)  // S for the "exact" predictive
+let convergenceMaxS = options.budget(64, quick: 16)  // largest S in the convergence study
+let convergenceRepeats = options.budget(64, quick: 16)  // independent estimates per S
+
+/*:
+ ## 1. The prior is a distribution over functions
+
+ A prior on weights is hard to read directly: nobody has intuitions about the 151st
+ weight of a network. What it implies is easier to see. Draw weights from the prior,
+ and each draw is a function $x \mapsto f(x; w)$. Here every weight and bias of a
+ 1-50-1 tanh network is $\mathcal N(0, \sigma_p^2)$.
+
+ At $x = 0$ the hidden units are $\tanh(b_j)$, so the prior variance of the output has
+ a closed form: $\operatorname{Var} f(0) = H\sigma_p^2\,\mathbb E[\tanh^2(\sigma_p z)] + \sigma_p^2$
+ with $z \sim \mathcal N(0, 1)$ — a one-dimensional integral we evaluate by quadrature
+ and hold the sampled spread against.
+ */
+Narration.section("1. Prior predictive: functions drawn from N(0, σp²) weights")
+let xs = SyntheticData.linspace(-3, 3, count: plotPoints)  // [points, 1]
+let origin = Matrix(rows: 1, columns: 1)
+/// $\mathbb E[\tanh^2(\sigma z)]$, $z \sim \mathcal N(0,1)$, by the trapezoid rule on [−10, 10].
+func expectedSquaredTanh(_ sigma: Double) -> Double {
+  let n = 4000
+  let h = 20.0 / Double(n)
+  var total = 0.0
+  for k in 0...n {
+    let z = -10 + Double(k) * h
+    let t = tanh(sigma * z)
+    total += (k == 0 || k == n ? 0.5 : 1) * t * t * exp(-0.5 * z * z)
+  }
+  return total * h / (2 * Double.pi).squareRoot()
+}
+var priorPanels = [Figure]()
+var priorRows = [[String]]()
+for sigmaP in priorScales {
+  let network = MLP.bayesian(
+    sizes: [1, priorHidden, 1], activation: .tanh, priorStandardDeviation: sigmaP, using: &rng)
+  network.setToPrior()  // q = p: sampling the layer now samples the prior
+  let atOrigin = MonteCarloPredictive.outputs(
+    of: network, at: origin, samples: priorDraws, using: &rng)
+  let sampledSD = atOrigin.standardDeviation.scalarValue
+  // The standard error of a sample SD is about SD/√(2(M−1)) for near-Gaussian draws.
+  let standardError = sampledSD / (2 * Double(priorDraws - 1)).squareRoot()
+  let exactSD =
+    (Double(priorHidden) * sigmaP * sigmaP * expectedSquaredTanh(sigmaP) + sigmaP * sigmaP)
+    .squareRoot()
+  priorRows.append([
+    Narration.format(sigmaP, digits: 2), Narration.format(sampledSD), Narration.format(exactSD),
+    Narration.format((sampledSD - exactSD) / standardError, digits: 2),
+  ])
+  var series = [Series]()
+  let spread = MonteCarloPredictive.outputs(
+    of: network, at: xs, samples: priorDraws / 4, using: &rng)
+  series.append(
+    .band(
+      x: xs.storage, lower: (spread.mean - 2 * spread.standardDeviation).storage,
+      upper: (spread.mean + 2 * spread.standardDeviation).storage, title: "±2 sd of f(x)",
+      color: .sky))
+  for k in 0..<shownFunctions {
+    let f = network.predict(xs, mode: .sample, using: &rng)
+    series.append(
+      .line(
+        x: xs.storage, y: f.storage, title: k == 0 ? "draws f(x; w), w ~ p(w)" : nil, color: .blue,
+        width: 1.2))
+  }
+  var panel = Figure(
+    title: "σ_p = \(Narration.format(sigmaP, digits: 2))", xLabel: "input x",
+    yLabel: "network output f(x)", series: series)
+  panel.legend = sigmaP == priorScales.first ? .topLeft : .none
+  panel.xRange = -3...3
+  priorPanels.append(panel)
+}
+Narration.table(["σp", "sd f(0) sampled", "sd f(0) exact", "z-score"], priorRows)
+orExit("saving the prior figure") {
+  try figures.save(
+    FigureGrid(
+      title: "Prior predictive of a 1-50-1 tanh network", rows: 1, columns: 3, panels: priorPanels),
+    name: "prior-functions", panelWidth: 460, panelHeight: 400)
+}
+/*:
+ Small $\sigma_p$ gives nearly straight, flat functions; large $\sigma_p$ gives steep
+ steps, because $\tanh$ saturates once $|w_1 x|$ is large. The prior over weights is a
+ choice about *which functions* are plausible. The sampled spread agrees with the
+ quadrature within Monte Carlo error (the z-scores). Note the $H$ in the formula: with
+ a fixed $\sigma_p$ the prior variance grows with the width, which is why wide networks
+ usually scale the prior of a layer by $1/\sqrt{\text{fan-in}}$ (Neal, 1996).
+
+ ## 2. An exact posterior, for a network with two weights
+
+ For a network with two weights we can afford what is impossible in general: evaluate
+ $p(D \mid w)\,p(w)$ on a grid over the whole weight plane and normalise it by
+ quadrature. The network is $f(x; a, b) = b\tanh(ax)$ with $a, b \sim \mathcal N(0, 1)$
+ and Gaussian noise of known $\sigma$.
+ */
+Narration.section("2. An exact posterior on a grid: f(x) = b·tanh(a·x)")
+func twoWeightNetwork(_ x: Double, _ a: Double, _ b: Double) -> Double { b * tanh(a * x) }
+let twoWeightX = (0..<twoWeightCount).map { _ in rng.uniform(-2, 2) }
+let twoWeightY = twoWeightX.map {
+  twoWeightNetwork($0, trueA, trueB) + twoWeightNoise * rng.normal()
+}
+let weightPrior = Gaussian(mean: 0, standardDeviation: 1)
+func logLikelihood(_ a: Double, _ b: Double) -> Double {
+  zip(twoWeightX, twoWeightY).reduce(0) { total, point in
+    total
+      + Gaussian(mean: twoWeightNetwork(point.0, a, b), standardDeviation: twoWeightNoise)
+      .logDensity(point.1)
+  }
+}
+let posterior = GridPosterior(first: -4...4, second: -4...4, points: gridPoints) { a, b in
+  logLikelihood(a, b) + weightPrior.logDensity(a) + weightPrior.logDensity(b)
+}
+// The evidence again, by simple Monte Carlo over the prior: p(D) = E_p(w)[p(D | w)].
+var likelihoods = [Double]()
+for _ in 0..<evidenceDraws {
+  likelihoods.append(
+    exp(logLikelihood(weightPrior.sample(using: &rng), weightPrior.sample(using: &rng))))
+}
+let evidenceMC = likelihoods.reduce(0, +) / Double(evidenceDraws)
+let evidenceSE =
+  (likelihoods.reduce(0) { $0 + ($1 - evidenceMC) * ($1 - evidenceMC) } / Double(evidenceDraws - 1)
+  / Double(evidenceDraws)).squareRoot()
+let evidenceGrid = exp(posterior.logEvidence)
+Narration.result("log p(D) by grid quadrature", posterior.logEvidence)
+Narration.result("log p(D) by Monte Carlo over the prior", log(evidenceMC))
+Narration.result(
+  "evidence z-score (grid − MC)/SE", (evidenceGrid - evidenceMC) / evidenceSE, digits: 2)
+let massPositiveA = posterior.expectation { a, _ in a > 0 ? 1 : 0 }
+let massNegativeA = posterior.expectation { a, _ in a < 0 ? 1 : 0 }
+Narration.result("posterior mass with a > 0", massPositiveA)
+Narration.result("posterior mass with a < 0", massNegativeA)
+let meanA = posterior.expectation { a, _ in a }
+let meanB = posterior.expectation { _, b in b }
+Narration.result("posterior mean of a", meanA, digits: 3)
+Narration.result("posterior mean of b", meanB, digits: 3)
+/*:
+ The posterior has **two modes**, $(a, b)$ and $(-a, -b)$, with exactly half the mass
+ each: $b\tanh(ax) = (-b)\tanh(-ax)$, and the prior is symmetric too, so no data can
+ tell them apart. It is not Gaussian, and its mean — the origin, where $f \equiv 0$ —
+ is a network that fits nothing. Averaging *weights* is meaningless here; averaging
+ *predictions* is not.
+
+ The MAP estimate is one of the modes. We find it with the autodiff tape: gradient
+ ascent on $\log p(D \mid a, b) + \log p(a, b)$ from the best grid node.
+ */
+let mapA = Parameter("a", .scalar(posterior.mode.first))
+let mapB = Parameter("b", .scalar(posterior.mode.second))
+var mapOptimiser = Adam(parameters: [mapA, mapB], learningRate: 0.01)
+let dataX = Matrix.column(twoWeightX)
+let dataY = Matrix.column(twoWeightY)
+for step in 1...300 {
+  let tape = Tape()
+  let a = tape.parameter(mapA)
+  let b = tape.parameter(mapB)
+  let f = tanh(tape.constant(dataX) * a) * b  // [n, 1]
+  let negativeLogPosterior =
+    square(f - dataY).sum() * (0.5 / (twoWeightNoise * twoWeightNoise)) + (square(a) + square(b))
+    * 0.5
+  orExit("finding the MAP") {
+    try TrainingGuard.check(
+      negativeLogPosterior.value.scalarValue, "negative log posterior", step: step)
+  }
+  tape.backward(from: negativeLogPosterior)
+  mapOptimiser.step()
+}
+let wMAP = (a: mapA.value.scalarValue, b: mapB.value.scalarValue)
+Narration.result(
+  "MAP (a, b)",
+  "(\(Narration.format(wMAP.a)), \(Narration.format(wMAP.b)))  — truth (\(trueA), \(trueB))")
+
+// The predictive by quadrature: moments of f(x; a, b) under the grid posterior, plus noise.
+let wideXs = SyntheticData.linspace(-4, 4, count: plotPoints).storage
+var predictiveMean = [Double]()
+var predictiveSD = [Double]()
+for x in wideXs {
+  let f = posterior.moments { a, b in twoWeightNetwork(x, a, b) }
+  predictiveMean.append(f.mean)
+  predictiveSD.append((f.variance + twoWeightNoise * twoWeightNoise).squareRoot())
+}
+// And by Monte Carlo: sample weights from the grid posterior, average the networks.
+let checkX = 3.5  // outside the data, where the modes disagree most about nothing
+let exactAtCheck = posterior.expectation { a, b in twoWeightNetwork(checkX, a, b) }
+var drawsAtCheck = [Double]()
+for _ in 0..<predictiveSamples * 10 {
+  let w = posterior.sample(using: &rng)
+  drawsAtCheck.append(twoWeightNetwork(checkX, w.first, w.second))
+}
+let mcAtCheck = drawsAtCheck.reduce(0, +) / Double(drawsAtCheck.count)
+let mcAtCheckSE =
+  (drawsAtCheck.reduce(0) { $0 + ($1 - mcAtCheck) * ($1 - mcAtCheck) }
+  / Double(drawsAtCheck.count - 1)
+  / Double(drawsAtCheck.count)).squareRoot()
+Narration.result("E[f(3.5)] by quadrature", exactAtCheck)
+Narration.result("E[f(3.5)] by \(drawsAtCheck.count) posterior draws", mcAtCheck)
+Narration.result(
+  "predictive z-score (MC − quadrature)/SE", (mcAtCheck - exactAtCheck) / mcAtCheckSE, digits: 2)
+
+let contourPanel: Figure = {
+  let shown = posterior.coarseDensity(step: max(gridPoints / 80, 1))  // a lighter grid to draw
+  var figure = Figure(
+    title: "Posterior p(a, b | D) (not Gaussian: two modes)", xLabel: "weight a",
+    yLabel: "weight b",
+    series: [
+      .heatmap(xs: shown.first, ys: shown.second, values: shown.density),
+      .contour(
+        xs: shown.first, ys: shown.second, values: shown.density,
+        levels: [0.05, 0.2, 0.5].map { $0 * shown.density.max() }, title: "density contours",
+        color: .black),
+      .points(
+        x: [trueA, -trueA], y: [trueB, -trueB], title: "truth (and its mirror)", color: .vermillion,
+        size: 1.4),
+      .points(x: [wMAP.a], y: [wMAP.b], title: "MAP", color: .orange, size: 1.8),
+    ])
+  figure.legend = .below
+  figure.colorBarLabel = "density"
+  figure.equalAxes = true
+  figure.xRange = -4...4
+  figure.yRange = -4...4
+  return figure
+}()
+let predictivePanel: Figure = {
+  var figure = Figure(
+    title: "Predictive from the exact posterior vs the MAP fit", xLabel: "input x",
+    yLabel: "output y",
+    series: [
+      .band(
+        x: wideXs, lower: zip(predictiveMean, predictiveSD).map { $0 - 2 * $1 },
+        upper: zip(predictiveMean, predictiveSD).map { $0 + 2 * $1 },
+        title: "predictive ±2 sd (with noise)",
+        color: .blue),
+      .line(x: wideXs, y: predictiveMean, title: "predictive mean", color: .blue),
+      .line(
+        x: wideXs, y: wideXs.map { twoWeightNetwork($0, wMAP.a, wMAP.b) },
+        title: "MAP network (no band)", color: .orange, dashed: true),
+      .line(
+        x: wideXs, y: wideXs.map { twoWeightNetwork($0, trueA, trueB) }, title: "truth",
+        color: .black, width: 1),
+      .points(x: twoWeightX, y: twoWeightY, title: "data", color: .black, size: 0.9),
+    ])
+  figure.legend = .below
+  figure.xRange = -4...4
+  return figure
+}()
+orExit("saving the posterior figure") {
+  try figures.save(
+    FigureGrid(rows: 1, columns: 2, panels: [contourPanel, predictivePanel]),
+    name: "exact-posterior", panelWidth: 560, panelHeight: 520)
+}
+/*:
+ Where there are data the band is as narrow as the noise allows; beyond them it
+ widens, because the posterior still allows a range of slopes $a$ and heights $b$. The
+ MAP network draws one curve and says nothing about how sure it is.
+
+ ## 3. The Bayesian layer and the Monte Carlo predictive
+
+ With thousands of weights no grid is possible. Note 000's `BayesianLinear` layer gives
+ each weight an independent Gaussian, stored as a mean $\mu$ and a log-variance
+ $s = \log\sigma^2$ (started at $s = -6$), and offers two forward passes: `sample`
+ draws $w = \mu + e^{s/2}\varepsilon$ afresh each call, `mean` uses $w = \mu$. The
+ predictive is then estimated by $S$ sampled passes:
+ $\hat m = \frac1S\sum_s f(x; w_s)$ and $\hat v = \frac1{S-1}\sum_s (f(x; w_s) - \hat m)^2$.
+
+ How $q$ should be *fitted* is chapters 2–3. Here we centre it on a point estimate (a
+ MAP fit of a 1-50-50-1 tanh network to data with a gap) and fix every $\sigma$ at the
+ notes' starting value, to look at the mechanics.
+ */
+Narration.section("3. The Bayesian layer: sample vs mean forward, Monte Carlo predictive")
+let gapData = SyntheticData.regressionWithGap(count: gapCount, noise: gapNoise, using: &rng)
+let pointNetwork = MLP(sizes: hiddenSizes, activation: .tanh, using: &rng)
+var pointOptimiser = Adam(parameters: pointNetwork.parameters, learningRate: 0.01)
+let mapTrainer = MAPEstimation(
+  model: pointNetwork, likelihood: .gaussian(noiseStandardDeviation: gapNoise),
+  priorStandardDeviation: 1)
+let progress = ProgressLine("MAP fit", total: mapEpochs)
+let mapHistory = orExit("training the point estimate") {
+  try mapTrainer.train(
+    on: gapData, epochs: mapEpochs, batchSize: gapCount, optimiser: &pointOptimiser, using: &rng
+  ) { record in
+    if record.epoch % 50 == 0 {
+      progress.update(record.epoch, "loss \(Narration.format(record.loss))")
+    }
+  }
+}
+progress.finish()
+let pointFit = pointNetwork.predict(gapData.inputs, using: &rng)
+let trainingRMSE = ((pointFit - gapData.targets.values).map { $0 * $0 }.mean()).squareRoot()
+Narration.result("MAP network: final loss per datum", mapHistory.last!.loss)
+Narration.result("MAP network: training RMSE", trainingRMSE, unit: "(noise σ = \(gapNoise))")
+
+let bayesianNetwork = MLP.bayesian(centredOn: pointNetwork, standardDeviation: layerSigma)
+Narration.result(
+  "parameters: deterministic network", Double(pointNetwork.parameterCount), digits: 6)
+Narration.result(
+  "parameters: Bayesian network (μ and log σ²)", Double(bayesianNetwork.parameterCount), digits: 6)
+
+let curveXs = SyntheticData.linspace(-5, 5, count: plotPoints)  // [points, 1]
+let meanForward = bayesianNetwork.predict(curveXs, mode: .mean, using: &rng)
+let band = MonteCarloPredictive.outputs(
+  of: bayesianNetwork, at: curveXs, samples: predictiveSamples, using: &rng)
+let jensenGap = (meanForward - band.mean).map(abs)
+let worst = jensenGap.storage.indices.max { jensenGap.storage[$0] < jensenGap.storage[$1] }!
+let worstSE = band.standardDeviation.storage[worst] / Double(predictiveSamples).squareRoot()
+Narration.result("largest |mean forward − MC mean| over x", jensenGap.storage[worst])
+Narration.result("  at x", curveXs.storage[worst], digits: 3)
+Narration.result("  in MC standard errors", jensenGap.storage[worst] / worstSE, digits: 3)
+/*:
+ The `mean` pass is *not* the predictive mean: $f(x; \mathbb E[w]) \ne \mathbb E[f(x; w)]$
+ for a network that is non-linear in its weights. The gap is largest far from the
+ data, where the tanh units that the data never constrained saturate.
+
+ How many samples are enough? Each $f(x; w_s)$ is an independent draw, so the error of
+ $\hat m$ has standard deviation $\operatorname{sd}[f(x)]/\sqrt S$: four times the
+ samples for half the error. We measure it against a reference from many samples.
+ */
+let probeXs = Matrix.column([-4, -2, 0, 2, 4])  // where the estimates are compared
+let reference = MonteCarloPredictive.outputs(
+  of: bayesianNetwork, at: probeXs, samples: referenceSamples, using: &rng)
+var sampleSizes = [Int]()
+var meanErrors = [Double]()
+var sdErrors = [Double]()
+var normalisedErrors = [Double]()
+var s = 2
+while s <= convergenceMaxS {
+  var squaredMeanError = 0.0
+  var squaredSDError = 0.0
+  var squaredNormalised = 0.0
+  for _ in 0..<convergenceRepeats {
+    let estimate = MonteCarloPredictive.outputs(
+      of: bayesianNetwork, at: probeXs, samples: s, using: &rng)
+    for k in 0..<probeXs.rows {
+      let e = estimate.mean.storage[k] - reference.mean.storage[k]
+      squaredMeanError += e * e
+      squaredSDError += pow(
+        estimate.standardDeviation.storage[k] - reference.standardDeviation.storage[k], 2)
+      squaredNormalised += e * e * Double(s) / reference.variance.storage[k]
+    }
+  }
+  let n = Double(convergenceRepeats * probeXs.rows)
+  sampleSizes.append(s)
+  meanErrors.append((squaredMeanError / n).squareRoot())
+  sdErrors.append((squaredSDError / n).squareRoot())
+  normalisedErrors.append((squaredNormalised / n).squareRoot())
+  s *= 2
+}
+/// The least-squares slope of log(error) against log(S).
+func logLogSlope(_ sizes: [Int], _ errors: [Double]) -> Double {
+  let lx = sizes.map { log(Double($0)) }
+  let ly = errors.map(log)
+  let mx = lx.reduce(0, +) / Double(lx.count)
+  let my = ly.reduce(0, +) / Double(ly.count)
+  let sxy = zip(lx, ly).reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) }
+  let sxx = lx.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }
+  return sxy / sxx
+}
+Narration.table(
+  ["S", "RMSE of mean", "RMSE of sd", "RMSE·√S/sd"],
+  sampleSizes.indices.map { k in
+    [
+      String(sampleSizes[k]), Narration.format(meanErrors[k], digits: 3),
+      Narration.format(sdErrors[k], digits: 3), Narration.format(normalisedErrors[k], digits: 3),
+    ]
+  })
+let meanSlope = logLogSlope(sampleSizes, meanErrors)
+let sdSlope = logLogSlope(sampleSizes, sdErrors)
+let averageNormalised = normalisedErrors.reduce(0, +) / Double(normalisedErrors.count)
+Narration.result("log-log slope of the mean's error", meanSlope, digits: 3)
+Narration.result("log-log slope of the sd's error", sdSlope, digits: 3)
+Narration.result("mean of RMSE·√S/sd (theory: 1)", averageNormalised, digits: 3)
+
+let bandPanel: Figure = {
+  let total = band.variance.map { sqrt($0 + gapNoise * gapNoise) }
+  var figure = Figure(
+    title: "Monte Carlo predictive, S = \(predictiveSamples), σ = e^{-3} per weight",
+    xLabel: "input x", yLabel: "output y",
+    series: [
+      .band(
+        x: curveXs.storage, lower: (band.mean - 2 * total).storage,
+        upper: (band.mean + 2 * total).storage, title: "MC mean ±2 sd (with noise)", color: .blue),
+      .line(x: curveXs.storage, y: band.mean.storage, title: "MC predictive mean", color: .blue),
+      .line(
+        x: curveXs.storage, y: meanForward.storage, title: "mean forward f(x; μ)",
+        color: .vermillion, dashed: true),
+      .line(
+        x: curveXs.storage, y: curveXs.storage.map(SyntheticData.gapFunction), title: "truth",
+        color: .black, width: 1),
+      .points(
+        x: gapData.inputs.storage, y: gapData.targets.values.storage, title: "data", color: .black,
+        size: 0.8),
+    ])
+  figure.legend = .below
+  figure.xRange = -5...5
+  return figure
+}()
+let convergencePanel: Figure = {
+  let reference = sampleSizes.map {
+    meanErrors[0] * (Double(sampleSizes[0]) / Double($0)).squareRoot()
+  }
+  var figure = Figure(
+    title: "Error of the S-sample estimate", xLabel: "samples S",
+    yLabel: "RMSE against the reference",
+    series: [
+      .line(
+        x: sampleSizes.map(Double.init), y: reference, title: "∝ 1/√S", color: .grey, width: 1.5,
+        dashed: true),
+      .line(x: sampleSizes.map(Double.init), y: meanErrors, title: "predictive mean", color: .blue),
+      .points(x: sampleSizes.map(Double.init), y: meanErrors, color: .blue, size: 0.9),
+      .line(
+        x: sampleSizes.map(Double.init), y: sdErrors, title: "predictive sd", color: .vermillion),
+      .points(x: sampleSizes.map(Double.init), y: sdErrors, color: .vermillion, size: 0.9),
+    ])
+  figure.logX = true
+  figure.logY = true
+  figure.legend = .topRight
+  return figure
+}()
+orExit("saving the Monte Carlo figure") {
+  try figures.save(
+    FigureGrid(rows: 1, columns: 2, panels: [bandPanel, convergencePanel]), name: "mc-predictive",
+    panelWidth: 560, panelHeight: 500)
+}
+/*:
+ Both errors fall on the $1/\sqrt S$ line, and the mean's error, scaled by
+ $\sqrt S/\operatorname{sd}$, sits at 1 as the theory says. A figure with a smooth band
+ needs a few hundred passes; a rough uncertainty estimate needs tens.
+
+ ## 4. Deterministic and Bayesian networks side by side
+ */
+Narration.section("4. Deterministic vs Bayesian network")
+let timingRepeats = options.budget(100, quick: 10)
+let clock = ContinuousClock()
+let singlePass =
+  clock.measure {
+    for _ in 0..<timingRepeats { _ = pointNetwork.predict(curveXs, using: &rng) }
+  } / timingRepeats
+let sampledPasses =
+  clock.measure {
+    for _ in 0..<max(timingRepeats / 20, 1) {
+      _ = MonteCarloPredictive.outputs(of: bayesianNetwork, at: curveXs, samples: 100, using: &rng)
+    }
+  } / max(timingRepeats / 20, 1)
+func microseconds(_ d: Duration) -> String {
+  Narration.format(
+    Double(d.components.seconds) * 1e6 + Double(d.components.attoseconds) * 1e-12, digits: 3)
+    + " µs"
+}
+Narration.table(
+  ["aspect", "deterministic network", "Bayesian network (mean field)"],
+  [
+    ["weights", "one value w*", "a Gaussian N(μ, σ²) per weight"],
+    [
+      "trainable numbers", String(pointNetwork.parameterCount),
+      String(bayesianNetwork.parameterCount),
+    ],
+    ["prediction", "f(x; w*)", "(1/S) Σ_s f(x; w_s), w_s ~ q"],
+    ["uncertainty", "none", "sd over the S passes"],
+    ["forward passes per prediction", "1", "S (here 100)"],
+    [
+      "measured time, \(curveXs.rows) inputs", microseconds(singlePass),
+      microseconds(sampledPasses),
+    ],
+  ])
+/*:
+ The Bayesian network stores two numbers per weight and pays $S$ forward passes per
+ prediction; in exchange its prediction comes with an uncertainty that grows where the
+ data end. (The timings are what this machine measured just now; the benchmark target
+ `make bench` reports medians.)
+
+ ## Summary
+ - A prior on weights is a prior on functions; its scale decides how wild they are.
+ - The posterior of even a two-weight network is not Gaussian; its symmetric modes make
+   the mean of the weights useless, while the mean of the predictions is what we want.
+ - The predictive is an average over weights; with samples its error falls like $1/\sqrt S$.
+ - A mean-field Bayesian layer doubles the parameters and multiplies prediction cost
+   by $S$.
+
+ ## Exercises
+ 1. Give the output layer of section 1 the prior $\mathcal N(0, \sigma_p^2/H)$ and show that
+    $\operatorname{sd} f(0)$ no longer grows with $H$.
+ 2. Add more data points in section 2. How do the modes and the band change? Does the
+    mass split between the modes change?
+ 3. In section 3, set $\sigma = 0.2$. Where does the band grow, and what happens to the gap
+    between the mean forward pass and the predictive mean?
+ */
+Narration.section("Done")
+print("  figures in \(options.figures)/\(chapter)-*.png")

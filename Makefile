@@ -1,0 +1,67 @@
+# The course's orchestrator. Everything it does is spelled out below; no hidden state.
+#
+#   make            install what is missing (as root) or say how, build in release, run
+#                   every chapter, rewrite Figures/
+#   make test       the test suite (closed forms, gradients, chapter runs)
+#   make 01         one chapter by number (or: make chapter CH=01-bnn-definition)
+#   make bench      the benchmarks, medians of several runs, release build
+#   make clean      remove build products
+
+SWIFT    ?= swift
+FIGURES  ?= Figures
+# The chapter list lives in Package.swift (one place); read it from there.
+CHAPTERS := $(shell sed -n '/^let chapters = \[/,/^\]/p' Package.swift | grep -o '"[^"]*"' | tr -d '"')
+NUMBERS  := $(foreach c,$(CHAPTERS),$(firstword $(subst -, ,$(c))))
+RELEASE  := .build/release
+PACKAGES := gnuplot-nox libopenblas-dev liblapacke-dev pkg-config
+
+.PHONY: all figures test bench clean deps build chapter $(NUMBERS)
+
+all: figures
+
+## System packages: installed when we are root, otherwise the exact command is printed.
+deps:
+	@command -v $(SWIFT) >/dev/null 2>&1 || { echo "error: Swift 6 is not on the PATH; install it from swift.org (Linux: the tarball for your distribution) and run make again."; exit 1; }
+	@missing=""; \
+	pkg-config --exists openblas 2>/dev/null || missing="$$missing libopenblas-dev"; \
+	[ -f /usr/include/lapacke.h ] || missing="$$missing liblapacke-dev"; \
+	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
+	command -v gnuplot >/dev/null 2>&1 || missing="$$missing gnuplot-nox"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	  else \
+	    echo "missing system packages:$$missing"; \
+	    echo "install them with:  sudo apt-get install -y$$missing"; \
+	    case "$$missing" in *libopenblas-dev*|*liblapacke-dev*|*pkg-config*) exit 1;; esac; \
+	    echo "(continuing without gnuplot: chapters write the .gp scripts but no .png)"; \
+	  fi; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release
+
+## Every chapter, in order, writing its figures.
+figures: build
+	@for c in $(CHAPTERS); do \
+	  echo "=== $$c"; \
+	  $(RELEASE)/$$c --figures $(FIGURES) || exit 1; \
+	done
+
+test: deps
+	$(SWIFT) test
+
+$(NUMBERS): build
+	$(RELEASE)/$(filter $@-%,$(CHAPTERS)) --figures $(FIGURES)
+
+chapter: build
+	@[ -n "$(CH)" ] || { echo "usage: make chapter CH=<one of: $(CHAPTERS)>"; exit 1; }
+	$(RELEASE)/$(CH) --figures $(FIGURES)
+
+bench: deps
+	$(SWIFT) build -c release --product benchmarks
+	$(RELEASE)/benchmarks
+
+clean:
+	rm -rf .build

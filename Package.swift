@@ -1,0 +1,61 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// MARK: - Chapters
+// One executable per chapter, built from `Chapters/<name>/main.swift`. Add a chapter
+// by adding its folder name here; the Makefile and CI read the same list.
+let chapters = [
+  "01-bnn-definition"
+]
+
+// MARK: - Package
+let package = Package(
+  name: "BayesianDeepLearning",
+  platforms: [.macOS(.v13)],
+  products: [
+    .library(name: "BayesianDL", targets: ["BayesianDL"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+  ],
+  targets: [
+    // MARK: Core
+    .systemLibrary(
+      name: "CBLAS",
+      path: "Sources/CBLAS",
+      pkgConfig: "openblas",
+      providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+    ),
+    .target(
+      name: "BayesianDL",
+      dependencies: [
+        "CBLAS",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      path: "Sources/BayesianDL"
+    ),
+    // MARK: Benchmarks
+    .executableTarget(
+      name: "benchmarks",
+      dependencies: ["BayesianDL"],
+      path: "Benchmarks"
+    ),
+    // MARK: Tests
+    // The chapters are dependencies so that `swift test` builds them: the suite runs
+    // each one end to end and checks the numbers it prints.
+    .testTarget(
+      name: "BayesianDLTests",
+      dependencies: ["BayesianDL"] + chapters.map { .target(name: $0) },
+      path: "Tests/BayesianDLTests"
+    ),
+  ]
+    // MARK: Chapter targets
+    + chapters.map { name in
+      .executableTarget(
+        name: name,
+        dependencies: ["BayesianDL"],
+        path: "Chapters/\(name)",
+        exclude: ["README.md"]
+      )
+    }
+)

@@ -1,0 +1,77 @@
+import Foundation
+
+extension Variable {
+  /// Records $y = f(x)$ element-wise, with pullback $\bar x = \bar y \odot f'(x)$.
+  ///
+  /// `derivative(x, y)` gives $f'$ from the input and the output (whichever is cheaper).
+  /// It is evaluated here, during the forward pass, and only when a gradient will be
+  /// needed, so that the pullback is a plain product with no closure call per element.
+  @inline(__always)
+  func elementwise(_ f: (Double) -> Double, derivative: (Double, Double) -> Double) -> Variable {
+    let y = value.map(f)
+    guard tape.recordsGradients else { return tape.record(y, inputs: [self]) { _, _ in } }
+    var slope = y
+    value.storage.withUnsafeBufferPointer { px in
+      y.storage.withUnsafeBufferPointer { py in
+        slope.storage.withUnsafeMutableBufferPointer { pd in
+          for k in 0..<pd.count { pd[k] = derivative(px[k], py[k]) }
+        }
+      }
+    }
+    let x = node
+    return tape.record(y, inputs: [self]) { g, tape in tape.accumulate(g * slope, into: x) }
+  }
+}
+
+/// $e^x$ element-wise; $\bar x = \bar y\,e^x$.
+public func exp(_ x: Variable) -> Variable {
+  x.elementwise(Foundation.exp) { _, y in y }
+}
+
+/// $\log x$ element-wise (natural logarithm); $\bar x = \bar y / x$.
+public func log(_ x: Variable) -> Variable {
+  x.elementwise(Foundation.log) { x, _ in 1 / x }
+}
+
+/// $\sqrt{x}$ element-wise; $\bar x = \bar y / (2\sqrt x)$.
+public func sqrt(_ x: Variable) -> Variable {
+  x.elementwise {
+    $0.squareRoot()
+  } derivative: { _, y in
+    0.5 / y
+  }
+}
+
+/// $x^2$ element-wise; $\bar x = 2x\,\bar y$.
+public func square(_ x: Variable) -> Variable {
+  x.elementwise {
+    $0 * $0
+  } derivative: { x, _ in
+    2 * x
+  }
+}
+
+/// The softplus $\log(1 + e^x)$ element-wise, stable for any $x$ (see
+/// ``softplus(_:)-(Double)``); $\bar x = \bar y\,\sigma(x)$.
+public func softplus(_ x: Variable) -> Variable {
+  x.elementwise(softplus) { x, _ in sigmoid(x) }
+}
+
+/// The rectifier $\max(x, 0)$ element-wise; its derivative is taken as 0 at $x = 0$.
+public func relu(_ x: Variable) -> Variable {
+  x.elementwise {
+    Swift.max($0, 0)
+  } derivative: { x, _ in
+    x > 0 ? 1 : 0
+  }
+}
+
+/// $\tanh x$ element-wise (by ``fastTanh(_:)``); $\bar x = \bar y\,(1 - \tanh^2 x)$.
+public func tanh(_ x: Variable) -> Variable {
+  x.elementwise(fastTanh) { _, y in 1 - y * y }
+}
+
+/// The logistic sigmoid element-wise; $\bar x = \bar y\,\sigma(x)(1 - \sigma(x))$.
+public func sigmoid(_ x: Variable) -> Variable {
+  x.elementwise(sigmoid) { _, y in y * (1 - y) }
+}

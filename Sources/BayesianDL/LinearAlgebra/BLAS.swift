@@ -1,0 +1,84 @@
+import CBLAS
+
+/// Matrix products through BLAS (`cblas_dgemm`).
+///
+/// This file and ``LAPACK`` are the only places in the course that touch raw
+/// pointers; everything else works with ``Matrix`` values.
+extension Matrix {
+  /// The product $\alpha\,\operatorname{op}(A)\operatorname{op}(B)$, where
+  /// $\operatorname{op}(X)$ is $X$ or $X^\top$.
+  ///
+  /// Transposes are passed to BLAS as flags, so no transposed copy is made.
+  ///
+  /// - Parameters:
+  ///   - a: the left factor $A$.
+  ///   - b: the right factor $B$.
+  ///   - transposeA: use $A^\top$ instead of $A$.
+  ///   - transposeB: use $B^\top$ instead of $B$.
+  ///   - alpha: a scale applied to the product (default 1).
+  public static func product(
+    _ a: Matrix, _ b: Matrix, transposeA: Bool = false, transposeB: Bool = false,
+    alpha: Double = 1
+  ) -> Matrix {
+    var out = Matrix(
+      rows: transposeA ? a.columns : a.rows, columns: transposeB ? b.rows : b.columns)
+    out.addProduct(a, b, transposeA: transposeA, transposeB: transposeB, alpha: alpha)
+    return out
+  }
+
+  /// $C \leftarrow \alpha\,\operatorname{op}(A)\operatorname{op}(B) + C$ in place (BLAS
+  /// with $\beta = 1$), e.g. a product added to biases already broadcast into `self`.
+  ///
+  /// - Parameters:
+  ///   - a: the left factor $A$.
+  ///   - b: the right factor $B$.
+  ///   - transposeA: use $A^\top$.
+  ///   - transposeB: use $B^\top$.
+  ///   - alpha: a scale applied to the product (default 1).
+  public mutating func addProduct(
+    _ a: Matrix, _ b: Matrix, transposeA: Bool = false, transposeB: Bool = false,
+    alpha: Double = 1
+  ) {
+    let m = transposeA ? a.columns : a.rows
+    let k = transposeA ? a.rows : a.columns
+    let kB = transposeB ? b.columns : b.rows
+    let n = transposeB ? b.rows : b.columns
+    precondition(
+      k == kB && m == rows && n == columns,
+      "Matrix product: op(A) is [\(m), \(k)], op(B) is [\(kB), \(n)], the result is [\(rows), \(columns)]"
+    )
+    if m == 0 || n == 0 || k == 0 { return }
+    a.storage.withUnsafeBufferPointer { pa in
+      b.storage.withUnsafeBufferPointer { pb in
+        storage.withUnsafeMutableBufferPointer { pc in
+          cblas_dgemm(
+            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans,
+            transposeB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), alpha,
+            pa.baseAddress, Int32(Swift.max(a.columns, 1)),
+            pb.baseAddress, Int32(Swift.max(b.columns, 1)),
+            1, pc.baseAddress, Int32(Swift.max(columns, 1)))
+        }
+      }
+    }
+  }
+
+  /// The matrix product $AB$.
+  ///
+  /// - Parameter other: the right factor $B$, with `other.rows == columns`.
+  public func matmul(_ other: Matrix) -> Matrix { Matrix.product(self, other) }
+}
+
+/// Settings of the BLAS library behind ``Matrix``.
+public enum BLASSettings {
+  /// Sets how many threads OpenBLAS may use for one product.
+  ///
+  /// Small products (the 64-wide layers of the course) run fastest on one thread;
+  /// the default is whatever OpenBLAS chose at start-up (all cores).
+  ///
+  /// - Parameter count: number of threads (≥ 1).
+  public static func setThreadCount(_ count: Int) {
+    precondition(count >= 1, "BLASSettings: thread count must be at least 1, got \(count)")
+    openblas_set_num_threads(Int32(count))
+  }
+}

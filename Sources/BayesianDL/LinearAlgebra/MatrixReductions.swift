@@ -1,0 +1,94 @@
+/// An axis of a matrix to reduce over.
+public enum Axis: Sendable {
+  /// Reduce over the row index $i$: one result per column, shape `[1, columns]`.
+  case rows
+  /// Reduce over the column index $j$: one result per row, shape `[rows, 1]`.
+  case columns
+}
+
+extension Matrix {
+  /// The sum of all elements, $\sum_{ij} A_{ij}$.
+  public func sum() -> Double {
+    storage.withUnsafeBufferPointer { p in
+      var total = 0.0
+      for v in p { total += v }
+      return total
+    }
+  }
+
+  /// The mean of all elements.
+  public func mean() -> Double { sum() / Double(count) }
+
+  /// Sums over one axis.
+  ///
+  /// `sum(over: .rows)` is $\sum_i A_{ij}$ as `[1, columns]`; `sum(over: .columns)` is
+  /// $\sum_j A_{ij}$ as `[rows, 1]`.
+  ///
+  /// - Parameter axis: the axis that disappears.
+  public func sum(over axis: Axis) -> Matrix {
+    reduce(over: axis, initial: 0, +)
+  }
+
+  /// Means over one axis (see ``sum(over:)`` for the shapes).
+  ///
+  /// - Parameter axis: the axis that disappears.
+  public func mean(over axis: Axis) -> Matrix {
+    let n = Double(axis == .rows ? rows : columns)
+    return sum(over: axis).map { $0 / n }
+  }
+
+  /// Maxima over one axis (see ``sum(over:)`` for the shapes).
+  ///
+  /// - Parameter axis: the axis that disappears.
+  public func max(over axis: Axis) -> Matrix {
+    reduce(over: axis, initial: -.infinity) { Swift.max($0, $1) }
+  }
+
+  /// The column index of the largest element in each row (first one on ties).
+  public func argmaxPerRow() -> [Int] {
+    (0..<rows).map { i in
+      var best = 0
+      for j in 1..<Swift.max(columns, 1)
+      where storage[i * columns + j] > storage[i * columns + best] {
+        best = j
+      }
+      return best
+    }
+  }
+
+  /// The largest element.
+  public func max() -> Double { storage.max() ?? -.infinity }
+
+  /// The smallest element.
+  public func min() -> Double { storage.min() ?? .infinity }
+
+  /// The Frobenius norm $\lVert A \rVert_F = \sqrt{\sum_{ij} A_{ij}^2}$.
+  public var frobeniusNorm: Double {
+    storage.reduce(0) { $0 + $1 * $1 }.squareRoot()
+  }
+
+  /// Folds one axis with `combine`, starting from `initial`.
+  @inline(__always)
+  func reduce(over axis: Axis, initial: Double, _ combine: (Double, Double) -> Double) -> Matrix {
+    switch axis {
+    case .rows:
+      var out = [Double](repeating: initial, count: columns)
+      storage.withUnsafeBufferPointer { p in
+        for i in 0..<rows {
+          for j in 0..<columns { out[j] = combine(out[j], p[i * columns + j]) }
+        }
+      }
+      return Matrix(rows: 1, columns: columns, storage: out)
+    case .columns:
+      var out = [Double](repeating: initial, count: rows)
+      storage.withUnsafeBufferPointer { p in
+        for i in 0..<rows {
+          var acc = initial
+          for j in 0..<columns { acc = combine(acc, p[i * columns + j]) }
+          out[i] = acc
+        }
+      }
+      return Matrix(rows: rows, columns: 1, storage: out)
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import Foundation
+
+/// Printing helpers that give every chapter's output the same shape: section
+/// headings, `key = value` results and aligned tables.
+public enum Narration {
+  /// Prints a section heading, e.g. `== 2. An exact posterior ==`.
+  ///
+  /// - Parameter title: the section's title, numbered as in the source.
+  public static func section(_ title: String) {
+    print("\n== \(title) ==")
+  }
+
+  /// Prints one result as `name = value`, aligned at a fixed column.
+  ///
+  /// - Parameters:
+  ///   - name: what was measured.
+  ///   - value: the number.
+  ///   - digits: significant digits (default 4).
+  ///   - unit: an optional unit, printed after the value.
+  public static func result(_ name: String, _ value: Double, digits: Int = 4, unit: String = "") {
+    let padded = name.padding(toLength: Swift.max(name.count, 44), withPad: " ", startingAt: 0)
+    print("  \(padded) = \(format(value, digits: digits))\(unit.isEmpty ? "" : " " + unit)")
+  }
+
+  /// Prints one textual result as `name = text`.
+  ///
+  /// - Parameters:
+  ///   - name: what was measured.
+  ///   - text: the value as text.
+  public static func result(_ name: String, _ text: String) {
+    let padded = name.padding(toLength: Swift.max(name.count, 44), withPad: " ", startingAt: 0)
+    print("  \(padded) = \(text)")
+  }
+
+  /// Prints a table with a header row, columns padded to their widest cell; numbers
+  /// are right-aligned, text left-aligned.
+  ///
+  /// - Parameters:
+  ///   - headers: the column titles.
+  ///   - rows: the cells, one array per row, as many as `headers`.
+  public static func table(_ headers: [String], _ rows: [[String]]) {
+    precondition(
+      rows.allSatisfy { $0.count == headers.count },
+      "Narration.table: a row has the wrong number of cells")
+    let widths = headers.indices.map { j in
+      ([headers[j]] + rows.map { $0[j] }).map(\.count).max() ?? 0
+    }
+    func line(_ cells: [String]) -> String {
+      cells.enumerated().map { j, cell in
+        let pad = String(repeating: " ", count: widths[j] - cell.count)
+        return Double(cell.replacingOccurrences(of: ",", with: "")) != nil ? pad + cell : cell + pad
+      }.joined(separator: "  ")
+    }
+    print("  " + line(headers))
+    print("  " + widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
+    for row in rows { print("  " + line(row)) }
+  }
+
+  /// A number with `digits` significant digits (plain or scientific, whichever is
+  /// shorter).
+  ///
+  /// - Parameters:
+  ///   - value: the number.
+  ///   - digits: significant digits.
+  public static func format(_ value: Double, digits: Int = 4) -> String {
+    String(format: "%.\(digits)g", value)
+  }
+}

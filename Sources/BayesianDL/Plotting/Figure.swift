@@ -1,0 +1,171 @@
+import Foundation
+
+/// A colour of the course's fixed palette (Okabe & Ito's, which stays distinct for
+/// colour-blind readers), or any `#rrggbb`.
+public struct Color: Equatable, Sendable {
+  /// The colour as `#rrggbb`.
+  public let hex: String
+
+  /// A colour from its `#rrggbb` form.
+  ///
+  /// - Parameter hex: e.g. `"#0072B2"`.
+  public init(_ hex: String) { self.hex = hex }
+
+  /// Blue, the first series.
+  public static let blue = Color("#0072B2")
+  /// Vermillion, the second series.
+  public static let vermillion = Color("#D55E00")
+  /// Bluish green, the third series.
+  public static let green = Color("#009E73")
+  /// Reddish purple, the fourth series.
+  public static let purple = Color("#CC79A7")
+  /// Orange, the fifth series.
+  public static let orange = Color("#E69F00")
+  /// Sky blue, the sixth series.
+  public static let sky = Color("#56B4E9")
+  /// Near-black, for data points and truth.
+  public static let black = Color("#222222")
+  /// Grey, for context (e.g. many sampled functions).
+  public static let grey = Color("#999999")
+
+  /// The palette in the order series take it.
+  public static let palette: [Color] = [.blue, .vermillion, .green, .purple, .orange, .sky]
+}
+
+/// Where a figure's legend goes.
+public enum LegendPosition: String, Sendable {
+  /// Inside, top left.
+  case topLeft = "top left"
+  /// Inside, top right.
+  case topRight = "top right"
+  /// Inside, bottom left.
+  case bottomLeft = "bottom left"
+  /// Inside, bottom right.
+  case bottomRight = "bottom right"
+  /// Outside the plot, to the right (never covers data).
+  case outsideRight = "outside right top"
+  /// Under the plot (never covers data).
+  case below = "below center horizontal"
+  /// No legend.
+  case none = "off"
+}
+
+/// One thing drawn in a ``Figure``.
+public enum Series: Sendable {
+  /// A polyline through $(x_k, y_k)$, `width` in points, optionally dashed.
+  case line(
+    x: [Double], y: [Double], title: String? = nil, color: Color = .blue, width: Double = 2,
+    dashed: Bool = false)
+  /// Markers at $(x_k, y_k)$; `size` scales the marker.
+  case points(
+    x: [Double], y: [Double], title: String? = nil, color: Color = .black, size: Double = 0.6)
+  /// A shaded region between `lower` and `upper` along `x`, at 25 % opacity (draw the
+  /// mean on top of it).
+  case band(
+    x: [Double], lower: [Double], upper: [Double], title: String? = nil, color: Color = .blue)
+  /// Values on a regular grid shown as colours; `values` is `[ys.count, xs.count]`.
+  case heatmap(xs: [Double], ys: [Double], values: Matrix)
+  /// Contour lines of gridded values at the given levels; `values` is `[ys.count, xs.count]`.
+  case contour(
+    xs: [Double], ys: [Double], values: Matrix, levels: [Double], title: String? = nil,
+    color: Color = .black)
+  /// Vertical bars of the given heights centred at `x`.
+  case bars(
+    x: [Double], heights: [Double], width: Double, title: String? = nil, color: Color = .blue)
+
+  /// A histogram of `values` in `bins` equal-width bins, drawn as bars of counts.
+  ///
+  /// - Parameters:
+  ///   - values: the sample.
+  ///   - bins: the number of bins.
+  ///   - range: the binned range (default: the sample's range).
+  ///   - title: legend entry, or nil for none.
+  ///   - color: the colour.
+  public static func histogram(
+    _ values: [Double], bins: Int, range: ClosedRange<Double>? = nil, title: String? = nil,
+    color: Color = .blue
+  ) -> Series {
+    precondition(bins >= 1, "histogram: needs at least one bin")
+    let lo = range?.lowerBound ?? (values.min() ?? 0)
+    let hi = range?.upperBound ?? (values.max() ?? 1)
+    let width = hi > lo ? (hi - lo) / Double(bins) : 1
+    var counts = [Double](repeating: 0, count: bins)
+    for v in values where v >= lo && v <= hi {
+      counts[Swift.min(Int((v - lo) / width), bins - 1)] += 1
+    }
+    let centres = (0..<bins).map { lo + (Double($0) + 0.5) * width }
+    return .bars(x: centres, heights: counts, width: width, title: title, color: color)
+  }
+}
+
+/// A single plot: axes, labels and the series drawn on them.
+///
+/// A figure is a value; ``GnuplotScript`` turns it into a self-contained gnuplot
+/// script and ``FigureWriter`` saves and renders it.
+public struct Figure: Sendable {
+  /// The title above the plot (gnuplot enhanced text: `σ_p` subscripts p).
+  public var title: String
+  /// The x-axis label, with units.
+  public var xLabel: String
+  /// The y-axis label, with units.
+  public var yLabel: String
+  /// The drawn series, back to front.
+  public var series: [Series]
+  /// The x range, or nil to fit the data.
+  public var xRange: ClosedRange<Double>?
+  /// The y range, or nil to fit the data.
+  public var yRange: ClosedRange<Double>?
+  /// Logarithmic x axis.
+  public var logX = false
+  /// Logarithmic y axis.
+  public var logY = false
+  /// Where the legend goes.
+  public var legend: LegendPosition = .topLeft
+  /// The label of the colour bar (heatmaps only).
+  public var colorBarLabel: String?
+  /// Draw x and y with equal scale.
+  public var equalAxes = false
+
+  /// Creates a figure.
+  ///
+  /// - Parameters:
+  ///   - title: the title.
+  ///   - xLabel: the x-axis label.
+  ///   - yLabel: the y-axis label.
+  ///   - series: what to draw, back to front.
+  public init(title: String, xLabel: String, yLabel: String, series: [Series] = []) {
+    self.title = title
+    self.xLabel = xLabel
+    self.yLabel = yLabel
+    self.series = series
+  }
+}
+
+/// Several figures in a grid of panels, saved as one image.
+public struct FigureGrid: Sendable {
+  /// A title over all panels, or nil.
+  public var title: String?
+  /// The number of panel rows.
+  public var rows: Int
+  /// The number of panel columns.
+  public var columns: Int
+  /// The panels, row by row.
+  public var panels: [Figure]
+
+  /// Creates a grid; `panels.count` must not exceed `rows * columns`.
+  ///
+  /// - Parameters:
+  ///   - title: a title over all panels.
+  ///   - rows: panel rows.
+  ///   - columns: panel columns.
+  ///   - panels: the figures, row by row.
+  public init(title: String? = nil, rows: Int, columns: Int, panels: [Figure]) {
+    precondition(
+      panels.count <= rows * columns,
+      "FigureGrid: \(panels.count) panels do not fit \(rows)×\(columns)")
+    self.title = title
+    self.rows = rows
+    self.columns = columns
+    self.panels = panels
+  }
+}

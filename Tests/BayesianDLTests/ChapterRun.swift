@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+
+/// Runs a chapter executable built next to the test bundle and captures what it printed.
+struct ChapterRun {
+  /// The exit status.
+  let status: Int32
+  /// Standard output.
+  let output: String
+  /// Standard error.
+  let errors: String
+
+  /// Runs `chapter` with `arguments`.
+  ///
+  /// The executables are built by `swift test` (the test target depends on them) into the
+  /// same directory as the test bundle.
+  static func run(_ chapter: String, _ arguments: [String]) throws -> ChapterRun {
+    let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    var directory = testBinary.deletingLastPathComponent()
+    // On Linux the bundle is the executable itself; on macOS it is …/X.xctest/Contents/MacOS/X.
+    while !FileManager.default.fileExists(atPath: directory.appendingPathComponent(chapter).path),
+      directory.path != "/"
+    {
+      directory = directory.deletingLastPathComponent()
+    }
+    let executable = directory.appendingPathComponent(chapter)
+    try #require(
+      FileManager.default.isExecutableFile(atPath: executable.path),
+      "chapter executable \(chapter) not found near \(testBinary.path)")
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    // Read both pipes to the end before waiting, so a full pipe cannot block the child.
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return ChapterRun(
+      status: process.terminationStatus, output: String(decoding: outData, as: UTF8.self),
+      errors: String(decoding: errData, as: UTF8.self))
+  }
+
+  /// The number printed as `name = value` (the first such line whose name matches).
+  func value(_ name: String) throws -> Double {
+    for line in output.split(separator: "\n") {
+      let parts = line.split(separator: "=", maxSplits: 1)
+      guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == name else {
+        continue
+      }
+      let text =
+        parts[1].trimmingCharacters(in: .whitespaces).split(separator: " ").first.map(String.init)
+        ?? ""
+      return try #require(Double(text), "\(name) = \(parts[1]) is not a number")
+    }
+    Issue.record("no line '\(name) = …' in the output")
+    throw CancellationError()
+  }
+
+  /// The rows of the aligned table whose header starts with `firstHeader`, as cells.
+  func table(startingWith firstHeader: String) -> [[String]] {
+    let lines = output.split(separator: "\n").map(String.init)
+    guard
+      let header = lines.firstIndex(where: {
+        $0.trimmingCharacters(in: .whitespaces).hasPrefix(firstHeader + " ")
+      })
+    else { return [] }
+    var rows = [[String]]()
+    for line in lines[(header + 2)...] {
+      let cells = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+      if cells.isEmpty || line.hasPrefix("==") { break }
+      rows.append(cells)
+    }
+    return rows
+  }
+}
