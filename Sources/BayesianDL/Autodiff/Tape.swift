@@ -85,11 +85,13 @@ public final class Tape {
       gradient.rows == node.value.rows && gradient.columns == node.value.columns,
       "Tape: gradient [\(gradient.rows), \(gradient.columns)] for a [\(node.value.rows), \(node.value.columns)] node"
     )
-    if gradients[node.id] == nil {
+    guard var total = gradients[node.id] else {
       gradients[node.id] = gradient
-    } else {
-      gradients[node.id]! += gradient
+      return
     }
+    gradients[node.id] = nil  // so that `total` is the only reference and += adds in place
+    total += gradient
+    gradients[node.id] = total
   }
 
   /// Back-propagates from a scalar: fills every node's gradient with

@@ -33,6 +33,10 @@ public enum TrainingGuard {
   ///   - step: the current step.
   public static func checkGradients(of parameters: [Parameter], step: Int) throws {
     for p in parameters {
+      // NaN and ±∞ survive a sum, so one vectorised pass decides; only a bad sum pays
+      // for the search that names the entry.
+      let total = p.gradient.sum()
+      if total.isFinite { continue }
       if let bad = p.gradient.storage.first(where: { !$0.isFinite }) {
         throw NonFiniteError(step: step, quantity: "gradient of \(p.name)", value: bad)
       }

@@ -69,10 +69,12 @@ public final class Dense: Layer {
   /// - Parameter x: `[batch, inputs]`.
   public func apply(_ x: Matrix) -> Matrix {
     var out = Matrix(rows: x.rows, columns: outputs)
-    let b = bias.value.storage
-    out.storage.withUnsafeMutableBufferPointer { p in
-      for i in 0..<x.rows {
-        for j in 0..<b.count { p[i * b.count + j] = b[j] }
+    let width = outputs
+    bias.value.storage.withUnsafeBufferPointer { b in
+      out.storage.withUnsafeMutableBufferPointer { p in
+        for i in 0..<x.rows {
+          (p.baseAddress! + i * width).update(from: b.baseAddress!, count: width)
+        }
       }
     }
     out.addProduct(x, weight.value)

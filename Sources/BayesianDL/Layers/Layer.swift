@@ -64,7 +64,7 @@ public enum Activation: String, Sendable, CaseIterable {
   public func apply(_ x: inout Matrix) {
     x.storage.withUnsafeMutableBufferPointer { p in
       switch self {
-      case .relu: for k in 0..<p.count where p[k] < 0 { p[k] = 0 }
+      case .relu: for k in 0..<p.count { p[k] = Swift.max(p[k], 0) }
       case .tanh: for k in 0..<p.count { p[k] = fastTanh(p[k]) }
       case .sigmoid: for k in 0..<p.count { p[k] = BayesianDL.sigmoid(p[k]) }
       case .identity: break

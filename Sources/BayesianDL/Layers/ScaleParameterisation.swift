@@ -33,24 +33,39 @@ public enum ScaleParameterisation: String, Sendable, CaseIterable {
   ///
   /// - Parameter raw: the raw values $s$ or $\rho$.
   public func values(raw: Matrix) -> ScaleValues {
-    var sigma = raw
-    var slope = raw
+    var sigma = Matrix(rows: raw.rows, columns: raw.columns)
+    var slope = sigma
     var logVariance = raw
-    for k in 0..<raw.count {
-      let r = raw.storage[k]
-      switch self {
-      case .logVariance:
-        let s = exp(0.5 * r)
-        sigma.storage[k] = s
-        slope.storage[k] = 0.5 * s
-      case .softplus:
-        let s = BayesianDL.softplus(r)
-        sigma.storage[k] = s
-        slope.storage[k] = sigmoid(r)
-        logVariance.storage[k] = 2 * log(s)
+    // Raw pointers: writing `matrix.storage[k]` in a loop checks uniqueness every time.
+    raw.storage.withUnsafeBufferPointer { r in
+      sigma.storage.withUnsafeMutableBufferPointer { s in
+        slope.storage.withUnsafeMutableBufferPointer { d in
+          switch self {
+          case .logVariance:
+            for k in 0..<r.count {
+              s[k] = exp(0.5 * r[k])
+              d[k] = 0.5 * s[k]
+            }
+          case .softplus:
+            for k in 0..<r.count {
+              s[k] = BayesianDL.softplus(r[k])
+              d[k] = sigmoid(r[k])
+            }
+          }
+        }
       }
     }
-    return ScaleValues(raw: raw, standardDeviation: sigma, slope: slope, logVariance: logVariance)
+    let slopeOverSigma: Matrix
+    switch self {
+    case .logVariance:
+      slopeOverSigma = Matrix(rows: raw.rows, columns: raw.columns, repeating: 0.5)
+    case .softplus:
+      logVariance = sigma.map { 2 * log($0) }
+      slopeOverSigma = slope / sigma
+    }
+    return ScaleValues(
+      raw: raw, standardDeviation: sigma, slope: slope, logVariance: logVariance,
+      slopeOverSigma: slopeOverSigma)
   }
 }
 
@@ -71,6 +86,9 @@ public struct ScaleValues: Sendable {
   public let slope: Matrix
   /// $\log\sigma^2$.
   public let logVariance: Matrix
+  /// $(d\sigma/d\text{raw})/\sigma$: ½ for the log-variance, $\operatorname{sigmoid}(\rho)/\sigma$
+  /// for the softplus (the KL gradient's factor).
+  public let slopeOverSigma: Matrix
 
   /// The reparameterised draw $w = \mu + \sigma \odot \varepsilon$ as one tape node.
   ///
@@ -87,9 +105,20 @@ public struct ScaleValues: Sendable {
       "ScaleValues.draw: shapes differ")
     var w = noise
     var noiseSlope = noise  // becomes ε ⊙ dσ/draw
-    for k in 0..<w.count {
-      w.storage[k] = mean.value.storage[k] + standardDeviation.storage[k] * noise.storage[k]
-      noiseSlope.storage[k] = noise.storage[k] * slope.storage[k]
+    mean.value.storage.withUnsafeBufferPointer { mu in
+      standardDeviation.storage.withUnsafeBufferPointer { sigma in
+        slope.storage.withUnsafeBufferPointer { d in
+          w.storage.withUnsafeMutableBufferPointer { out in
+            noiseSlope.storage.withUnsafeMutableBufferPointer { ns in
+              for k in 0..<out.count {
+                let e = ns[k]
+                out[k] = mu[k] + sigma[k] * e
+                ns[k] = e * d[k]
+              }
+            }
+          }
+        }
+      }
     }
     let (m, s) = (mean.node, scale.node)
     return mean.tape.record(w, inputs: [mean, scale]) { g, tape in
@@ -113,23 +142,34 @@ public struct ScaleValues: Sendable {
     -> Variable
   {
     let priorVariance = priorStandardDeviation * priorStandardDeviation
+    let priorPrecision = 1 / priorVariance
     var total = 0.0
-    for k in 0..<raw.count {
-      let (mu, sigma) = (mean.value.storage[k], standardDeviation.storage[k])
-      total += (sigma * sigma + mu * mu) / priorVariance - logVariance.storage[k]
+    mean.value.storage.withUnsafeBufferPointer { mu in
+      standardDeviation.storage.withUnsafeBufferPointer { sigma in
+        logVariance.storage.withUnsafeBufferPointer { lv in
+          for k in 0..<mu.count {
+            total += (sigma[k] * sigma[k] + mu[k] * mu[k]) * priorPrecision - lv[k]
+          }
+        }
+      }
     }
     total = 0.5 * (total + Double(raw.count) * (log(priorVariance) - 1))
     let (m, s) = (mean.node, scale.node)
     let sigma = standardDeviation
-    let slope = self.slope
+    let slopeOverSigma = self.slopeOverSigma
     return mean.tape.record(.scalar(total), inputs: [mean, scale]) { g, tape in
       let scale = g.scalarValue
-      tape.accumulate(m.value * (scale / priorVariance), into: m)
+      tape.accumulate(m.value * (scale * priorPrecision), into: m)
       if tape.requiresGradient(s) {
+        // (σ/σp² − 1/σ)·dσ/draw = (σ²/σp² − 1)·(dσ/draw)/σ, with no division per entry.
         var d = sigma
-        for k in 0..<d.count {
-          d.storage[k] =
-            scale * (sigma.storage[k] / priorVariance - 1 / sigma.storage[k]) * slope.storage[k]
+        d.storage.withUnsafeMutableBufferPointer { out in
+          slopeOverSigma.storage.withUnsafeBufferPointer { sl in
+            for k in 0..<out.count {
+              let sk = out[k]
+              out[k] = scale * (sk * sk * priorPrecision - 1) * sl[k]
+            }
+          }
         }
         tape.accumulate(d, into: s)
       }

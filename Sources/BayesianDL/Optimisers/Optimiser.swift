@@ -131,21 +131,32 @@ public struct Adam: Optimiser {
         secondMoment[k].withUnsafeMutableBufferPointer { v in
           p.gradient.storage.withUnsafeMutableBufferPointer { g in
             p.value.storage.withUnsafeMutableBufferPointer { theta in
-              // Four entries at a time (SIMD4 maps onto AVX2); the scalar loop finishes.
+              // Two entries at a time (one SSE2 register); the scalar loop finishes an odd count.
               let n = theta.count
               var i = 0
-              while i + 4 <= n {
-                let gi = SIMD4<Double>(g[i], g[i + 1], g[i + 2], g[i + 3])
-                let mi = b1 * SIMD4(m[i], m[i + 1], m[i + 2], m[i + 3]) + (1 - b1) * gi
-                let vi = b2 * SIMD4(v[i], v[i + 1], v[i + 2], v[i + 3]) + (1 - b2) * gi * gi
-                let update = stepSize * mi / (vi.squareRoot() * inverseRootCorrection2 + eps)
-                for j in 0..<4 {
-                  m[i + j] = mi[j]
-                  v[i + j] = vi[j]
-                  theta[i + j] -= update[j]
-                  g[i + j] = 0
-                }
-                i += 4
+              while i + 2 <= n {
+                let gi = UnsafeRawPointer(g.baseAddress! + i).loadUnaligned(as: SIMD2<Double>.self)
+                let mi =
+                  b1 * UnsafeRawPointer(m.baseAddress! + i).loadUnaligned(as: SIMD2<Double>.self)
+                  + (1 - b1) * gi
+                let vi =
+                  b2 * UnsafeRawPointer(v.baseAddress! + i).loadUnaligned(as: SIMD2<Double>.self)
+                  + (1 - b2) * gi * gi
+                let t = UnsafeRawPointer(theta.baseAddress! + i).loadUnaligned(
+                  as: SIMD2<Double>.self)
+                // Lane by lane: Double.squareRoot() is one instruction, while SIMD2's
+                // goes through a library call here.
+                let root = SIMD2(vi[0].squareRoot(), vi[1].squareRoot())
+                let updated = t - stepSize * mi / (root * inverseRootCorrection2 + eps)
+                UnsafeMutableRawPointer(m.baseAddress! + i).storeBytes(
+                  of: mi, as: SIMD2<Double>.self)
+                UnsafeMutableRawPointer(v.baseAddress! + i).storeBytes(
+                  of: vi, as: SIMD2<Double>.self)
+                UnsafeMutableRawPointer(theta.baseAddress! + i).storeBytes(
+                  of: updated, as: SIMD2<Double>.self)
+                UnsafeMutableRawPointer(g.baseAddress! + i).storeBytes(
+                  of: .zero, as: SIMD2<Double>.self)
+                i += 2
               }
               while i < n {
                 let gi = g[i]

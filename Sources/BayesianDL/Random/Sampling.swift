@@ -4,7 +4,7 @@ import Foundation
 extension Generator {
   /// A uniform draw from $[0, 1)$ with 53 random bits.
   public mutating func uniform() -> Double {
-    Double(next() >> 11) * 0x1.0p-53
+    Double(Int64(next() >> 11)) * 0x1.0p-53  // signed: one conversion instruction
   }
 
   /// A uniform draw from $[a, b)$.

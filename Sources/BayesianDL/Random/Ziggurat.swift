@@ -70,7 +70,7 @@ public enum Ziggurat {
     while true {
       let bits = rng.next()
       let layer = Int(bits & 0x7F)  // low 7 bits pick the strip
-      let u = 2 * (Double(bits >> 11) * 0x1.0p-53) - 1  // top 53 bits: u ∈ [−1, 1)
+      let u = 2 * (Double(Int64(bits >> 11)) * 0x1.0p-53) - 1  // top 53 bits: u ∈ [−1, 1)
       if abs(u) < r[layer] { return u * x[layer] }
       if layer == 0 { return tail(negative: u < 0, using: &rng) }
       let candidate = u * x[layer]
