@@ -59,8 +59,7 @@ chapter: build
 	@[ -n "$(CH)" ] || { echo "usage: make chapter CH=<one of: $(CHAPTERS)>"; exit 1; }
 	$(RELEASE)/$(CH) --figures $(FIGURES)
 
-bench: deps
-	$(SWIFT) build -c release --product benchmarks
+bench: build
 	$(RELEASE)/benchmarks
 
 clean:

@@ -14,19 +14,19 @@ let only: String? = CommandLine.arguments.firstIndex(of: "--only").map {
 }
 let clock = ContinuousClock()
 
-/// Runs `body` once to warm up, then `runs` times, and returns the median in seconds.
-func median(_ body: () -> Void) -> Double {
+/// Runs `body` once to warm up, then `count` times, and returns the median in seconds.
+func median(_ count: Int, _ body: () -> Void) -> Double {
   body()
-  let times = (0..<runs).map { _ -> Double in
+  let times = (0..<count).map { _ -> Double in
     let d = clock.measure(body)
     return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
   }.sorted()
   return times[times.count / 2]
 }
 
-func benchmark(_ name: String, target: Double, _ body: () -> Void) {
+func benchmark(_ name: String, target: Double, runs count: Int = runs, _ body: () -> Void) {
   if let only, !name.contains(only) { return }
-  report(name, median(body), target: target)
+  report(name, median(count, body), target: target)
 }
 
 func report(_ name: String, _ seconds: Double, target: Double) {
@@ -57,4 +57,24 @@ let grid = SyntheticData.grid(x: -2...3, y: -1.5...2, nx: 100, ny: 100)
 benchmark("MC predictive 2-64-64-2, 100 samples × 100×100 grid", target: 0.5) {
   var rng = Generator(seed: 4)
   _ = MonteCarloPredictive.probabilities(of: predictiveModel, at: grid, samples: 100, using: &rng)
+}
+
+// MARK: Chapter 1 end to end
+// The release executable without --quick, figures into a temporary directory (gnuplot
+// rendering included when it is installed). Three runs: each takes seconds.
+let chapterDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+let chapterOne = chapterDirectory.appendingPathComponent("01-bnn-definition")
+if FileManager.default.isExecutableFile(atPath: chapterOne.path) {
+  let figures = FileManager.default.temporaryDirectory.appendingPathComponent("bench-figures")
+  benchmark("Chapter 1 end to end (release, full budget)", target: 5, runs: 3) {
+    let process = Process()
+    process.executableURL = chapterOne
+    process.arguments = ["--figures", figures.path]
+    process.standardOutput = FileHandle.nullDevice
+    try! process.run()
+    process.waitUntilExit()
+    precondition(process.terminationStatus == 0, "chapter 1 failed")
+  }
+} else {
+  print("Chapter 1 end to end: build it first (swift build -c release); skipped")
 }

@@ -2651,10 +2651,10 @@ set xlabel 'input x'
 set ylabel 'network output f(x)'
 set xrange [-3:3]
 unset colorbox
-set key top left
+set key below center horizontal
 plot \
   $p1_1 using 1:2:3 with filledcurves lc rgb '#56B4E9' fs transparent solid 0.25 noborder title '±2 sd of f(x)', \
-  $p1_2 using 1:2 with lines lw 1.2 lc rgb '#0072B2' title 'draws f(x; w), w \~ p(w)', \
+  $p1_2 using 1:2 with lines lw 1.2 lc rgb '#0072B2' title 'functions f(x; w), w \~ p(w)', \
   $p1_3 using 1:2 with lines lw 1.2 lc rgb '#0072B2' notitle, \
   $p1_4 using 1:2 with lines lw 1.2 lc rgb '#0072B2' notitle, \
   $p1_5 using 1:2 with lines lw 1.2 lc rgb '#0072B2' notitle, \
@@ -5307,10 +5307,10 @@ set xlabel 'input x'
 set ylabel 'network output f(x)'
 set xrange [-3:3]
 unset colorbox
-unset key
+set key below center horizontal
 plot \
   $p2_1 using 1:2:3 with filledcurves lc rgb '#56B4E9' fs transparent solid 0.25 noborder title '±2 sd of f(x)', \
-  $p2_2 using 1:2 with lines lw 1.2 lc rgb '#0072B2' title 'draws f(x; w), w \~ p(w)', \
+  $p2_2 using 1:2 with lines lw 1.2 lc rgb '#0072B2' title 'functions f(x; w), w \~ p(w)', \
   $p2_3 using 1:2 with lines lw 1.2 lc rgb '#0072B2' notitle, \
   $p2_4 using 1:2 with lines lw 1.2 lc rgb '#0072B2' notitle, \
   $p2_5 using 1:2 with lines lw 1.2 lc rgb '#0072B2' notitle, \
@@ -7963,10 +7963,10 @@ set xlabel 'input x'
 set ylabel 'network output f(x)'
 set xrange [-3:3]
 unset colorbox
-unset key
+set key below center horizontal
 plot \
   $p3_1 using 1:2:3 with filledcurves lc rgb '#56B4E9' fs transparent solid 0.25 noborder title '±2 sd of f(x)', \
-  $p3_2 using 1:2 with lines lw 1.2 lc rgb '#0072B2' title 'draws f(x; w), w \~ p(w)', \
+  $p3_2 using 1:2 with lines lw 1.2 lc rgb '#0072B2' title 'functions f(x; w), w \~ p(w)', \
   $p3_3 using 1:2 with lines lw 1.2 lc rgb '#0072B2' notitle, \
   $p3_4 using 1:2 with lines lw 1.2 lc rgb '#0072B2' notitle, \
   $p3_5 using 1:2 with lines lw 1.2 lc rgb '#0072B2' notitle, \

@@ -121,13 +121,14 @@ for sigmaP in priorScales {
     let f = network.predict(xs, mode: .sample, using: &rng)
     series.append(
       .line(
-        x: xs.storage, y: f.storage, title: k == 0 ? "draws f(x; w), w ~ p(w)" : nil, color: .blue,
+        x: xs.storage, y: f.storage, title: k == 0 ? "functions f(x; w), w ~ p(w)" : nil,
+        color: .blue,
         width: 1.2))
   }
   var panel = Figure(
     title: "σ_p = \(Narration.format(sigmaP, digits: 2))", xLabel: "input x",
     yLabel: "network output f(x)", series: series)
-  panel.legend = sigmaP == priorScales.first ? .topLeft : .none
+  panel.legend = .below
   panel.xRange = -3...3
   priorPanels.append(panel)
 }
@@ -352,6 +353,30 @@ Narration.result(
   "parameters: deterministic network", Double(pointNetwork.parameterCount), digits: 6)
 Narration.result(
   "parameters: Bayesian network (μ and log σ²)", Double(bayesianNetwork.parameterCount), digits: 6)
+
+/*:
+ Each Bayesian layer also carries the KL divergence from its $q$ to the prior, the term
+ that training will need (chapter 2 derives it):
+ $\mathrm{KL}(\mathcal N(\mu, \sigma^2)\,\|\,\mathcal N(0, \sigma_p^2)) = \tfrac12\big[\log\sigma_p^2 - \log\sigma^2 + (\sigma^2 + \mu^2)/\sigma_p^2 - 1\big]$
+ per weight. Note 000's `kl_divergence` writes the two log terms the other way round.
+ For our $q$, with every $\sigma = e^{-3}$ far below $\sigma_p = 1$, that version comes
+ out *negative* — impossible for a KL — and a training loop minimising it would be
+ rewarded for shrinking $\sigma$ without end.
+ */
+let layerMeans = bayesianNetwork.layers.compactMap { $0 as? BayesianDense }.flatMap {
+  $0.weightMean.value.storage + $0.biasMean.value.storage
+}
+let layerLogVariances = bayesianNetwork.layers.compactMap { $0 as? BayesianDense }.flatMap {
+  $0.weightScale.value.storage + $0.biasScale.value.storage  // log σ² (note 000's parameterisation)
+}
+Narration.result(
+  "KL(q ‖ prior), correct closed form",
+  KLDivergence.toZeroMeanPrior(
+    mean: layerMeans, logVariance: layerLogVariances, priorStandardDeviation: 1))
+Narration.result(
+  "KL(q ‖ prior) as note 000 writes it",
+  Errata.note000KLToPrior(
+    mean: layerMeans, logVariance: layerLogVariances, priorStandardDeviation: 1))
 
 let curveXs = SyntheticData.linspace(-5, 5, count: plotPoints)  // [points, 1]
 let meanForward = bayesianNetwork.predict(curveXs, mode: .mean, using: &rng)

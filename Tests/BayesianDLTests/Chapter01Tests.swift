@@ -77,6 +77,12 @@ struct Chapter01Tests {
     #expect(try run.value("parameters: Bayesian network (μ and log σ²)") == 2 * deterministic)
   }
 
+  @Test func noteKLFormulaGoesNegativeWhereTheTrueKLIsPositive() throws {
+    let run = try run()
+    #expect(try run.value("KL(q ‖ prior), correct closed form") > 0)
+    #expect(try run.value("KL(q ‖ prior) as note 000 writes it") < 0)
+  }
+
   @Test func sameSeedGivesTheSameOutput() throws {
     let figures = FileManager.default.temporaryDirectory.appendingPathComponent(
       "chapter01-again-\(UUID().uuidString)")

@@ -74,8 +74,11 @@ extension Matrix {
     case .rows:
       var out = [Double](repeating: initial, count: columns)
       storage.withUnsafeBufferPointer { p in
-        for i in 0..<rows {
-          for j in 0..<columns { out[j] = combine(out[j], p[i * columns + j]) }
+        out.withUnsafeMutableBufferPointer { o in
+          for i in 0..<rows {
+            let row = p.baseAddress! + i * columns
+            for j in 0..<columns { o[j] = combine(o[j], row[j]) }
+          }
         }
       }
       return Matrix(rows: 1, columns: columns, storage: out)
