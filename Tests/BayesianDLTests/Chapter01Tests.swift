@@ -94,6 +94,19 @@ struct Chapter01Tests {
     #expect(untimed(again.output) == untimed(try run().output))
   }
 
+  @Test func withoutGnuplotTheScriptsAreStillWrittenAndTheInstallIsExplained() throws {
+    let figures = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "chapter01-nognuplot-\(UUID().uuidString)")
+    let run = try ChapterRun.run(
+      Self.chapter, ["--quick", "--figures", figures.path], path: "/nonexistent")
+    #expect(run.status == 0, "stderr: \(run.errors)")
+    #expect(run.output.contains("gnuplot is not installed"))
+    #expect(run.output.contains("apt-get install gnuplot-nox"))
+    let written = try FileManager.default.contentsOfDirectory(atPath: figures.path)
+    #expect(written.filter { $0.hasSuffix(".gp") }.count == 3)
+    #expect(written.filter { $0.hasSuffix(".png") }.isEmpty)
+  }
+
   @Test func badFlagsFailWithAMessage() throws {
     let badSeed = try ChapterRun.run(Self.chapter, ["--seed", "twelve"])
     #expect(badSeed.status != 0)

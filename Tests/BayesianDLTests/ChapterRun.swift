@@ -14,7 +14,14 @@ struct ChapterRun {
   ///
   /// The executables are built by `swift test` (the test target depends on them) into the
   /// same directory as the test bundle.
-  static func run(_ chapter: String, _ arguments: [String]) throws -> ChapterRun {
+  ///
+  /// - Parameters:
+  ///   - chapter: the executable's name.
+  ///   - arguments: its command-line arguments.
+  ///   - path: if set, the PATH the chapter sees (e.g. one without gnuplot).
+  static func run(_ chapter: String, _ arguments: [String], path: String? = nil) throws
+    -> ChapterRun
+  {
     let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
     var directory = testBinary.deletingLastPathComponent()
     // On Linux the bundle is the executable itself; on macOS it is …/X.xctest/Contents/MacOS/X.
@@ -30,6 +37,11 @@ struct ChapterRun {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
+    if let path {
+      var environment = ProcessInfo.processInfo.environment
+      environment["PATH"] = path
+      process.environment = environment
+    }
     let out = Pipe()
     let err = Pipe()
     process.standardOutput = out
