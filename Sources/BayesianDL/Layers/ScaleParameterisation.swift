@@ -143,16 +143,25 @@ public struct ScaleValues: Sendable {
   {
     let priorVariance = priorStandardDeviation * priorStandardDeviation
     let priorPrecision = 1 / priorVariance
-    var total = 0.0
+    // Two running sums over alternate entries, so the additions do not wait on each other.
+    var (even, odd) = (0.0, 0.0)
     mean.value.storage.withUnsafeBufferPointer { mu in
       standardDeviation.storage.withUnsafeBufferPointer { sigma in
         logVariance.storage.withUnsafeBufferPointer { lv in
-          for k in 0..<mu.count {
-            total += (sigma[k] * sigma[k] + mu[k] * mu[k]) * priorPrecision - lv[k]
+          func term(_ k: Int) -> Double {
+            (sigma[k] * sigma[k] + mu[k] * mu[k]) * priorPrecision - lv[k]
           }
+          var k = 0
+          while k + 2 <= mu.count {
+            even += term(k)
+            odd += term(k + 1)
+            k += 2
+          }
+          if k < mu.count { even += term(k) }
         }
       }
     }
+    var total = even + odd
     total = 0.5 * (total + Double(raw.count) * (log(priorVariance) - 1))
     let (m, s) = (mean.node, scale.node)
     let sigma = standardDeviation

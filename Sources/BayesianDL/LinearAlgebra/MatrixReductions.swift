@@ -8,11 +8,26 @@ public enum Axis: Sendable {
 
 extension Matrix {
   /// The sum of all elements, $\sum_{ij} A_{ij}$.
+  ///
+  /// Four running sums over interleaved elements, added at the end: the additions no
+  /// longer wait on each other (about four times faster than one running sum), and the
+  /// rounding error grows more slowly.
   public func sum() -> Double {
     storage.withUnsafeBufferPointer { p in
-      var total = 0.0
-      for v in p { total += v }
-      return total
+      var partial = (0.0, 0.0, 0.0, 0.0)
+      var k = 0
+      while k + 4 <= p.count {
+        partial.0 += p[k]
+        partial.1 += p[k + 1]
+        partial.2 += p[k + 2]
+        partial.3 += p[k + 3]
+        k += 4
+      }
+      while k < p.count {
+        partial.0 += p[k]
+        k += 1
+      }
+      return (partial.0 + partial.1) + (partial.2 + partial.3)
     }
   }
 
