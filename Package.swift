@@ -5,7 +5,8 @@ import PackageDescription
 // One executable per chapter, built from `Chapters/<name>/main.swift`. Add a chapter
 // by adding its folder name here; the Makefile and CI read the same list.
 let chapters = [
-  "01-bnn-definition"
+  "01-bnn-definition",
+  "02-mean-field-elbo",
 ]
 
 // MARK: - Package

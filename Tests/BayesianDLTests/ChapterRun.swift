@@ -83,7 +83,8 @@ struct ChapterRun {
     var rows = [[String]]()
     for line in lines[(header + 2)...] {
       let cells = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-      if cells.isEmpty || line.hasPrefix("==") { break }
+      // A table ends at a blank line, a section heading or a `name = value` line.
+      if cells.isEmpty || line.hasPrefix("==") || line.contains(" = ") { break }
       rows.append(cells)
     }
     return rows
