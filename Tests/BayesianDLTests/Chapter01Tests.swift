@@ -8,29 +8,14 @@ struct Chapter01Tests {
   static let chapter = "01-bnn-definition"
 
   /// One quick run shared by the checks below.
-  static let quickRun: Result<(ChapterRun, URL), Error> = Result {
-    let figures = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "chapter01-\(UUID().uuidString)")
-    return (try ChapterRun.run(chapter, ["--quick", "--figures", figures.path]), figures)
-  }
+  static let quickRun = ChapterRun.quick(chapter)
 
-  func run() throws -> ChapterRun { try Self.quickRun.get().0 }
+  func run() throws -> ChapterRun { try Self.quickRun.get().run }
 
   @Test func quickRunSucceedsAndWritesEveryFigure() throws {
     let (run, figures) = try Self.quickRun.get()
-    #expect(run.status == 0, "stderr: \(run.errors)")
-    let gnuplotInstalled = [
-      "/usr/bin/gnuplot", "/usr/local/bin/gnuplot", "/opt/homebrew/bin/gnuplot",
-    ]
-    .contains { FileManager.default.isExecutableFile(atPath: $0) }
-    for name in ["prior-functions", "exact-posterior", "mc-predictive"] {
-      let base = figures.appendingPathComponent("\(Self.chapter)-\(name)")
-      #expect(FileManager.default.fileExists(atPath: base.path + ".gp"), "\(name).gp missing")
-      if gnuplotInstalled {
-        let png = try Data(contentsOf: URL(fileURLWithPath: base.path + ".png"))
-        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]), "\(name).png is not a PNG")
-      }
-    }
+    try run.expectSuccess(
+      Self.chapter, figures: ["prior-functions", "exact-posterior", "mc-predictive"], in: figures)
   }
 
   @Test func priorSpreadAtTheOriginMatchesQuadrature() throws {

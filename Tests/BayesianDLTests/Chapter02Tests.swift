@@ -7,21 +7,14 @@ import Testing
 struct Chapter02Tests {
   static let chapter = "02-mean-field-elbo"
 
-  static let quickRun: Result<(ChapterRun, URL), Error> = Result {
-    let figures = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "chapter02-\(UUID().uuidString)")
-    return (try ChapterRun.run(chapter, ["--quick", "--figures", figures.path]), figures)
-  }
+  static let quickRun = ChapterRun.quick(chapter)
 
-  func run() throws -> ChapterRun { try Self.quickRun.get().0 }
+  func run() throws -> ChapterRun { try Self.quickRun.get().run }
 
   @Test func quickRunSucceedsAndWritesEveryFigure() throws {
     let (run, figures) = try Self.quickRun.get()
-    #expect(run.status == 0, "stderr: \(run.errors)")
-    for name in ["elbo-gap", "mean-field-ellipses", "tempering"] {
-      let script = figures.appendingPathComponent("\(Self.chapter)-\(name).gp")
-      #expect(FileManager.default.fileExists(atPath: script.path), "\(name).gp missing")
-    }
+    try run.expectSuccess(
+      Self.chapter, figures: ["elbo-gap", "mean-field-ellipses", "tempering"], in: figures)
   }
 
   @Test func closedFormEvidenceEqualsTheMarginalDensity() throws {

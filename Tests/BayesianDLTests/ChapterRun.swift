@@ -56,6 +56,40 @@ struct ChapterRun {
       errors: String(decoding: errData, as: UTF8.self))
   }
 
+  /// Runs `chapter --quick` with figures into a new temporary directory.
+  ///
+  /// - Parameter chapter: the executable's name.
+  static func quick(_ chapter: String) -> Result<(run: ChapterRun, figures: URL), Error> {
+    Result {
+      let figures = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "\(chapter)-\(UUID().uuidString)")
+      return (try run(chapter, ["--quick", "--figures", figures.path]), figures)
+    }
+  }
+
+  /// Expects a successful run that wrote `chapter-name.gp` for every name (and a PNG when
+  /// gnuplot is installed).
+  ///
+  /// - Parameters:
+  ///   - chapter: the chapter's slug, the prefix of its figure files.
+  ///   - names: the figures' short names.
+  ///   - figures: the directory the run wrote to.
+  func expectSuccess(_ chapter: String, figures names: [String], in figures: URL) throws {
+    #expect(status == 0, "stderr: \(errors)")
+    let gnuplotInstalled = [
+      "/usr/bin/gnuplot", "/usr/local/bin/gnuplot", "/opt/homebrew/bin/gnuplot",
+    ]
+    .contains { FileManager.default.isExecutableFile(atPath: $0) }
+    for name in names {
+      let base = figures.appendingPathComponent("\(chapter)-\(name)")
+      #expect(FileManager.default.fileExists(atPath: base.path + ".gp"), "\(name).gp missing")
+      if gnuplotInstalled {
+        let png = try Data(contentsOf: URL(fileURLWithPath: base.path + ".png"))
+        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]), "\(name).png is not a PNG")
+      }
+    }
+  }
+
   /// The number printed as `name = value` (the first such line whose name matches).
   func value(_ name: String) throws -> Double {
     for line in output.split(separator: "\n") {
