@@ -7,6 +7,7 @@ import PackageDescription
 let chapters = [
   "01-bnn-definition",
   "02-mean-field-elbo",
+  "03-bayes-by-backprop",
 ]
 
 // MARK: - Package

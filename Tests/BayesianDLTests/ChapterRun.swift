@@ -92,15 +92,18 @@ struct ChapterRun {
 
   /// The number printed as `name = value` (the first such line whose name matches).
   func value(_ name: String) throws -> Double {
+    // Names may contain " = " themselves ("ratio S = 1 over S = 4"), so match the whole
+    // name first and read the value after the padding and the "=" that follow it.
     for line in output.split(separator: "\n") {
-      let parts = line.split(separator: "=", maxSplits: 1)
-      guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == name else {
-        continue
-      }
+      let trimmed = line.trimmingCharacters(in: .whitespaces)
+      guard trimmed.hasPrefix(name) else { continue }
+      let rest = trimmed.dropFirst(name.count).drop { $0 == " " }
+      guard rest.first == "=" else { continue }
       let text =
-        parts[1].trimmingCharacters(in: .whitespaces).split(separator: " ").first.map(String.init)
+        rest.dropFirst().trimmingCharacters(in: .whitespaces).split(separator: " ").first.map(
+          String.init)
         ?? ""
-      return try #require(Double(text), "\(name) = \(parts[1]) is not a number")
+      return try #require(Double(text), "\(name) = \(rest) is not a number")
     }
     Issue.record("no line '\(name) = …' in the output")
     throw CancellationError()

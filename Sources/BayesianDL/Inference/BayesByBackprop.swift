@@ -53,7 +53,7 @@ public struct BayesByBackprop: MinibatchObjective {
           model.forward(x, mode: .sample, using: &rng), batch.targets)
     }
     nll = nll / Double(samples)
-    let klPerDatum = model.klDivergence(on: tape) * (klWeight / Double(datasetSize))
+    let klPerDatum = model.klDivergence(on: tape, using: &rng) * (klWeight / Double(datasetSize))
     return MinibatchLoss(
       total: nll + klPerDatum, negativeLogLikelihood: nll.value.scalarValue,
       regulariser: klPerDatum.value.scalarValue)

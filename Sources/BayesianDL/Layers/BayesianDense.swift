@@ -19,6 +19,9 @@ public final class BayesianDense: BayesianLayer {
   public let parameterisation: ScaleParameterisation
   /// The prior standard deviation $\sigma_p$ of every weight and bias.
   public let priorStandardDeviation: Double
+  /// A scale-mixture prior that replaces $\mathcal N(0, \sigma_p^2)$ when set; its KL is
+  /// estimated by Monte Carlo.
+  public let scaleMixturePrior: ScaleMixturePrior?
   /// $\sigma$ and friends of the last seen values of ``weightScale`` and ``biasScale``.
   private var weightScaleValues: ScaleValues?
   private var biasScaleValues: ScaleValues?
@@ -30,6 +33,7 @@ public final class BayesianDense: BayesianLayer {
   ///   - inputs: the input width.
   ///   - outputs: the output width.
   ///   - priorStandardDeviation: $\sigma_p$ of the $\mathcal N(0, \sigma_p^2)$ prior.
+  ///   - scaleMixturePrior: a scale-mixture prior to use instead (KL by Monte Carlo).
   ///   - parameterisation: how $\sigma$ is stored.
   ///   - initialStandardDeviation: the starting $\sigma$ (note 000 starts at
   ///     $e^{-3} \approx 0.05$, i.e. $\log\sigma^2 = -6$).
@@ -38,6 +42,7 @@ public final class BayesianDense: BayesianLayer {
   ///   - rng: the generator for the initial means.
   public init(
     inputs: Int, outputs: Int, priorStandardDeviation: Double = 1,
+    scaleMixturePrior: ScaleMixturePrior? = nil,
     parameterisation: ScaleParameterisation = .logVariance,
     initialStandardDeviation: Double = exp(-3), gain: Double = 2.0.squareRoot(),
     name: String = "bayesian", using rng: inout Generator
@@ -55,6 +60,7 @@ public final class BayesianDense: BayesianLayer {
     biasScale = Parameter("\(name).biasScale", Matrix(rows: 1, columns: outputs, repeating: raw))
     self.parameterisation = parameterisation
     self.priorStandardDeviation = priorStandardDeviation
+    self.scaleMixturePrior = scaleMixturePrior
   }
 
   /// The input width.
@@ -140,12 +146,36 @@ public final class BayesianDense: BayesianLayer {
   ///
   /// - Parameter tape: the tape to record on.
   public func klDivergence(on tape: Tape) -> Variable {
+    precondition(
+      scaleMixturePrior == nil,
+      "BayesianDense: the KL to a scale-mixture prior is estimated by sampling; call klDivergence(on:using:)"
+    )
     let weights = currentWeightScale().klToZeroMeanPrior(
       mean: tape.parameter(weightMean), scale: tape.parameter(weightScale),
       priorStandardDeviation: priorStandardDeviation)
     let biases = currentBiasScale().klToZeroMeanPrior(
       mean: tape.parameter(biasMean), scale: tape.parameter(biasScale),
       priorStandardDeviation: priorStandardDeviation)
+    return weights + biases
+  }
+
+  /// The closed-form KL for the Gaussian prior; for the scale-mixture prior, a
+  /// one-sample Monte Carlo estimate with fresh noise (see
+  /// ``ScaleValues/klToScaleMixturePrior(mean:scale:prior:noise:)``).
+  ///
+  /// - Parameters:
+  ///   - tape: the tape to record on.
+  ///   - rng: the generator for the Monte Carlo noise.
+  public func klDivergence(on tape: Tape, using rng: inout Generator) -> Variable {
+    guard let mixture = scaleMixturePrior else { return klDivergence(on: tape) }
+    let weightNoise = rng.normalMatrix(rows: inputs, columns: outputs)
+    let biasNoise = rng.normalMatrix(rows: 1, columns: outputs)
+    let weights = currentWeightScale().klToScaleMixturePrior(
+      mean: tape.parameter(weightMean), scale: tape.parameter(weightScale), prior: mixture,
+      noise: weightNoise)
+    let biases = currentBiasScale().klToScaleMixturePrior(
+      mean: tape.parameter(biasMean), scale: tape.parameter(biasScale), prior: mixture,
+      noise: biasNoise)
     return weights + biases
   }
 

@@ -45,6 +45,21 @@ public protocol BayesianLayer: Layer {
   ///
   /// - Parameter tape: the tape to record on.
   func klDivergence(on tape: Tape) -> Variable
+
+  /// $\mathrm{KL}(q(w)\,\|\,p(w))$, or an unbiased Monte Carlo estimate of it when it has no
+  /// closed form, on `tape`, as `[1, 1]`.
+  ///
+  /// - Parameters:
+  ///   - tape: the tape to record on.
+  ///   - rng: the generator for a Monte Carlo estimate.
+  func klDivergence(on tape: Tape, using rng: inout Generator) -> Variable
+}
+
+extension BayesianLayer {
+  /// The closed form; a layer whose KL needs sampling overrides this.
+  public func klDivergence(on tape: Tape, using rng: inout Generator) -> Variable {
+    klDivergence(on: tape)
+  }
 }
 
 /// The non-linearity between the layers of an ``MLP``.

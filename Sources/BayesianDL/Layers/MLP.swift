@@ -44,11 +44,13 @@ public final class MLP {
   ///   - sizes: the widths from input to output (at least two).
   ///   - activation: the non-linearity between layers.
   ///   - priorStandardDeviation: $\sigma_p$ of every weight's $\mathcal N(0, \sigma_p^2)$ prior.
+  ///   - scaleMixturePrior: a scale-mixture prior to use instead (KL by Monte Carlo).
   ///   - parameterisation: how each $\sigma$ is stored.
   ///   - initialStandardDeviation: the starting $\sigma$ of every weight.
   ///   - rng: the generator for the initial means.
   public static func bayesian(
     sizes: [Int], activation: Activation = .relu, priorStandardDeviation: Double = 1,
+    scaleMixturePrior: ScaleMixturePrior? = nil,
     parameterisation: ScaleParameterisation = .logVariance,
     initialStandardDeviation: Double = 0.05, using rng: inout Generator
   ) -> MLP {
@@ -59,7 +61,8 @@ public final class MLP {
       layers.append(
         BayesianDense(
           inputs: i, outputs: o, priorStandardDeviation: priorStandardDeviation,
-          parameterisation: parameterisation, initialStandardDeviation: initialStandardDeviation,
+          scaleMixturePrior: scaleMixturePrior, parameterisation: parameterisation,
+          initialStandardDeviation: initialStandardDeviation,
           gain: gain, name: "layer\(k + 1)", using: &rng))
     }
     return MLP(layers: layers, activation: activation)
@@ -167,6 +170,20 @@ public final class MLP {
   /// - Parameter tape: the tape to record on.
   public func klDivergence(on tape: Tape) -> Variable {
     let terms = layers.compactMap { ($0 as? any BayesianLayer)?.klDivergence(on: tape) }
+    return terms.dropFirst().reduce(terms.first ?? tape.constant(.scalar(0)), +)
+  }
+
+  /// The sum of the Bayesian layers' KL terms, each closed form or (for a scale-mixture
+  /// prior) a Monte Carlo estimate, as `[1, 1]` on `tape`.
+  ///
+  /// - Parameters:
+  ///   - tape: the tape to record on.
+  ///   - rng: the generator for Monte Carlo estimates.
+  public func klDivergence(on tape: Tape, using rng: inout Generator) -> Variable {
+    var terms = [Variable]()
+    for case let layer as any BayesianLayer in layers {
+      terms.append(layer.klDivergence(on: tape, using: &rng))
+    }
     return terms.dropFirst().reduce(terms.first ?? tape.constant(.scalar(0)), +)
   }
 }
