@@ -8,6 +8,7 @@ let chapters = [
   "01-bnn-definition",
   "02-mean-field-elbo",
   "03-bayes-by-backprop",
+  "04-local-reparameterization",
 ]
 
 // MARK: - Package

@@ -19,6 +19,10 @@ public final class BayesianDense: BayesianLayer {
   public let parameterisation: ScaleParameterisation
   /// The prior standard deviation $\sigma_p$ of every weight and bias.
   public let priorStandardDeviation: Double
+  /// How a `.sample` forward pass on a tape injects the weight noise (default: one shared
+  /// weight sample, as note 000). Prediction (``frozen(mode:using:)``) always draws whole
+  /// networks.
+  public var estimator: GradientEstimator = .sharedWeights
   /// A scale-mixture prior that replaces $\mathcal N(0, \sigma_p^2)$ when set; its KL is
   /// estimated by Monte Carlo.
   public let scaleMixturePrior: ScaleMixturePrior?
@@ -105,13 +109,49 @@ public final class BayesianDense: BayesianLayer {
     case .mean:
       return x.matmul(tape.parameter(weightMean)) + tape.parameter(biasMean)
     case .sample:
-      let weightNoise = rng.normalMatrix(rows: inputs, columns: outputs)
-      let biasNoise = rng.normalMatrix(rows: 1, columns: outputs)
-      let w = currentWeightScale().draw(
-        mean: tape.parameter(weightMean), scale: tape.parameter(weightScale), noise: weightNoise)
-      let b = currentBiasScale().draw(
-        mean: tape.parameter(biasMean), scale: tape.parameter(biasScale), noise: biasNoise)
+      return sampledForward(x, using: &rng)
+    }
+  }
+
+  /// The `.sample` forward pass by the layer's ``estimator``.
+  private func sampledForward(_ x: Variable, using rng: inout Generator) -> Variable {
+    let tape = x.tape
+    let (weights, biases) = (currentWeightScale(), currentBiasScale())
+    let (mu, raw) = (tape.parameter(weightMean), tape.parameter(weightScale))
+    let (biasMu, biasRaw) = (tape.parameter(biasMean), tape.parameter(biasScale))
+    switch estimator {
+    case .sharedWeights:
+      let w = weights.draw(
+        mean: mu, scale: raw, noise: rng.normalMatrix(rows: inputs, columns: outputs))
+      let b = biases.draw(
+        mean: biasMu, scale: biasRaw, noise: rng.normalMatrix(rows: 1, columns: outputs))
       return x.matmul(w) + b
+    case .weightsPerExample:
+      let rowsOut = (0..<x.rows).map { i -> Variable in
+        let w = weights.draw(
+          mean: mu, scale: raw, noise: rng.normalMatrix(rows: inputs, columns: outputs))
+        let b = biases.draw(
+          mean: biasMu, scale: biasRaw, noise: rng.normalMatrix(rows: 1, columns: outputs))
+        return x.rows(i..<(i + 1)).matmul(w) + b
+      }
+      return Variable.vstack(rowsOut)
+    case .localReparameterisation:
+      // b = xμ + μ_b + √(x²σ² + σ_b²) ⊙ ζ, one ζ per example and unit.
+      let mean = x.matmul(mu) + biasMu
+      let variance =
+        square(x).matmul(weights.variance(scale: raw)) + biases.variance(scale: biasRaw)
+      return mean + sqrt(variance) * rng.normalMatrix(rows: x.rows, columns: outputs)
+    case .flipout:
+      // One shared ΔW = σ ⊙ ε (and Δb), decorrelated per example by ±1 signs on the input
+      // and the output.
+      let delta = weights.perturbation(
+        scale: raw, noise: rng.normalMatrix(rows: inputs, columns: outputs))
+      let inputSigns = Matrix(rows: x.rows, columns: inputs) { _, _ in rng.bernoulli(0.5) ? 1 : -1 }
+      let outputSigns = Matrix(rows: x.rows, columns: outputs) { _, _ in rng.bernoulli(0.5) ? 1 : -1
+      }
+      let biasDelta = biases.perturbation(
+        scale: biasRaw, noise: rng.normalMatrix(rows: 1, columns: outputs))
+      return x.matmul(mu) + biasMu + ((x * inputSigns).matmul(delta) + biasDelta) * outputSigns
     }
   }
 

@@ -159,6 +159,13 @@ public final class MLP {
   /// Rows per block in ``predict(_:mode:using:)``: 1024 rows of 64 activations are 512 KiB.
   public static let predictionBlockRows = 1024
 
+  /// Sets the ``GradientEstimator`` of every Bayesian layer.
+  ///
+  /// - Parameter estimator: how `.sample` forward passes on a tape inject the noise.
+  public func use(_ estimator: GradientEstimator) {
+    for case let layer as BayesianDense in layers { layer.estimator = estimator }
+  }
+
   /// Sets every Bayesian layer's $q$ to its prior (see ``BayesianDense/setToPrior()``).
   public func setToPrior() {
     for case let layer as BayesianDense in layers { layer.setToPrior() }

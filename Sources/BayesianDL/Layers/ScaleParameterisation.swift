@@ -127,6 +127,33 @@ public struct ScaleValues: Sendable {
     }
   }
 
+  /// The perturbation $\sigma \odot \varepsilon$ as one tape node (Flipout's $\Delta W$), with
+  /// pullback $\overline{\text{raw}} = \bar y \odot \varepsilon \odot d\sigma/d\text{raw}$.
+  ///
+  /// - Parameters:
+  ///   - scale: the raw scale parameter on the tape (its value must be ``raw``).
+  ///   - noise: $\varepsilon$, the same shape.
+  public func perturbation(scale: Variable, noise: Matrix) -> Variable {
+    precondition(noise.shape == raw.shape, "ScaleValues.perturbation: shapes differ")
+    let noiseSlope = noise * slope
+    let s = scale.node
+    return scale.tape.record(standardDeviation * noise, inputs: [scale]) { g, tape in
+      tape.accumulate(g * noiseSlope, into: s)
+    }
+  }
+
+  /// The variances $\sigma^2$ as one tape node (for local reparameterisation), with
+  /// pullback $\overline{\text{raw}} = \bar y \odot 2\sigma\,d\sigma/d\text{raw}$.
+  ///
+  /// - Parameter scale: the raw scale parameter on the tape (its value must be ``raw``).
+  public func variance(scale: Variable) -> Variable {
+    let twoSigmaSlope = standardDeviation * slope * 2
+    let s = scale.node
+    return scale.tape.record(standardDeviation * standardDeviation, inputs: [scale]) { g, tape in
+      tape.accumulate(g * twoSigmaSlope, into: s)
+    }
+  }
+
   /// $\mathrm{KL}(\mathcal N(\mu, \operatorname{diag}\sigma^2)\,\|\,\mathcal N(0, \sigma_p^2 I))$ as one
   /// tape node over $\mu$ and the raw scale (the closed form of
   /// ``KLDivergence/toZeroMeanPrior(mean:logVariance:priorStandardDeviation:)-(Variable,Variable,Double)``).

@@ -125,6 +125,8 @@ public struct Figure: Sendable {
   public var colorBarLabel: String?
   /// Draw x and y with equal scale.
   public var equalAxes = false
+  /// Named tick marks on the x axis (e.g. categories under bars), or nil for numbers.
+  public var xTickLabels: [(position: Double, label: String)]?
 
   /// Creates a figure.
   ///

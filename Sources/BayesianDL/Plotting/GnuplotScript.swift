@@ -136,6 +136,11 @@ public enum GnuplotScript {
     if figure.logX { out += "set logscale x\nset format x '10^{%L}'\n" }
     if figure.logY { out += "set logscale y\nset format y '10^{%L}'\n" }
     if figure.equalAxes { out += "set size ratio -1\n" }
+    if let ticks = figure.xTickLabels {
+      let list = ticks.map { "'\(escape($0.label))' \(format($0.position))" }.joined(
+        separator: ", ")
+      out += "set xtics (\(list))\n"
+    }
     if let cb = figure.colorBarLabel { out += "set cblabel '\(escape(cb))'\n" }
     let hasImage = figure.series.contains {
       if case .heatmap = $0 { return true } else { return false }
