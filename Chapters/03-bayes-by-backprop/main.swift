@@ -332,6 +332,50 @@ let spreadFour = gradientSpread(samples: 4)
 Narration.result("total gradient variance, S = 1", spreadOne)
 Narration.result("total gradient variance, S = 4", spreadFour)
 Narration.result("ratio S = 1 over S = 4 (theory: about 4)", spreadOne / spreadFour, digits: 3)
+/*:
+ Note 000's trainer takes its $S$ samples differently: it calls `backward()` once per
+ sample without averaging, so the gradients of the $S$ losses pile up in the parameters.
+ The same four draws, both ways:
+ */
+@MainActor func gradientNorm(summedOver samples: Int, seed: UInt64) -> Double {
+  var draws = Generator(seed: seed)  // the same draws for both versions
+  let single = BayesByBackprop(model: correct.model, likelihood: .categorical)
+  for _ in 0..<samples {  // note 000: one backward per sample, nothing divided by S
+    let loss = single.loss(on: probeBatch, datasetSize: moonsCount, using: &draws)
+    loss.total.tape.backward(from: loss.total)
+  }
+  let norm = correct.model.parameters.reduce(0) {
+    $0 + $1.gradient.storage.reduce(0) { $0 + $1 * $1 }
+  }
+  .squareRoot()
+  for p in correct.model.parameters { p.zeroGradient() }
+  return norm
+}
+@MainActor func averagedGradientNorm(samples: Int, seed: UInt64) -> Double {
+  var draws = Generator(seed: seed)
+  var losses = [Variable]()
+  // The same S draws, in one objective that averages them (as BayesByBackprop does).
+  for _ in 0..<samples {
+    losses.append(
+      BayesByBackprop(model: correct.model, likelihood: .categorical).loss(
+        on: probeBatch, datasetSize: moonsCount, using: &draws
+      ).total)
+  }
+  for loss in losses { loss.tape.backward(from: loss, seed: .scalar(1 / Double(samples))) }
+  let norm = correct.model.parameters.reduce(0) {
+    $0 + $1.gradient.storage.reduce(0) { $0 + $1 * $1 }
+  }
+  .squareRoot()
+  for p in correct.model.parameters { p.zeroGradient() }
+  return norm
+}
+Narration.result(
+  "gradient norm, note 000's summed S = 4 over averaged",
+  gradientNorm(summedOver: 4, seed: 99) / averagedGradientNorm(samples: 4, seed: 99), digits: 6)
+/*:
+ Exactly four times too large: the step size silently grows with $S$ (note 000 then clips
+ the norm at 1, which hides part of it and distorts the direction whenever it bites).
+ */
 
 /*:
  ## 6. Regression with a gap, and note 003's recipe

@@ -53,6 +53,10 @@ struct Chapter03Tests {
     #expect(ratio > 2.5 && ratio < 8, "ratio \(ratio)")
   }
 
+  @Test func noteZeroTrainerSumsTheSampleGradientsInsteadOfAveraging() throws {
+    #expect(abs(try run().value("gradient norm, note 000's summed S = 4 over averaged") - 4) < 1e-6)
+  }
+
   @Test func theBandWidensWhereTheDataEnd() throws {
     #expect(try run().value("ELBO band: sd beyond |x| = 4 over sd in the data") > 1.5)
     #expect(
