@@ -119,4 +119,44 @@ import Testing
     #expect(predictive.mean.storage.allSatisfy { $0 > 0 && $0 < 1 })
     #expect(predictive.variance.storage.contains { $0 > 0 })
   }
+
+  @Test func mergingTwoSummariesEqualsSummarisingAllTheDraws() {
+    var rng = Generator(seed: 156)
+    let draws = (0..<23).map { _ in
+      rng.normalMatrix(rows: 3, columns: 2, mean: 1, standardDeviation: 2)
+    }
+    var first = draws[0..<9].makeIterator()
+    var second = draws[9...].makeIterator()
+    let a = MonteCarloPredictive(samples: 9) { first.next()! }
+    let b = MonteCarloPredictive(samples: 14) { second.next()! }
+    let merged = MonteCarloPredictive.merged(a, b)
+    // The two-pass mean and unbiased variance of all 23 draws, entry by entry.
+    let mean = draws.dropFirst().reduce(draws[0], +) / 23
+    let variance =
+      draws.map { ($0 - mean) * ($0 - mean) }.dropFirst()
+      .reduce((draws[0] - mean) * (draws[0] - mean), +) / 22
+    #expect(merged.samples == 23)
+    expectClose(merged.mean, mean, tolerance: 1e-13)
+    expectClose(merged.variance, variance, tolerance: 1e-12)
+  }
+
+  @Test func theTwoCorePredictiveIsDeterministicAndMatchesASerialRunOfTheSameDraws() {
+    var setup = Generator(seed: 157)
+    let network = MLP.bayesian(sizes: [2, 8, 2], initialStandardDeviation: 0.3, using: &setup)
+    let x = setup.normalMatrix(rows: 5, columns: 2)
+    var rng1 = Generator(seed: 158)
+    var rng2 = Generator(seed: 158)
+    let once = MonteCarloPredictive.outputs(of: network, at: x, samples: 41, using: &rng1)
+    let again = MonteCarloPredictive.outputs(of: network, at: x, samples: 41, using: &rng2)
+    #expect(once.mean == again.mean && once.variance == again.variance)
+    // The same split done by hand, serially: 20 draws from the first fork, 21 from the second.
+    var rng3 = Generator(seed: 158)
+    var first = rng3.fork()
+    var second = rng3.fork()
+    let a = MonteCarloPredictive(samples: 20) { network.predict(x, mode: .sample, using: &first) }
+    let b = MonteCarloPredictive(samples: 21) { network.predict(x, mode: .sample, using: &second) }
+    let serial = MonteCarloPredictive.merged(a, b)
+    expectClose(once.mean, serial.mean, tolerance: 0)
+    expectClose(once.variance, serial.variance, tolerance: 0)
+  }
 }

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The Monte Carlo predictive of a stochastic network: run it with $S$ weight draws and
 /// summarise the outputs.
 ///
@@ -58,7 +60,9 @@ public struct MonteCarloPredictive: Sendable {
   )
     -> MonteCarloPredictive
   {
-    MonteCarloPredictive(samples: samples) { model.predict(inputs, mode: .sample, using: &rng) }
+    inTwoHalves(of: model, samples: samples, using: &rng) { network, generator in
+      network.predict(inputs, mode: .sample, using: &generator)
+    }
   }
 
   /// The predictive class probabilities: the mean over $S$ draws of the softmax of the
@@ -72,8 +76,61 @@ public struct MonteCarloPredictive: Sendable {
   public static func probabilities(
     of model: MLP, at inputs: Matrix, samples: Int, using rng: inout Generator
   ) -> MonteCarloPredictive {
-    MonteCarloPredictive(samples: samples) {
-      model.predict(inputs, mode: .sample, using: &rng).softmaxRows()
+    inTwoHalves(of: model, samples: samples, using: &rng) { network, generator in
+      network.predict(inputs, mode: .sample, using: &generator).softmaxRows()
     }
+  }
+
+  /// The summary of the union of two sets of independent draws (the pairwise update of
+  /// Chan, Golub & LeVeque, 1979):
+  /// $ar x = (n_aar x_a + n_bar x_b)/n$ and
+  /// $M_2 = M_{2,a} + M_{2,b} + (ar x_b - ar x_a)^2\,n_a n_b/n$, with $M_2 = (n-1)s^2$.
+  ///
+  /// - Parameters:
+  ///   - a: a summary.
+  ///   - b: a summary of other draws, of the same shape.
+  public static func merged(_ a: MonteCarloPredictive, _ b: MonteCarloPredictive)
+    -> MonteCarloPredictive
+  {
+    precondition(a.mean.shape == b.mean.shape, "MonteCarloPredictive.merged: shapes differ")
+    let (na, nb) = (Double(a.samples), Double(b.samples))
+    let n = na + nb
+    let delta = b.mean - a.mean
+    let mean = a.mean + delta * (nb / n)
+    let m2 = a.variance * (na - 1) + b.variance * (nb - 1) + delta * delta * (na * nb / n)
+    return MonteCarloPredictive(mean: mean, variance: m2 / (n - 1), samples: a.samples + b.samples)
+  }
+
+  private init(mean: Matrix, variance: Matrix, samples: Int) {
+    self.mean = mean
+    self.variance = variance
+    self.samples = samples
+  }
+
+  /// Runs half of the $S$ draws on each of two cores and merges the halves.
+  ///
+  /// Each half has its own generator, forked from `rng` before the work starts, and the
+  /// halves are merged in a fixed order, so the result depends on the seed alone, not on
+  /// the scheduling or the machine. Both halves only read the network: its cached
+  /// $\sigma$ values are brought up to date first.
+  static func inTwoHalves(
+    of model: MLP, samples: Int, using rng: inout Generator,
+    _ draw: @escaping (MLP, inout Generator) -> Matrix
+  ) -> MonteCarloPredictive {
+    precondition(samples >= 1, "MonteCarloPredictive: needs at least one sample")
+    if samples == 1 { return MonteCarloPredictive(samples: 1) { draw(model, &rng) } }
+    model.prepareForConcurrentPrediction()
+    let counts = [samples / 2, samples - samples / 2]
+    let generators = [rng.fork(), rng.fork()]
+    let results = UnsafeMutableBufferPointer<MonteCarloPredictive?>.allocate(capacity: 2)
+    results.initialize(repeating: nil)
+    defer { results.deallocate() }
+    // The network is shared read-only, and each worker writes only its own slot.
+    nonisolated(unsafe) let (network, work, slots) = (model, draw, results)
+    DispatchQueue.concurrentPerform(iterations: 2) { k in
+      var generator = generators[k]
+      slots[k] = MonteCarloPredictive(samples: counts[k]) { work(network, &generator) }
+    }
+    return merged(results[0]!, results[1]!)
   }
 }

@@ -159,6 +159,16 @@ public final class MLP {
   /// Rows per block in ``predict(_:mode:using:)``: 1024 rows of 64 activations are 512 KiB.
   public static let predictionBlockRows = 1024
 
+  /// Brings every Bayesian layer's cached $\sigma$ up to date, so that
+  /// ``predict(_:mode:using:)`` only reads the network and may run on several threads at
+  /// once.
+  public func prepareForConcurrentPrediction() {
+    for case let layer as BayesianDense in layers {
+      _ = layer.weightStandardDeviations
+      _ = layer.biasStandardDeviations
+    }
+  }
+
   /// Sets the ``GradientEstimator`` of every Bayesian layer.
   ///
   /// - Parameter estimator: how `.sample` forward passes on a tape inject the noise.
