@@ -195,8 +195,8 @@ Narration.result(
 /*:
  All three separate the moons — the task is easy — but not equally well. Weighting
  the KL by $1/|B|$ over-regularises: the test NLL is markedly worse and the accuracy
- drops. Dropping the KL lets the $\sigma$ shrink below the correct run's, and they keep
- falling with more epochs: the network drifts towards a point estimate. On this easy
+ drops. Dropping the KL lets the $\sigma$ shrink below the correct run's: the network
+ drifts towards a point estimate. On this easy
  test set that even scores well — what it gives up is the uncertainty away from the
  data that later chapters measure. Only $\mathrm{KL}/N$ is the ELBO.
 
@@ -390,9 +390,8 @@ Narration.result(
  The mean squared error is the Gaussian negative log-likelihood with $\sigma^2 = \tfrac12$, up
  to a constant, so its objective is the ELBO of a model with noise $0.71$ and a KL
  weight $\beta = 0.01$ — a tempered posterior, which (chapter 2) is the posterior of a
- model with noise variance $\beta\sigma^2 = 0.005$, i.e. $\sigma \approx 0.07$. On this data
- the two mistakes nearly cancel, and its spread of $f$ comes out of the same size as
- ours. What the recipe leaves out is the noise itself: its band is the epistemic part
+ model with noise variance $\beta\sigma^2 = 0.005$, i.e. $\sigma \approx 0.07$ instead of $0.1$.
+ What the recipe leaves out is the noise itself: its band is the epistemic part
  only, so it cannot be a band for the observations — count how many training targets
  each band holds (nominally 95 %).
  */
