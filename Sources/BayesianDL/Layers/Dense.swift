@@ -5,15 +5,6 @@ public final class Dense: Layer {
   /// The bias $b$, `[1, outputs]`.
   public let bias: Parameter
 
-  /// Creates a layer with weights drawn from $\mathcal N(0, \text{gain}^2/\text{inputs})$
-  /// (He initialisation for `gain` = √2) and zero bias.
-  ///
-  /// - Parameters:
-  ///   - inputs: the input width.
-  ///   - outputs: the output width.
-  ///   - gain: the scale factor of the initial weights (default √2, for ReLU).
-  ///   - name: a prefix for the parameter names.
-  ///   - rng: the generator for the initial weights.
   /// Creates a layer with the given weights and bias.
   ///
   /// - Parameters:
@@ -29,6 +20,15 @@ public final class Dense: Layer {
     self.bias = Parameter("\(name).bias", bias)
   }
 
+  /// Creates a layer with weights drawn from $\mathcal N(0, \text{gain}^2/\text{inputs})$
+  /// (He initialisation for `gain` = √2) and zero bias.
+  ///
+  /// - Parameters:
+  ///   - inputs: the input width.
+  ///   - outputs: the output width.
+  ///   - gain: the scale factor of the initial weights (default √2, for ReLU).
+  ///   - name: a prefix for the parameter names.
+  ///   - rng: the generator for the initial weights.
   public init(
     inputs: Int, outputs: Int, gain: Double = 2.0.squareRoot(), name: String = "dense",
     using rng: inout Generator
