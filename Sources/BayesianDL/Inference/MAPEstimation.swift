@@ -34,11 +34,12 @@ public struct MAPEstimation: MinibatchObjective {
   /// - Parameters:
   ///   - batch: the minibatch.
   ///   - datasetSize: $N$.
-  ///   - rng: passed to the network (deterministic layers draw nothing).
+  ///   - rng: the generator for dropout masks (dense layers draw nothing).
   public func loss(on batch: Dataset, datasetSize: Int, using rng: inout Generator) -> MinibatchLoss
   {
     let tape = Tape()
-    let outputs = model.forward(tape.constant(batch.inputs), mode: .mean, using: &rng)
+    // `.sample` so that dropout layers drop while training; dense layers ignore the mode.
+    let outputs = model.forward(tape.constant(batch.inputs), mode: .sample, using: &rng)
     let nll = likelihood.negativeLogLikelihood(outputs, batch.targets)
     guard let sigma = priorStandardDeviation else {
       return MinibatchLoss(total: nll, negativeLogLikelihood: nll.value.scalarValue, regulariser: 0)

@@ -176,9 +176,11 @@ public final class BayesianDense: BayesianLayer {
   /// The mean network's output $x\mu_W + \mu_b$ (call ``frozen(mode:using:)`` first to
   /// apply a drawn network).
   ///
-  /// - Parameter x: `[batch, inputs]`.
-  public func apply(_ x: Matrix) -> Matrix {
-    Dense(weight: weightMean.value, bias: biasMean.value).apply(x)
+  /// - Parameters:
+  ///   - x: `[batch, inputs]`.
+  ///   - rng: not used (the weights are the means).
+  public func apply(_ x: Matrix, using rng: inout Generator) -> Matrix {
+    Dense(weight: weightMean.value, bias: biasMean.value).apply(x, using: &rng)
   }
 
   /// $\mathrm{KL}(q\,\|\,\mathcal N(0, \sigma_p^2 I))$ over all weights and biases, closed

@@ -66,8 +66,10 @@ public final class Dense: Layer {
   /// $xW + b$ on plain matrices: the bias is broadcast into the output and BLAS adds the
   /// product to it.
   ///
-  /// - Parameter x: `[batch, inputs]`.
-  public func apply(_ x: Matrix) -> Matrix {
+  /// - Parameters:
+  ///   - x: `[batch, inputs]`.
+  ///   - rng: not used.
+  public func apply(_ x: Matrix, using rng: inout Generator) -> Matrix {
     var out = Matrix(rows: x.rows, columns: outputs)
     let width = outputs
     bias.value.storage.withUnsafeBufferPointer { b in

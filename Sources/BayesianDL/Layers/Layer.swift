@@ -35,8 +35,19 @@ public protocol Layer: AnyObject {
 
   /// Applies a frozen layer to a batch without recording anything (the prediction path).
   ///
-  /// - Parameter x: the input, `[batch, inputs]`.
-  func apply(_ x: Matrix) -> Matrix
+  /// - Parameters:
+  ///   - x: the input, `[batch, inputs]`.
+  ///   - rng: the generator for per-example noise (dropout masks); weight layers ignore it.
+  func apply(_ x: Matrix, using rng: inout Generator) -> Matrix
+
+  /// Whether the layer multiplies by weights, so that an ``MLP`` puts its activation
+  /// after it (true for dense layers; false for dropout, which only masks).
+  var hasWeights: Bool { get }
+}
+
+extension Layer {
+  /// Dense layers have weights.
+  public var hasWeights: Bool { true }
 }
 
 /// A layer with a distribution over its weights and a KL term to its prior.

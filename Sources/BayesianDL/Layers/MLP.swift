@@ -21,18 +21,23 @@ public final class MLP {
     self.activation = activation
   }
 
-  /// A deterministic network of ``Dense`` layers, e.g. `sizes: [2, 64, 64, 2]`.
+  /// A network of ``Dense`` layers, e.g. `sizes: [2, 64, 64, 2]`, optionally with
+  /// ``Dropout`` on the inputs of every weight layer after the first.
   ///
   /// - Parameters:
   ///   - sizes: the widths from input to output (at least two).
   ///   - activation: the non-linearity between layers.
+  ///   - dropout: the drop probability (0: no dropout layers).
   ///   - rng: the generator for the initial weights.
-  public convenience init(sizes: [Int], activation: Activation = .relu, using rng: inout Generator)
-  {
+  public convenience init(
+    sizes: [Int], activation: Activation = .relu, dropout: Double = 0, using rng: inout Generator
+  ) {
     precondition(sizes.count >= 2, "MLP: sizes needs an input and an output width")
     let gain = activation == .relu ? 2.0.squareRoot() : 1
     var layers = [any Layer]()
     for (k, (i, o)) in zip(sizes, sizes.dropFirst()).enumerated() {
+      // Dropout on the inputs of every weight layer after the first (Gal & Ghahramani).
+      if dropout > 0 && k > 0 { layers.append(Dropout(width: i, rate: dropout)) }
       layers.append(Dense(inputs: i, outputs: o, gain: gain, name: "layer\(k + 1)", using: &rng))
     }
     self.init(layers: layers, activation: activation)
@@ -116,10 +121,12 @@ public final class MLP {
   ///   - rng: the generator stochastic layers draw from.
   /// - Returns: `[batch, outputs]`.
   public func forward(_ x: Variable, mode: WeightMode, using rng: inout Generator) -> Variable {
+    let lastWeightLayer = layers.lastIndex { $0.hasWeights } ?? layers.count - 1
     var h = x
     for (k, layer) in layers.enumerated() {
       h = layer.forward(h, mode: mode, using: &rng)
-      if k < layers.count - 1 { h = activation(h) }
+      // The activation follows every weight layer but the last; dropout only masks.
+      if k < lastWeightLayer && layer.hasWeights { h = activation(h) }
     }
     return h
   }
@@ -141,14 +148,15 @@ public final class MLP {
       x.columns == inputs,
       "MLP.predict: inputs have \(x.columns) columns, the network expects \(inputs)")
     let network = layers.map { $0.frozen(mode: mode, using: &rng) }
+    let lastWeightLayer = layers.lastIndex { $0.hasWeights } ?? layers.count - 1
     var out = Matrix(rows: x.rows, columns: outputs)
     var start = 0
     while start < x.rows {
       let end = Swift.min(start + MLP.predictionBlockRows, x.rows)
       var h = x.rows(start..<end)
       for (k, layer) in network.enumerated() {
-        h = layer.apply(h)
-        if k < network.count - 1 { activation.apply(&h) }
+        h = layer.apply(h, using: &rng)
+        if k < lastWeightLayer && layer.hasWeights { activation.apply(&h) }
       }
       out.storage.replaceSubrange((start * outputs)..<(end * outputs), with: h.storage)
       start = end
