@@ -7,12 +7,15 @@ public enum Likelihood: Sendable {
   case categorical
   /// Regression with a known noise level: $y \sim \mathcal N(f(x), \sigma^2)$.
   case gaussian(noiseStandardDeviation: Double)
+  /// Regression whose noise the network predicts (a heteroscedastic, "mean and variance"
+  /// head): the outputs are `[μ, s]` with $y \sim \mathcal N(\mu, e^{s})$, so $s = \log\sigma^2(x)$.
+  case heteroscedastic
 
   /// The mean negative log-likelihood per example, $-\frac1B\sum_i \log p(y_i \mid f_i)$.
   ///
   /// - Parameters:
   ///   - outputs: network outputs `[batch, outputs]`.
-  ///   - targets: the batch's targets (labels for `.categorical`, values for `.gaussian`).
+  ///   - targets: the batch's targets (labels for `.categorical`, values otherwise).
   public func negativeLogLikelihood(_ outputs: Variable, _ targets: Targets) -> Variable {
     switch self {
     case .categorical:
@@ -21,6 +24,12 @@ public enum Likelihood: Sendable {
       let logVariance = outputs.tape.constant(.scalar(2 * log(sigma)))
       return gaussianNegativeLogLikelihood(
         mean: outputs, logVariance: logVariance, targets: targets.values)
+    case .heteroscedastic:
+      precondition(
+        outputs.columns == 2,
+        "Likelihood.heteroscedastic: the network must output [mean, log-variance]")
+      return gaussianNegativeLogLikelihood(
+        mean: outputs.columns(0..<1), logVariance: outputs.columns(1..<2), targets: targets.values)
     }
   }
 }
