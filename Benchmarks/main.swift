@@ -60,6 +60,16 @@ benchmark("MC predictive 2-64-64-2, 100 samples × 100×100 grid", target: 0.5) 
   _ = MonteCarloPredictive.probabilities(of: predictiveModel, at: grid, samples: 100, using: &rng)
 }
 
+// MARK: MC dropout predictive
+// 100 dropout passes (p = 0.5 on both hidden layers, fresh masks per example) of a
+// 2-64-64-2 network over a 100×100 input grid.
+var dropoutRNG = Generator(seed: 6)
+let dropoutModel = MLP(sizes: [2, 64, 64, 2], dropout: 0.5, using: &dropoutRNG)
+benchmark("MC dropout 2-64-64-2, 100 passes × 100×100 grid", target: 0.5) {
+  var rng = Generator(seed: 7)
+  _ = MonteCarloPredictive.probabilities(of: dropoutModel, at: grid, samples: 100, using: &rng)
+}
+
 // MARK: One epoch of Bayes by Backprop, by estimator
 // The same 2-64-64-2 network and data, one pass of 16 minibatches: weight sampling (one
 // shared sample per minibatch) against local reparameterisation.

@@ -258,21 +258,11 @@ Narration.result(
   unit: "nats")
 Narration.result("largest entropy on the grid (log 2 = 0.693)", entropy.max(), unit: "nats")
 orExit("saving the entropy map") {
-  let labels = moons.targets.labels
-  let shown = 0..<min(400, moonsCount)
   var figure = Figure(
     title: "Predictive entropy of the Bayes-by-Backprop classifier", xLabel: "x_1", yLabel: "x_2",
     series: [
-      .heatmap(xs: xsGrid, ys: ysGrid, values: entropy),
-      .points(
-        x: shown.filter { labels[$0] == 0 }.map { moons.inputs[$0, 0] },
-        y: shown.filter { labels[$0] == 0 }.map { moons.inputs[$0, 1] }, title: "class 0",
-        color: .orange, size: 0.5),
-      .points(
-        x: shown.filter { labels[$0] == 1 }.map { moons.inputs[$0, 0] },
-        y: shown.filter { labels[$0] == 1 }.map { moons.inputs[$0, 1] }, title: "class 1",
-        color: .vermillion, size: 0.5),
-    ])
+      .heatmap(xs: xsGrid, ys: ysGrid, values: entropy)
+    ] + Series.classes(of: moons, first: 400))
   figure.colorBarLabel = "entropy (nats)"
   figure.legend = .below
   figure.xRange = -2...3

@@ -277,4 +277,25 @@ import Testing
     let grid = SyntheticData.grid(x: 0...1, y: 10...12, nx: 2, ny: 3)
     #expect(grid == Matrix([[0, 10], [1, 10], [0, 11], [1, 11], [0, 12], [1, 12]]))
   }
+
+  /// Uniform in area: the circle of radius $\sqrt{(r_0^2 + r_1^2)/2}$ halves the annulus.
+  @Test func annulusPointsLieInTheRingAndAreUniformInArea() {
+    var rng = Generator(seed: 151)
+    let n = 20_000
+    let points = SyntheticData.annulus(count: n, centre: (0.5, -1), radii: 2...3, using: &rng)
+    #expect(points.shape == (n, 2))
+    let middle = ((4.0 + 9.0) / 2).squareRoot()
+    var inner = 0.0
+    var rightHalf = 0.0
+    for i in 0..<n {
+      let (dx, dy) = (points[i, 0] - 0.5, points[i, 1] + 1)
+      let r = (dx * dx + dy * dy).squareRoot()
+      #expect(r >= 2 - 1e-12 && r <= 3 + 1e-12)
+      if r < middle { inner += 1 }
+      if dx > 0 { rightHalf += 1 }
+    }
+    let se = (0.25 / Double(n)).squareRoot()
+    expectWithinStandardErrors(inner / Double(n), 0.5, standardError: se, standardErrors: 5)
+    expectWithinStandardErrors(rightHalf / Double(n), 0.5, standardError: se, standardErrors: 5)
+  }
 }

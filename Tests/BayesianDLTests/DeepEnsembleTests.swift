@@ -80,4 +80,32 @@ import Testing
       #expect(abs(split.total[i] - split.aleatoric[i] - split.epistemic[i]) < 1e-12)
     }
   }
+
+  /// Members train concurrently; the result must be what training them one after
+  /// another, each with its own forked generator, gives.
+  @Test func concurrentTrainingEqualsTrainingTheMembersInTurn() throws {
+    let together = try Self.ensemble(count: 3, data: Self.moons, seed: 93)
+    var rng = Generator(seed: 93)
+    let generators = (0..<3).map { _ in rng.fork() }
+    for (k, var own) in generators.enumerated() {
+      let member = MLP(sizes: [2, 16, 16, 2], using: &own)
+      var adam = Adam(parameters: member.parameters, learningRate: 0.01)
+      try MAPEstimation(model: member, likelihood: .categorical, priorStandardDeviation: 1)
+        .train(on: Self.moons, epochs: 20, batchSize: 50, optimiser: &adam, using: &own)
+      for (p, q) in zip(member.parameters, together.members[k].parameters) {
+        #expect(p.value == q.value)
+      }
+    }
+  }
+
+  @Test func trainMAPIsTheGeneralTrainerWithTheMAPRecipe() throws {
+    let general = try Self.ensemble(count: 2, data: Self.moons, seed: 94)
+    var rng = Generator(seed: 94)
+    let recipe = try DeepEnsemble.trainMAP(
+      count: 2, sizes: [2, 16, 16, 2], likelihood: .categorical, priorStandardDeviation: 1,
+      on: Self.moons, epochs: 20, batchSize: 50, learningRate: 0.01, using: &rng)
+    for (a, b) in zip(general.members, recipe.members) {
+      for (p, q) in zip(a.parameters, b.parameters) { #expect(p.value == q.value) }
+    }
+  }
 }

@@ -84,4 +84,44 @@ import Testing
       .mean
     #expect(ClassificationMetrics.accuracy(p, labels: data.targets.labels) > 0.9)
   }
+
+  /// One 64-bit draw decides two neighbouring entries: they must still be independent,
+  /// and an odd count must mask its last entry too.
+  @Test func neighbouringEntriesAreIndependentAndOddWidthsAreMasked() {
+    let p = 0.5
+    let layer = Dropout(width: 7, rate: p)
+    var rng = Generator(seed: 77)
+    let x = Matrix(rows: 1, columns: 7, repeating: 1)
+    let n = 40_000
+    var bothDropped = 0.0
+    var lastDropped = 0.0
+    for _ in 0..<n {
+      let m = layer.apply(x, using: &rng).storage
+      if m[0] == 0 && m[1] == 0 { bothDropped += 1 }
+      if m[6] == 0 { lastDropped += 1 }
+      #expect(m.allSatisfy { $0 == 0 || $0 == 2 })
+    }
+    let pairs = bothDropped / Double(n)
+    expectWithinStandardErrors(
+      pairs, p * p, standardError: (p * p * (1 - p * p) / Double(n)).squareRoot(),
+      standardErrors: 5)
+    expectWithinStandardErrors(
+      lastDropped / Double(n), p, standardError: (p * (1 - p) / Double(n)).squareRoot(),
+      standardErrors: 5)
+  }
+
+  @Test func aSmallRateDropsItsFractionToo() {
+    let p = 0.01
+    let layer = Dropout(width: 64, rate: p)
+    var rng = Generator(seed: 78)
+    let x = Matrix(rows: 100, columns: 64, repeating: 1)
+    var zeros = 0.0
+    let passes = 100
+    for _ in 0..<passes {
+      zeros += Double(layer.apply(x, using: &rng).storage.filter { $0 == 0 }.count)
+    }
+    let total = Double(passes * x.count)
+    expectWithinStandardErrors(
+      zeros / total, p, standardError: (p * (1 - p) / total).squareRoot(), standardErrors: 5)
+  }
 }

@@ -159,4 +159,35 @@ import Testing
     expectClose(once.mean, serial.mean, tolerance: 0)
     expectClose(once.variance, serial.variance, tolerance: 0)
   }
+
+  @Test func probabilitySamplesAreDistributionsWhoseMeanMatchesThePredictive() {
+    var rng = Generator(seed: 131)
+    let model = MLP(sizes: [2, 8, 3], dropout: 0, using: &rng)
+    let withDropout = MLP(
+      layers: [model.layers[0], Dropout(width: 8, rate: 0.3), model.layers[1]],
+      activation: model.activation)
+    let x = rng.normalMatrix(rows: 5, columns: 2)
+    var a = Generator(seed: 132)
+    var b = Generator(seed: 132)
+    let samples = MonteCarloPredictive.probabilitySamples(
+      of: withDropout, at: x, samples: 50, using: &a)
+    #expect(samples.count == 50)
+    for p in samples {
+      #expect(p.shape == (5, 3))
+      for i in 0..<5 { #expect(abs((0..<3).reduce(0) { $0 + p[i, $1] } - 1) < 1e-12) }
+    }
+    // The same generator state gives the same draws.
+    let again = MonteCarloPredictive.probabilitySamples(
+      of: withDropout, at: x, samples: 50, using: &b)
+    #expect(zip(samples, again).allSatisfy { $0 == $1 })
+    // Their average is a Monte Carlo predictive of the same network: close to a
+    // separate long-run estimate, within sampling error.
+    let mean = samples.dropFirst().reduce(samples[0], +) / 50
+    let long = MonteCarloPredictive.probabilities(
+      of: withDropout, at: x, samples: 20_000, using: &a)
+    for k in 0..<mean.count {
+      let se = (long.variance.storage[k] / 50).squareRoot()
+      #expect(abs(mean.storage[k] - long.mean.storage[k]) <= 5 * se + 1e-12)
+    }
+  }
 }

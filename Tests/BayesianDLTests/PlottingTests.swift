@@ -212,4 +212,19 @@ import Testing
     #expect(
       !FileManager.default.fileExists(atPath: directory.appendingPathComponent("t-bad.png").path))
   }
+
+  @Test func classSeriesSplitThePointsByLabelInFixedColours() {
+    let data = Dataset(
+      inputs: Matrix([[0, 1], [2, 3], [4, 5], [6, 7]]), targets: .classes([1, 0, 1, 1]))
+    let series = Series.classes(of: data, first: 3)
+    #expect(series.count == 2)
+    guard case .points(let x0, let y0, let t0, let c0, _) = series[0],
+      case .points(let x1, let y1, let t1, let c1, _) = series[1]
+    else {
+      Issue.record("expected two point series")
+      return
+    }
+    #expect(x0 == [2] && y0 == [3] && t0 == "class 0" && c0 == .orange)
+    #expect(x1 == [0, 4] && y1 == [1, 5] && t1 == "class 1" && c1 == .vermillion)
+  }
 }

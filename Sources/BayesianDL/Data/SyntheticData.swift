@@ -77,6 +77,31 @@ public enum SyntheticData {
     return Dataset(inputs: x, targets: .values(y))
   }
 
+  /// Points spread uniformly over an annulus, for probing a model far from its data:
+  /// the angle is uniform, and the radius is drawn so that the density is uniform in area,
+  /// $r = \sqrt{r_0^2 + u\,(r_1^2 - r_0^2)}$ with $u \sim \mathcal U[0, 1)$.
+  ///
+  /// - Parameters:
+  ///   - count: the number of points.
+  ///   - centre: the annulus's centre.
+  ///   - radii: the inner and outer radius $r_0 \le r_1$.
+  ///   - rng: the generator.
+  /// - Returns: `[count, 2]`.
+  public static func annulus(
+    count: Int, centre: (Double, Double), radii: ClosedRange<Double>, using rng: inout Generator
+  ) -> Matrix {
+    precondition(radii.lowerBound >= 0, "annulus: radii must not be negative")
+    let (inner, outer) = (radii.lowerBound * radii.lowerBound, radii.upperBound * radii.upperBound)
+    var out = Matrix(rows: count, columns: 2)
+    for i in 0..<count {
+      let angle = 2 * Double.pi * rng.uniform()
+      let r = (inner + rng.uniform() * (outer - inner)).squareRoot()
+      out[i, 0] = centre.0 + r * cos(angle)
+      out[i, 1] = centre.1 + r * sin(angle)
+    }
+    return out
+  }
+
   /// `count` evenly spaced points from `a` to `b` inclusive, as a column `[count, 1]`.
   ///
   /// - Parameters:

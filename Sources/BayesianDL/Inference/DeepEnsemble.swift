@@ -16,28 +16,67 @@ public struct DeepEnsemble {
   }
 
   /// Builds and trains `count` members, each with its own generator forked from `rng`
-  /// (so member $m$ is the same network whatever the other members do).
+  /// (so member $m$ is the same network whatever the other members do), several at a
+  /// time on the machine's cores (see ``Parallel``).
+  ///
+  /// `make` and `train` run concurrently for different members: they may touch only
+  /// the member and the generator they are given (and read shared data).
   ///
   /// - Parameters:
   ///   - count: $M \ge 1$.
   ///   - rng: the parent generator.
   ///   - make: builds one untrained member from its generator.
   ///   - train: trains one member with its generator.
-  /// - Throws: the first training error (e.g. ``NonFiniteError``), naming nothing more than
-  ///   the trainer does.
-  public static func train(
+  /// - Throws: the training error of the lowest-numbered member that failed (e.g.
+  ///   ``NonFiniteError``).
+  public static func train<E: Error>(
     count: Int, using rng: inout Generator, make: (inout Generator) -> MLP,
-    train: (MLP, inout Generator) throws -> Void
-  ) rethrows -> DeepEnsemble {
+    train: (MLP, inout Generator) throws(E) -> Void
+  ) throws(E) -> DeepEnsemble {
     precondition(count >= 1, "DeepEnsemble: needs at least one member")
-    var members = [MLP]()
-    for _ in 0..<count {
-      var own = rng.fork()
+    let generators = (0..<count).map { _ in rng.fork() }
+    let members = try Parallel.map(count) { k throws(E) -> MLP in
+      var own = generators[k]
       let member = make(&own)
       try train(member, &own)
-      members.append(member)
+      return member
     }
     return DeepEnsemble(members: members)
+  }
+
+  /// The usual recipe: $M$ networks of ``Dense`` layers, each trained to the MAP estimate
+  /// under an isotropic Gaussian prior (``MAPEstimation``) with Adam, on the same data,
+  /// each from its own initialisation and minibatch order.
+  ///
+  /// - Parameters:
+  ///   - count: $M \ge 1$.
+  ///   - sizes: the widths from input to output.
+  ///   - activation: the non-linearity between layers.
+  ///   - likelihood: the observation model (``Likelihood/heteroscedastic`` for
+  ///     mean-and-variance members).
+  ///   - priorStandardDeviation: $\sigma_p$ of the prior (the weight decay).
+  ///   - data: the training set.
+  ///   - epochs: passes over the data per member.
+  ///   - batchSize: examples per step.
+  ///   - learningRate: Adam's step size.
+  ///   - clipNorm: if set, the largest gradient norm allowed.
+  ///   - rng: the parent generator.
+  /// - Throws: ``NonFiniteError`` from the lowest-numbered member that diverged.
+  public static func trainMAP(
+    count: Int, sizes: [Int], activation: Activation = .relu, likelihood: Likelihood,
+    priorStandardDeviation: Double, on data: Dataset, epochs: Int, batchSize: Int,
+    learningRate: Double, clipNorm: Double? = nil, using rng: inout Generator
+  ) throws -> DeepEnsemble {
+    try train(count: count, using: &rng) { own in
+      MLP(sizes: sizes, activation: activation, using: &own)
+    } train: { member, own in
+      var adam = Adam(parameters: member.parameters, learningRate: learningRate)
+      try MAPEstimation(
+        model: member, likelihood: likelihood, priorStandardDeviation: priorStandardDeviation
+      ).train(
+        on: data, epochs: epochs, batchSize: batchSize, optimiser: &adam, clipNorm: clipNorm,
+        using: &own)
+    }
   }
 
   /// The mixture's class probabilities, $\frac1M\sum_m \operatorname{softmax} f_m(x)$, and the

@@ -81,6 +81,25 @@ public struct MonteCarloPredictive: Sendable {
     }
   }
 
+  /// The $S$ sampled class-probability matrices themselves, $\operatorname{softmax} f(x; w_s)$,
+  /// for what needs every draw rather than a running summary (e.g. an
+  /// ``UncertaintyDecomposition``).
+  ///
+  /// - Parameters:
+  ///   - model: a classifier with stochastic layers that outputs logits.
+  ///   - inputs: `[batch, inputs]`.
+  ///   - samples: $S \ge 1$.
+  ///   - rng: the generator for the draws.
+  /// - Returns: $S$ matrices, each `[batch, classes]`.
+  public static func probabilitySamples(
+    of model: MLP, at inputs: Matrix, samples: Int, using rng: inout Generator
+  ) -> [Matrix] {
+    precondition(samples >= 1, "MonteCarloPredictive: needs at least one sample")
+    return (0..<samples).map { _ in
+      model.predict(inputs, mode: .sample, using: &rng).softmaxRows()
+    }
+  }
+
   /// The summary of the union of two sets of independent draws (the pairwise update of
   /// Chan, Golub & LeVeque, 1979):
   /// $ar x = (n_aar x_a + n_bar x_b)/n$ and

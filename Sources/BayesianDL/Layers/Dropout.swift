@@ -41,10 +41,40 @@ public final class Dropout: Layer {
   ///   - rows: the batch size.
   ///   - rng: the generator.
   public func mask(rows: Int, using rng: inout Generator) -> Matrix {
-    let keep = 1 / (1 - rate)
-    var m = Matrix(rows: rows, columns: width)
-    for k in 0..<m.count where rng.uniform() >= rate { m.storage[k] = keep }
+    var m = Matrix(rows: rows, columns: width, repeating: 1)
+    multiplyByMask(&m.storage, using: &rng)
     return m
+  }
+
+  /// Multiplies `values` in place by a fresh mask of $0$ and $1/(1-p)$ entries.
+  ///
+  /// Each entry is kept when a 32-bit draw is at least $\lfloor p\,2^{32}\rceil$, so
+  /// one 64-bit draw serves two entries and the keep probability is $1 - p$ to within
+  /// $2^{-33}$.
+  ///
+  /// - Parameters:
+  ///   - values: the activations, overwritten.
+  ///   - rng: the generator.
+  func multiplyByMask(_ values: inout [Double], using rng: inout Generator) {
+    let keep = 1 / (1 - rate)
+    let threshold = Int64(min((rate * 0x1p32).rounded(), Double(UInt32.max)))
+    let (keeps, thresholds) = (SIMD2<Double>(repeating: keep), SIMD2<Int64>(repeating: threshold))
+    // Two entries per 64-bit draw, chosen with a vector blend: a scalar comparison
+    // compiles to a branch, and at p = 0.5 that branch is mispredicted half the time.
+    @inline(__always) func factors(_ bits: UInt64) -> SIMD2<Double> {
+      let draws = SIMD2<Int64>(Int64(bits & 0xFFFF_FFFF), Int64(bits >> 32))
+      return keeps.replacing(with: 0, where: draws .< thresholds)
+    }
+    values.withUnsafeMutableBufferPointer { v in
+      var k = 0
+      while k + 1 < v.count {
+        let f = factors(rng.next())
+        v[k] *= f[0]
+        v[k + 1] *= f[1]
+        k += 2
+      }
+      if k < v.count { v[k] *= factors(rng.next())[0] }
+    }
   }
 
   /// $x \odot m$ with a fresh mask (`.sample`), or $x$ (`.mean`).
@@ -74,6 +104,17 @@ public final class Dropout: Layer {
   ///   - x: `[batch, width]`.
   ///   - rng: the generator for the mask.
   public func apply(_ x: Matrix, using rng: inout Generator) -> Matrix {
-    rate > 0 ? x * mask(rows: x.rows, using: &rng) : x
+    var masked = x
+    apply(inPlace: &masked, using: &rng)
+    return masked
+  }
+
+  /// $x \leftarrow x \odot m$ with a fresh mask, without copying $x$.
+  ///
+  /// - Parameters:
+  ///   - x: `[batch, width]`, masked in place.
+  ///   - rng: the generator for the mask.
+  public func apply(inPlace x: inout Matrix, using rng: inout Generator) {
+    if rate > 0 { multiplyByMask(&x.storage, using: &rng) }
   }
 }

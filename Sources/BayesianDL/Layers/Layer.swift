@@ -40,6 +40,14 @@ public protocol Layer: AnyObject {
   ///   - rng: the generator for per-example noise (dropout masks); weight layers ignore it.
   func apply(_ x: Matrix, using rng: inout Generator) -> Matrix
 
+  /// Applies a frozen layer in place, for layers whose output has the input's shape and
+  /// can overwrite it (dropout) — this saves a copy per layer on the prediction path.
+  ///
+  /// - Parameters:
+  ///   - x: the input `[batch, inputs]`, replaced by the output.
+  ///   - rng: the generator for per-example noise.
+  func apply(inPlace x: inout Matrix, using rng: inout Generator)
+
   /// Whether the layer multiplies by weights, so that an ``MLP`` puts its activation
   /// after it (true for dense layers; false for dropout, which only masks).
   var hasWeights: Bool { get }
@@ -48,6 +56,15 @@ public protocol Layer: AnyObject {
 extension Layer {
   /// Dense layers have weights.
   public var hasWeights: Bool { true }
+
+  /// `x = apply(x)`: layers that change the width cannot do better.
+  ///
+  /// - Parameters:
+  ///   - x: the input, replaced by the output.
+  ///   - rng: the generator for per-example noise.
+  public func apply(inPlace x: inout Matrix, using rng: inout Generator) {
+    x = apply(x, using: &rng)
+  }
 }
 
 /// A layer with a distribution over its weights and a KL term to its prior.

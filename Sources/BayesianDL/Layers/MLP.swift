@@ -155,7 +155,7 @@ public final class MLP {
       let end = Swift.min(start + MLP.predictionBlockRows, x.rows)
       var h = x.rows(start..<end)
       for (k, layer) in network.enumerated() {
-        h = layer.apply(h, using: &rng)
+        layer.apply(inPlace: &h, using: &rng)
         if k < lastWeightLayer && layer.hasWeights { activation.apply(&h) }
       }
       out.storage.replaceSubrange((start * outputs)..<(end * outputs), with: h.storage)

@@ -96,6 +96,28 @@ public enum Series: Sendable {
     let centres = (0..<bins).map { lo + (Double($0) + 0.5) * width }
     return .bars(x: centres, heights: counts, width: width, title: title, color: color)
   }
+
+  /// The 2-D inputs of a labelled data set as one marker series per class, in a fixed
+  /// colour per class (orange, vermillion, then the palette), titled "class k".
+  ///
+  /// - Parameters:
+  ///   - data: a data set with two input columns and class labels.
+  ///   - count: plot only the first `count` points (all if nil), to keep a map legible.
+  ///   - size: the marker size.
+  public static func classes(of data: Dataset, first count: Int? = nil, size: Double = 0.5)
+    -> [Series]
+  {
+    precondition(data.inputs.columns == 2, "Series.classes: needs 2-D inputs")
+    let labels = data.targets.labels
+    let shown = 0..<Swift.min(count ?? data.count, data.count)
+    let colours: [Color] = [.orange, .vermillion] + Color.palette
+    return (0...(labels.max() ?? 0)).map { k in
+      let members = shown.filter { labels[$0] == k }
+      return .points(
+        x: members.map { data.inputs[$0, 0] }, y: members.map { data.inputs[$0, 1] },
+        title: "class \(k)", color: colours[k % colours.count], size: size)
+    }
+  }
 }
 
 /// A single plot: axes, labels and the series drawn on them.

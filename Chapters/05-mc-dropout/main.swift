@@ -1,0 +1,698 @@
+/*:
+ # 5. MC dropout, deep ensembles and heteroscedastic regression
+
+ Bayes by Backprop doubles the parameters and samples every weight. Two cheaper routes
+ to a predictive distribution are in everyday use.
+
+ **MC dropout** (Gal & Ghahramani, 2016). Train an ordinary network with dropout and a
+ little weight decay, then *keep dropout on at test time* and average $T$ stochastic
+ passes. Dropping unit $k$ of a layer's input zeroes row $k$ of the next weight matrix,
+ so each pass uses weights $W\operatorname{diag}(z)$ with $z_k \sim \text{Bernoulli}(1-p)$:
+ a draw from a variational distribution $q(W)$ whose "means" are the trained weights.
+ Gal and Ghahramani show that the dropout loss plus weight decay is, up to constants, the
+ negative ELBO of that $q$ under a Gaussian prior, so the $T$ passes are Monte Carlo
+ samples of an approximate posterior predictive
+ $$p(y \mid x, D) \approx \frac1T\sum_{t=1}^T p(y \mid x, W_t).$$
+
+ **Deep ensembles** (Lakshminarayanan et al., 2017). Train $M$ networks from different
+ random initialisations and minibatch orders and average their predictions. Not a
+ variational method, but the members land in different modes of the posterior, which a
+ single Gaussian $q$ cannot do.
+
+ **Heteroscedastic regression.** Both of those express uncertainty about the weights
+ (epistemic). Noise that varies with the input (aleatoric) needs the likelihood to
+ change: a network with a mean head and a log-variance head, trained by the Gaussian
+ negative log-likelihood. Combined with an ensemble it gives both kinds.
+
+ Mirrors note 000 §5, §7.1–7.3 and §8.1.
+ */
+import BayesianDL
+import Foundation
+
+let options = ChapterOptions.fromCommandLine()
+let chapter = "05-mc-dropout"
+let figures = orExit("preparing the figures directory") {
+  try FigureWriter(directory: options.figures, chapter: chapter)
+}
+var rng = Generator(seed: options.seed)
+
+//: ## Configuration
+let moonsCount = 1000  // two-moons training points, as note 000 §7.3
+let moonsNoise = 0.1
+let testCount = 1000  // a fresh test set from the same distribution
+let farCount = 500  // inputs far from the data: an annulus around the moons
+let farRadii = 3.0...4.0  // its radii, around the moons' centre (0.5, 0.25)
+let sizes = [2, 64, 64, 2]  // note 000's network
+let dropoutRate = 0.2  // p for the main MC dropout model (the sweep below varies it)
+let priorStandardDeviation = 1.0  // the Gaussian prior behind the weight decay
+let epochs = options.budget(100, quick: 12)
+let batchSize = 64
+let learningRate = 1e-3  // Adam, as note 000
+let passes = 100  // T, stochastic passes per MC dropout prediction
+let referencePasses = options.budget(2000, quick: 400)  // T for the "exact" predictive
+let convergenceCount = 500  // test points used in the convergence study
+let convergenceRepeats = 3  // independent estimates averaged per T
+let sweepRates = [0.0, 0.1, 0.2, 0.3, 0.5, 0.7]
+let noteRate = 0.5  // note 000's dropout rate, for the dropout-on-logits comparison
+let ensembleSize = 5  // M, as Lakshminarayanan et al.
+let gridSide = options.budget(80, quick: 20)  // confidence maps
+let regressionSizes = [1, 50, 50, 2]  // outputs [μ, log σ²]
+let regressionSteps = options.budget(1500, quick: 150)  // Adam steps per member
+let regressionBatchSize = 100
+let regressionLearningRate = 1e-2
+let syntheticCount = 400  // heteroscedastic sine, noise σ(x) = 0.05 + 0.2(x + π)
+let motorcycleTestFraction = 0.25  // held out of the 133 motorcycle points (33)
+
+let moons = SyntheticData.twoMoons(count: moonsCount, noise: moonsNoise, using: &rng)
+let moonsTest = SyntheticData.twoMoons(count: testCount, noise: moonsNoise, using: &rng)
+let far = SyntheticData.annulus(count: farCount, centre: (0.5, 0.25), radii: farRadii, using: &rng)
+let testLabels = moonsTest.targets.labels
+
+/// Trains a deterministic classifier (MAP under the Gaussian prior) with `dropout` on the
+/// inputs of its hidden weight layers, and on its logits too if `logitDropout` is set.
+/// It uses only its own generator, so several can train at once (``Parallel``).
+func trainClassifier(
+  dropout: Double, logitDropout: Double = 0, on data: Dataset, generator: Generator,
+  progress: ProgressLine? = nil
+) -> (model: MLP, seconds: Double) {
+  var local = generator
+  var model = MLP(sizes: sizes, dropout: dropout, using: &local)
+  if logitDropout > 0 {
+    model = MLP(
+      layers: model.layers + [Dropout(width: sizes.last!, rate: logitDropout)],
+      activation: model.activation)
+  }
+  var adam = Adam(parameters: model.parameters, learningRate: learningRate)
+  let trainer = MAPEstimation(
+    model: model, likelihood: .categorical, priorStandardDeviation: priorStandardDeviation)
+  let start = ContinuousClock.now
+  orExit("training with dropout \(dropout)") {
+    try trainer.train(
+      on: data, epochs: epochs, batchSize: batchSize, optimiser: &adam, using: &local
+    ) { progress?.update($0.epoch, "loss \(Narration.format($0.loss))") }
+  }
+  progress?.finish()
+  return (model, seconds(since: start))
+}
+
+/// Seconds elapsed since `start`.
+func seconds(since start: ContinuousClock.Instant) -> Double {
+  let d = ContinuousClock.now - start
+  return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+}
+
+/// The mean of an array.
+func average(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
+
+/// What a classifier's predictive scores: on the test set, and far from the data.
+struct Scores {
+  let accuracy: Double
+  let negativeLogLikelihood: Double
+  let calibrationError: Double
+  let testMutualInformation: Double
+  let farMutualInformation: Double
+  let farConfidence: Double
+
+  /// Scores the predictive built from `testSamples` and `farSamples`, sets of sampled
+  /// class probabilities on the test and far inputs.
+  init(testSamples: [Matrix], farSamples: [Matrix]) {
+    let test = UncertaintyDecomposition(classProbabilities: testSamples)
+    let farSplit = UncertaintyDecomposition(classProbabilities: farSamples)
+    let p = testSamples.dropFirst().reduce(testSamples[0], +) / Double(testSamples.count)
+    let pFar = farSamples.dropFirst().reduce(farSamples[0], +) / Double(farSamples.count)
+    accuracy = ClassificationMetrics.accuracy(p, labels: testLabels)
+    negativeLogLikelihood = ClassificationMetrics.negativeLogLikelihood(p, labels: testLabels)
+    calibrationError = ClassificationMetrics.expectedCalibrationError(p, labels: testLabels)
+    testMutualInformation = average(test.epistemic)
+    farMutualInformation = average(farSplit.epistemic)
+    farConfidence = average(pFar.max(over: .columns).storage)
+  }
+}
+
+/// The MC dropout predictive of `model`: `passes` masked passes on each input set.
+@MainActor func dropoutScores(_ model: MLP, using rng: inout Generator) -> Scores {
+  Scores(
+    testSamples: MonteCarloPredictive.probabilitySamples(
+      of: model, at: moonsTest.inputs, samples: passes, using: &rng),
+    farSamples: MonteCarloPredictive.probabilitySamples(
+      of: model, at: far, samples: passes, using: &rng))
+}
+
+/*:
+ ## 1. Train with dropout, predict with dropout
+
+ Note 000's 2-64-64-2 network, with dropout $p = 0.2$ on the inputs of the second and
+ third weight layers, trained on 1000 two-moons points with Adam. The weight decay
+ $\lVert w\rVert^2/(2\sigma_p^2N)$ is the Gaussian prior $\mathcal N(0, 1)$ of the earlier
+ chapters, so every method in this chapter answers to the same prior.
+
+ Standard practice switches dropout off at test time and uses the weights as trained
+ ("weight averaging": inverted dropout already scaled the kept units by $1/(1-p)$ so that
+ the expected input of each layer is unchanged). MC dropout keeps it on and averages.
+ */
+Narration.section("1. Train with dropout p = \(dropoutRate), predict with T = \(passes) passes")
+let main = trainClassifier(
+  dropout: dropoutRate, on: moons, generator: rng.fork(),
+  progress: ProgressLine("dropout p = \(dropoutRate)", total: epochs))
+let mainScores = dropoutScores(main.model, using: &rng)
+let averaged = main.model.predict(moonsTest.inputs, using: &rng).softmaxRows()
+Narration.table(
+  ["prediction", "test accuracy", "test NLL", "ECE (15 bins)"],
+  [
+    [
+      "weight averaging (dropout off)",
+      Narration.format(ClassificationMetrics.accuracy(averaged, labels: testLabels), digits: 4),
+      Narration.format(
+        ClassificationMetrics.negativeLogLikelihood(averaged, labels: testLabels), digits: 4),
+      Narration.format(
+        ClassificationMetrics.expectedCalibrationError(averaged, labels: testLabels), digits: 4),
+    ],
+    [
+      "MC dropout, \(passes) passes", Narration.format(mainScores.accuracy, digits: 4),
+      Narration.format(mainScores.negativeLogLikelihood, digits: 4),
+      Narration.format(mainScores.calibrationError, digits: 4),
+    ],
+  ])
+Narration.result("training time", main.seconds, digits: 2, unit: "s")
+/*:
+ Both classify the test set equally well. MC averaging softens the most confident
+ predictions a little, which costs some NLL on these easy, in-distribution points; what
+ it buys is what the predictive says about inputs unlike the training data, which the
+ sections below measure.
+
+ ## 2. How many passes?
+
+ The MC estimate $\hat p_T(x) = \frac1T\sum_t p(y \mid x, W_t)$ is an average of
+ independent draws, so its error has standard deviation
+ $\sqrt{\operatorname{Var}_t[p(y \mid x, W_t)]/T}$: halving the error costs four times the
+ passes. We measure it against a reference predictive with many more passes, on 500
+ test points, and compare with that law (the reference's own error adds
+ $\operatorname{Var}/T_\text{ref}$ to the expected squared difference).
+ */
+Narration.section("2. Error of the MC predictive against T")
+let convergenceInputs = moonsTest.inputs.rows(0..<convergenceCount)
+let reference = MonteCarloPredictive.probabilities(
+  of: main.model, at: convergenceInputs, samples: referencePasses, using: &rng)
+// The spread of one pass's probability of class 1, averaged over the inputs.
+let passVariance = reference.variance.columns(1..<2).mean()
+let passCounts = [1, 2, 5, 10, 20, 50, 100, 200, 500]
+var measuredError = [Double]()
+var predictedError = [Double]()
+var convergenceRows = [[String]]()
+for t in passCounts {
+  var squared = 0.0
+  for _ in 0..<convergenceRepeats {
+    let estimate = MonteCarloPredictive.probabilities(
+      of: main.model, at: convergenceInputs, samples: t, using: &rng)
+    let difference = estimate.mean.columns(1..<2) - reference.mean.columns(1..<2)
+    squared += (difference * difference).mean()
+  }
+  let measured = (squared / Double(convergenceRepeats)).squareRoot()
+  let predicted = (passVariance * (1 / Double(t) + 1 / Double(referencePasses))).squareRoot()
+  measuredError.append(measured)
+  predictedError.append(predicted)
+  convergenceRows.append([
+    "\(t)", Narration.format(measured, digits: 4), Narration.format(predicted, digits: 4),
+    Narration.format(measured / predicted, digits: 3),
+  ])
+}
+Narration.table(
+  ["passes T", "RMS error of p̂(class 1)", "√(Var/T + Var/T_ref)", "measured / predicted"],
+  convergenceRows)
+Narration.result("mean variance of one pass's p(class 1)", passVariance, digits: 5)
+orExit("saving the convergence figure") {
+  let ts = passCounts.map(Double.init)
+  var figure = Figure(
+    title: "MC dropout: error of the T-pass predictive", xLabel: "passes T",
+    yLabel: "RMS error of p(class 1) vs T_{ref} = \(referencePasses)",
+    series: [
+      .line(x: ts, y: predictedError, title: "√(Var/T + Var/T_{ref})", color: .grey),
+      .points(x: ts, y: measuredError, title: "measured", color: .blue, size: 1.2),
+    ])
+  figure.logX = true
+  figure.logY = true
+  figure.legend = .topRight
+  try figures.save(figure, name: "passes", width: 700, height: 480)
+}
+/*:
+ The measured error follows the $1/\sqrt T$ law at every $T$. At $T = 100$ the typical
+ error in a probability is about a tenth of the spread of a single pass — small next to
+ the differences between models below, and the reason 100 passes is the usual choice.
+
+ ## 3. The dropout rate
+
+ The rate $p$ is the one knob of the approximate posterior: $q$'s spread grows with it.
+ At $p = 0$ the passes are identical and the mutual information between the label and
+ the weights (the epistemic part of the predictive entropy, chapter 6) is exactly 0.
+ */
+Narration.section("3. Sweep of the dropout rate p")
+// One model per rate, trained side by side on the two cores; the main model is p = 0.2.
+let sweepGenerators = sweepRates.map { _ in rng.fork() }
+let sweepModels = Parallel.map(sweepRates.count) { k -> MLP in
+  if sweepRates[k] == dropoutRate { return main.model }
+  return trainClassifier(dropout: sweepRates[k], on: moons, generator: sweepGenerators[k]).model
+}
+var sweepRows = [[String]]()
+var sweep = [(rate: Double, scores: Scores)]()
+for (rate, model) in zip(sweepRates, sweepModels) {
+  let s = rate == dropoutRate ? mainScores : dropoutScores(model, using: &rng)
+  sweep.append((rate, s))
+  sweepRows.append([
+    "\(rate)", Narration.format(s.accuracy, digits: 4),
+    Narration.format(s.negativeLogLikelihood, digits: 4),
+    Narration.format(s.testMutualInformation, digits: 4),
+    Narration.format(s.farMutualInformation, digits: 4),
+    Narration.format(s.farConfidence, digits: 4),
+  ])
+}
+Narration.table(
+  ["rate p", "test accuracy", "test NLL", "MI on test", "MI far away", "confidence far away"],
+  sweepRows)
+orExit("saving the dropout-rate figure") {
+  let rates = sweep.map(\.rate)
+  var nll = Figure(
+    title: "Fit", xLabel: "dropout rate p", yLabel: "test NLL (nats)",
+    series: [
+      .line(x: rates, y: sweep.map(\.scores.negativeLogLikelihood), color: .blue),
+      .points(x: rates, y: sweep.map(\.scores.negativeLogLikelihood), color: .blue, size: 1),
+    ])
+  nll.legend = .none
+  var information = Figure(
+    title: "Epistemic uncertainty", xLabel: "dropout rate p", yLabel: "mean MI (nats)",
+    series: [
+      .line(
+        x: rates, y: sweep.map(\.scores.farMutualInformation), title: "far from the data",
+        color: .vermillion),
+      .line(
+        x: rates, y: sweep.map(\.scores.testMutualInformation), title: "on test points",
+        color: .blue),
+      .points(x: rates, y: sweep.map(\.scores.farMutualInformation), color: .vermillion, size: 1),
+      .points(x: rates, y: sweep.map(\.scores.testMutualInformation), color: .blue, size: 1),
+    ])
+  information.legend = .topLeft
+  try figures.save(
+    FigureGrid(rows: 1, columns: 2, panels: [nll, information]), name: "dropout-rate",
+    panelWidth: 520, panelHeight: 400)
+}
+/*:
+ Small rates fit about as well as no dropout; large rates cost fit: the test NLL rises
+ once the network has to carry its prediction through many dropped units. At every
+ rate above 0 the mutual information is larger far from the data than on the test
+ points, the signature of epistemic uncertainty, and it broadly grows with $p$ (not
+ strictly: each rate is a different trained network). In Gal's treatment $p$ is a
+ variational parameter and could be learned (Concrete dropout); here it is a
+ hyperparameter.
+
+ ## 4. Where the dropout goes: note 000 drops the logits
+
+ Note 000's MC-dropout model applies dropout to its output logits as well. With $C$
+ classes, every pass then has probability $p^C$ of dropping *all* logits, which predicts
+ the uniform distribution whatever the input. The predictive can therefore never exceed
+ $$\max_k \hat p_k(x) \le 1 - p^C\left(1 - \tfrac1C\right),$$
+ which is $0.875$ for $p = 0.5$ and two classes, on the training points as much as
+ anywhere else. The noise it adds is the same near the data and far away, so it does not
+ measure what the model does not know. Dropout belongs on the inputs of weight layers,
+ where a mask means a different weight matrix.
+ */
+Narration.section(
+  "4. Dropout on the logits (note 000) vs only before weight layers, p = \(noteRate)")
+let notesModel = trainClassifier(
+  dropout: noteRate, logitDropout: noteRate, on: moons, generator: rng.fork())
+let weightsOnly = sweepModels[sweepRates.firstIndex(of: noteRate)!]
+let notesScores = dropoutScores(notesModel.model, using: &rng)
+let weightsOnlyScores = sweep.first { $0.rate == noteRate }!.scores
+let confidenceBound = 1 - pow(noteRate, Double(sizes.last!)) * (1 - 1 / Double(sizes.last!))
+@MainActor func meanTestConfidence(_ model: MLP) -> Double {
+  MonteCarloPredictive.probabilities(of: model, at: moonsTest.inputs, samples: passes, using: &rng)
+    .mean.max(over: .columns).mean()
+}
+let notesConfidence = meanTestConfidence(notesModel.model)
+let weightsOnlyConfidence = meanTestConfidence(weightsOnly)
+func erratumRow(_ name: String, _ s: Scores, _ confidence: Double) -> [String] {
+  [
+    name, Narration.format(confidence, digits: 4),
+    Narration.format(s.negativeLogLikelihood, digits: 4),
+    Narration.format(s.testMutualInformation, digits: 4),
+    Narration.format(s.farMutualInformation, digits: 4),
+    Narration.format(s.farMutualInformation / s.testMutualInformation, digits: 3),
+  ]
+}
+Narration.table(
+  ["dropout", "mean test confidence", "test NLL", "MI on test", "MI far", "far / test"],
+  [
+    erratumRow("hidden + logits (note 000)", notesScores, notesConfidence),
+    erratumRow("before weight layers only", weightsOnlyScores, weightsOnlyConfidence),
+  ])
+Narration.result("bound 1 − p^C (1 − 1/C)", confidenceBound)
+Narration.result("mean test confidence, note 000's model", notesConfidence)
+Narration.result("mean test confidence, dropout before weights", weightsOnlyConfidence)
+Narration.result(
+  "MI on test points, note 000 over ours",
+  notesScores.testMutualInformation / weightsOnlyScores.testMutualInformation, digits: 3)
+Narration.result(
+  "far / test MI, note 000", notesScores.farMutualInformation / notesScores.testMutualInformation,
+  digits: 3)
+Narration.result(
+  "far / test MI, ours",
+  weightsOnlyScores.farMutualInformation / weightsOnlyScores.testMutualInformation, digits: 3)
+/*:
+ Note 000's model sits just under the bound on test points it classifies perfectly,
+ and its test NLL pays for it. Its mutual information on the test points is several
+ times ours: the logit noise reads as "epistemic" uncertainty exactly where the model
+ has seen the most data, and the contrast between far and near shrinks.
+
+ ## 5. Deep ensembles against MC dropout
+
+ Five networks without dropout, each with its own initialisation and minibatch order,
+ trained with the same prior (weight decay) and budget; the predictive is the average of
+ their softmax outputs. A single one of them is the MAP baseline. Every model is scored
+ on the same test points and far points.
+ */
+Narration.section(
+  "5. Deep ensemble (M = \(ensembleSize)) vs MC dropout (p = \(dropoutRate), T = \(passes))")
+let ensembleStart = ContinuousClock.now
+let ensemble = orExit("training the ensemble") {
+  try DeepEnsemble.trainMAP(
+    count: ensembleSize, sizes: sizes, likelihood: .categorical,
+    priorStandardDeviation: priorStandardDeviation, on: moons, epochs: epochs,
+    batchSize: batchSize, learningRate: learningRate, using: &rng)
+}
+let ensembleSeconds = seconds(since: ensembleStart)  // wall clock, members two at a time
+let predictionStart = ContinuousClock.now
+let ensembleTest = ensemble.probabilities(at: moonsTest.inputs).members
+let ensemblePredictSeconds = seconds(since: predictionStart)
+let ensembleScores = Scores(
+  testSamples: ensembleTest, farSamples: ensemble.probabilities(at: far).members)
+let mapScores = Scores(
+  testSamples: [ensembleTest[0]],
+  farSamples: [
+    ensemble.probabilities(at: far).members[0]
+  ])
+let dropoutPredictStart = ContinuousClock.now
+_ = MonteCarloPredictive.probabilities(
+  of: main.model, at: moonsTest.inputs, samples: passes, using: &rng)
+let dropoutPredictSeconds = seconds(since: dropoutPredictStart)
+func comparisonRow(
+  _ name: String, _ s: Scores, trainings: Int, wall: Double, passes: Int, predict: Double
+) -> [String] {
+  [
+    name, Narration.format(s.accuracy, digits: 4),
+    Narration.format(s.negativeLogLikelihood, digits: 4),
+    Narration.format(s.calibrationError, digits: 4), Narration.format(s.farConfidence, digits: 3),
+    Narration.format(s.farMutualInformation, digits: 4), "\(trainings)",
+    Narration.format(wall, digits: 2), "\(passes)", Narration.format(predict, digits: 4),
+  ]
+}
+Narration.table(
+  [
+    "model", "accuracy", "NLL", "ECE", "confidence far", "MI far", "trainings", "training s",
+    "passes", "prediction s",
+  ],
+  [
+    comparisonRow(
+      "single MAP network", mapScores, trainings: 1, wall: main.seconds, passes: 1,
+      predict: ensemblePredictSeconds / Double(ensembleSize)),
+    comparisonRow(
+      "MC dropout", mainScores, trainings: 1, wall: main.seconds, passes: passes,
+      predict: dropoutPredictSeconds),
+    comparisonRow(
+      "deep ensemble", ensembleScores, trainings: ensembleSize, wall: ensembleSeconds,
+      passes: ensembleSize, predict: ensemblePredictSeconds),
+  ])
+Narration.result("confidence far away, single MAP network", mapScores.farConfidence)
+Narration.result("confidence far away, MC dropout", mainScores.farConfidence)
+Narration.result("confidence far away, deep ensemble", ensembleScores.farConfidence)
+Narration.result("MI far away, MC dropout", mainScores.farMutualInformation)
+Narration.result("MI far away, deep ensemble", ensembleScores.farMutualInformation)
+
+orExit("saving the confidence maps") {
+  let xs = SyntheticData.linspace(-4, 5, count: gridSide).storage
+  let ys = SyntheticData.linspace(-3.5, 4, count: gridSide).storage
+  let grid = SyntheticData.grid(x: -4...5, y: -3.5...4, nx: gridSide, ny: gridSide)
+  let maps: [(String, Matrix)] = [
+    ("single MAP network", ensemble.members[0].predict(grid, using: &rng).softmaxRows()),
+    (
+      "MC dropout, p = \(dropoutRate)",
+      MonteCarloPredictive.probabilities(of: main.model, at: grid, samples: passes, using: &rng)
+        .mean
+    ),
+    ("deep ensemble, M = \(ensembleSize)", ensemble.probabilities(at: grid).mean),
+  ]
+  let panels = maps.map { title, p -> Figure in
+    var figure = Figure(
+      title: title, xLabel: "x_1", yLabel: "x_2",
+      series: [
+        .heatmap(
+          xs: xs, ys: ys,
+          values: Matrix(rows: gridSide, columns: gridSide, storage: p.max(over: .columns).storage))
+      ] + Series.classes(of: moons, first: 300, size: 0.4))
+    figure.colorBarLabel = "confidence max_k p_k"
+    figure.legend = .none
+    figure.xRange = -4...5
+    figure.yRange = -3.5...4
+    return figure
+  }
+  try figures.save(
+    FigureGrid(rows: 1, columns: 3, panels: panels), name: "confidence-maps", panelWidth: 520,
+    panelHeight: 440)
+}
+/*:
+ All three classify the test set equally well. Far from the data they differ. The
+ single network extrapolates its decision boundary with near-certainty, and as one
+ network it has no epistemic term at all (mutual information 0). MC dropout and the
+ ensemble are both less confident there. On this problem MC dropout spreads more: its
+ band of doubt widens with the distance from the data, while the five ReLU members,
+ trained on the same data under the same prior, mostly agree on how the boundary
+ continues and disagree only around its extension. That is not a general ranking — on
+ image benchmarks ensembles are usually the better of the two (Ovadia et al., 2019) —
+ and chapter 10 measures both against an HMC reference. The cost: the ensemble trains
+ $M$ networks where MC dropout trains one; at prediction time it needs $M = 5$ passes
+ where MC dropout needs $T = 100$.
+
+ ## 6. Heteroscedastic regression, and both kinds of uncertainty
+
+ A network with outputs $[\mu(x), s(x)]$ and $\sigma^2(x) = e^{s(x)}$, trained by
+ $-\log\mathcal N(y \mid \mu(x), \sigma^2(x))$ — note 000's `HeteroscedasticRegressor`,
+ with one network and two heads instead of two networks, and the log-variance as the
+ output so that no `+ 1e-8` is needed. An ensemble of $M = 5$ such networks is a mixture
+ of Gaussians, whose variance splits by the law of total variance:
+ $$\operatorname{Var}[y \mid x] = \underbrace{\tfrac1M\textstyle\sum_m \sigma_m^2(x)}_{\text{aleatoric}} + \underbrace{\tfrac1M\textstyle\sum_m \big(\mu_m(x) - \bar\mu(x)\big)^2}_{\text{epistemic}}.$$
+
+ First on synthetic data whose noise we know, $y = \sin x + \sigma(x)\varepsilon$ with
+ $\sigma(x) = 0.05 + 0.2(x + \pi)$ on $[-\pi, \pi]$; then on the motorcycle-crash data
+ (Silverman, 1985): head acceleration against time after impact, nearly noiseless at
+ first and very noisy later.
+ */
+Narration.section("6. Heteroscedastic regression")
+
+/// Trains an ensemble of regressors on standardised data: mean-and-variance members
+/// (`.heteroscedastic`), or mean-only members with a unit noise level.
+@MainActor func regressionEnsemble(on data: Dataset, heteroscedastic: Bool = true)
+  -> DeepEnsemble
+{
+  orExit("training a regression ensemble") {
+    try DeepEnsemble.trainMAP(
+      count: ensembleSize, sizes: heteroscedastic ? regressionSizes : [1, 50, 50, 1],
+      likelihood: heteroscedastic ? .heteroscedastic : .gaussian(noiseStandardDeviation: 1),
+      priorStandardDeviation: priorStandardDeviation, on: data,
+      epochs: regressionSteps * regressionBatchSize / data.count, batchSize: regressionBatchSize,
+      learningRate: regressionLearningRate, clipNorm: 10, using: &rng)
+  }
+}
+
+/// The ensemble's predictive at `inputs` (standardised), in the targets' original units.
+struct RegressionPredictive {
+  let mean: [Double]
+  let aleatoric: [Double]  // variances
+  let epistemic: [Double]
+  var total: [Double] { zip(aleatoric, epistemic).map(+) }
+
+  init(_ ensemble: DeepEnsemble, at inputs: Matrix, targetScale: Double, targetShift: Double) {
+    let (means, variances) = ensemble.gaussianComponents(at: inputs)
+    let split = UncertaintyDecomposition(means: means, variances: variances)
+    let m = means.dropFirst().reduce(means[0], +) / Double(means.count)
+    mean = m.storage.map { $0 * targetScale + targetShift }
+    aleatoric = split.aleatoric.map { $0 * targetScale * targetScale }
+    epistemic = split.epistemic.map { $0 * targetScale * targetScale }
+  }
+}
+
+// Synthetic: inputs already on a unit scale.
+let synthetic = SyntheticData.heteroscedastic(count: syntheticCount, using: &rng)
+let syntheticEnsemble = regressionEnsemble(on: synthetic)
+let syntheticX = SyntheticData.linspace(-Double.pi, Double.pi, count: 200)
+let syntheticFit = RegressionPredictive(
+  syntheticEnsemble, at: syntheticX, targetScale: 1, targetShift: 0)
+let trueSigma = syntheticX.storage.map(SyntheticData.heteroscedasticNoise)
+let learnedSigma = syntheticFit.aleatoric.map { $0.squareRoot() }
+let relativeErrors = zip(learnedSigma, trueSigma).map { abs($0 / $1 - 1) }
+Narration.result("synthetic: mean |learned σ / true σ − 1|", average(relativeErrors), digits: 3)
+let probes = RegressionPredictive(
+  syntheticEnsemble, at: .column([-2, 2]), targetScale: 1, targetShift: 0)
+for (k, x) in [-2.0, 2.0].enumerated() {
+  Narration.result(
+    "synthetic: learned σ at x = \(Int(x))", probes.aleatoric[k].squareRoot(), digits: 3,
+    unit: "(true \(Narration.format(SyntheticData.heteroscedasticNoise(x), digits: 3)))")
+}
+
+// Motorcycle: standardise on the training points only.
+let motorcycleTable = orExit("reading Data/mcycle.csv (run the chapter from the repository root)") {
+  try CSVTable.read(path: "Data/mcycle.csv", hasHeader: true)
+}
+let motorcycleAll = Dataset(
+  inputs: motorcycleTable.values.columns(0..<1),
+  targets: .values(motorcycleTable.values.columns(1..<2)))
+let split = Splits.trainTest(
+  count: motorcycleAll.count, testFraction: motorcycleTestFraction, using: &rng)
+let motorcycleTrainRaw = motorcycleAll.subset(split.train)
+let motorcycleTestRaw = motorcycleAll.subset(split.test)
+let inputScaler = Standardiser(fitting: motorcycleTrainRaw.inputs)
+let targetScaler = Standardiser(fitting: motorcycleTrainRaw.targets.values)
+@MainActor func standardised(_ d: Dataset) -> Dataset {
+  Dataset(
+    inputs: inputScaler.transform(d.inputs),
+    targets: .values(targetScaler.transform(d.targets.values)))
+}
+let motorcycleTrain = standardised(motorcycleTrainRaw)
+let motorcycleTest = standardised(motorcycleTestRaw)
+let motorcycleEnsemble = regressionEnsemble(on: motorcycleTrain)
+let (targetShift, targetScale) = (targetScaler.mean[0, 0], targetScaler.standardDeviation[0, 0])
+
+/// The mean log density of the test targets (original units) under the predictive
+/// Gaussian mixture of `ensemble`.
+@MainActor func testLogLikelihood(_ ensemble: DeepEnsemble) -> Double {
+  let (means, variances) = ensemble.gaussianComponents(at: motorcycleTest.inputs)
+  let y = motorcycleTestRaw.targets.values
+  var total = 0.0
+  for i in 0..<y.rows {
+    let logs = zip(means, variances).map { m, v -> Double in
+      let mu = m[i, 0] * targetScale + targetShift
+      let variance = v[i, 0] * targetScale * targetScale
+      return -0.5 * (log(2 * Double.pi * variance) + (y[i, 0] - mu) * (y[i, 0] - mu) / variance)
+    }
+    total += logSumExp(logs) - log(Double(logs.count))
+  }
+  return total / Double(y.rows)
+}
+
+// The homoscedastic baseline: the same ensemble recipe with a mean head only, one noise
+// level fitted by maximum likelihood on the training residuals.
+let homoscedastic = regressionEnsemble(on: motorcycleTrain, heteroscedastic: false)
+@MainActor func homoscedasticMean(_ inputs: Matrix) -> Matrix {
+  let outputs = homoscedastic.members.map { $0.predict(inputs, using: &rng) }
+  return outputs.dropFirst().reduce(outputs[0], +) / Double(outputs.count)
+}
+let trainResidual = homoscedasticMean(motorcycleTrain.inputs) - motorcycleTrain.targets.values
+let homoscedasticSigma = (trainResidual * trainResidual).mean().squareRoot() * targetScale
+let homoscedasticLogLikelihood: Double = {
+  let mu = homoscedasticMean(motorcycleTest.inputs).map { $0 * targetScale + targetShift }
+  let y = motorcycleTestRaw.targets.values
+  let variance = homoscedasticSigma * homoscedasticSigma
+  return (0..<y.rows).map { i in
+    -0.5 * (log(2 * Double.pi * variance) + (y[i, 0] - mu[i, 0]) * (y[i, 0] - mu[i, 0]) / variance)
+  }.reduce(0, +) / Double(y.rows)
+}()
+let heteroscedasticLogLikelihood = testLogLikelihood(motorcycleEnsemble)
+let early = RegressionPredictive(
+  motorcycleEnsemble, at: inputScaler.transform(.column([10])), targetScale: targetScale,
+  targetShift: targetShift)
+let late = RegressionPredictive(
+  motorcycleEnsemble, at: inputScaler.transform(.column([30])), targetScale: targetScale,
+  targetShift: targetShift)
+Narration.table(
+  ["motorcycle model", "test log-likelihood per point"],
+  [
+    [
+      "homoscedastic ensemble, σ = \(Narration.format(homoscedasticSigma, digits: 3)) g",
+      Narration.format(homoscedasticLogLikelihood, digits: 3),
+    ],
+    ["heteroscedastic ensemble", Narration.format(heteroscedasticLogLikelihood, digits: 3)],
+  ])
+Narration.result(
+  "motorcycle: heteroscedastic minus homoscedastic test log-likelihood",
+  heteroscedasticLogLikelihood - homoscedasticLogLikelihood, digits: 3)
+Narration.result(
+  "motorcycle: noise σ at 10 ms", early.aleatoric[0].squareRoot(), digits: 3, unit: "g")
+Narration.result(
+  "motorcycle: noise σ at 30 ms", late.aleatoric[0].squareRoot(), digits: 3, unit: "g")
+
+orExit("saving the heteroscedastic figure") {
+  func bands(
+    _ xs: [Double], _ fit: RegressionPredictive, data: (x: [Double], y: [Double]), title: String,
+    xLabel: String, yLabel: String
+  ) -> Figure {
+    // The aleatoric band in blue, and the epistemic excess of the total band beyond it
+    // in vermillion on either side, so that the two never overlap.
+    let total = fit.total.map { 2 * $0.squareRoot() }
+    let aleatoric = fit.aleatoric.map { 2 * $0.squareRoot() }
+    var figure = Figure(
+      title: title, xLabel: xLabel, yLabel: yLabel,
+      series: [
+        .band(
+          x: xs, lower: zip(fit.mean, total).map(-), upper: zip(fit.mean, aleatoric).map(-),
+          title: "±2 sd, total", color: .vermillion),
+        .band(
+          x: xs, lower: zip(fit.mean, aleatoric).map(+), upper: zip(fit.mean, total).map(+),
+          color: .vermillion),
+        .band(
+          x: xs, lower: zip(fit.mean, aleatoric).map(-), upper: zip(fit.mean, aleatoric).map(+),
+          title: "±2 sd, aleatoric only", color: .blue),
+        .points(x: data.x, y: data.y, title: "data", color: .black, size: 0.5),
+        .line(x: xs, y: fit.mean, title: "ensemble mean", color: .black),
+      ])
+    figure.legend = .topLeft
+    return figure
+  }
+  let wideX = SyntheticData.linspace(-4.5, 4.5, count: 200)
+  let wideFit = RegressionPredictive(syntheticEnsemble, at: wideX, targetScale: 1, targetShift: 0)
+  var syntheticPanel = bands(
+    wideX.storage, wideFit, data: (synthetic.inputs.storage, synthetic.targets.values.storage),
+    title: "Synthetic: y = sin x + σ(x) ε", xLabel: "x", yLabel: "y")
+  syntheticPanel.yRange = -4...4
+  var sigmaPanel = Figure(
+    title: "Learned noise level vs the truth", xLabel: "x", yLabel: "noise sd σ(x)",
+    series: [
+      .line(x: syntheticX.storage, y: trueSigma, title: "true σ(x)", color: .grey),
+      .line(x: syntheticX.storage, y: learnedSigma, title: "learned σ(x), ensemble", color: .blue),
+    ])
+  sigmaPanel.legend = .topLeft
+  let times = SyntheticData.linspace(0, 60, count: 240)
+  let motorcycleFit = RegressionPredictive(
+    motorcycleEnsemble, at: inputScaler.transform(times), targetScale: targetScale,
+    targetShift: targetShift)
+  let motorcyclePanel = bands(
+    times.storage, motorcycleFit,
+    data: (motorcycleAll.inputs.storage, motorcycleAll.targets.values.storage),
+    title: "Motorcycle crash: heteroscedastic ensemble", xLabel: "time after impact (ms)",
+    yLabel: "head acceleration (g)")
+  try figures.save(
+    FigureGrid(rows: 1, columns: 3, panels: [syntheticPanel, sigmaPanel, motorcyclePanel]),
+    name: "heteroscedastic", panelWidth: 520, panelHeight: 420)
+}
+/*:
+ The noise heads recover $\sigma(x)$ across the data range, and the total band widens
+ beyond it, where the members' means disagree. On the motorcycle data the model learns
+ that the first milliseconds are nearly noiseless and the later ones are not; a single
+ noise level has to be too wide early and too narrow late, and the held-out
+ log-likelihood says so.
+
+ ## Summary
+
+ - MC dropout is variational inference with Bernoulli masks on weight rows: train with
+   dropout and weight decay, predict by averaging $T$ masked passes; the Monte Carlo error
+   falls as $1/\sqrt T$.
+ - The rate $p$ sets the spread of $q$; the epistemic signal grows with it, most of all
+   far from the data.
+ - Dropout on the logits (note 000) caps every prediction at $1 - p^C(1 - 1/C)$ and adds
+   uncertainty where the model knows most.
+ - Deep ensembles cost $M$ trainings and are the least confident far from the data.
+ - A mean-and-variance network learns input-dependent noise; an ensemble of them
+   separates aleatoric from epistemic variance.
+
+ **Exercises.** (1) Make $p$ a learned parameter with the Concrete relaxation of the
+ Bernoulli mask. (2) Add dropout to the ensemble members: does the mixture of MC-dropout
+ networks improve on either? (3) Predict the motorcycle data with an MC-dropout
+ heteroscedastic network instead of an ensemble and compare the bands.
+ */
+Narration.section("Done")
+print("Figures are in \(options.figures)/\(chapter)-*.png")
