@@ -10,6 +10,7 @@ let chapters = [
   "03-bayes-by-backprop",
   "04-local-reparameterization",
   "05-mc-dropout",
+  "06-uncertainty-decomposition",
 ]
 
 // The numerical core and the chapters are compiled with optimisation in debug builds

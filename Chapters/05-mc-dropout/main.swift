@@ -248,10 +248,11 @@ orExit("saving the convergence figure") {
 Narration.section("3. Sweep of the dropout rate p")
 // One model per rate, trained side by side on the two cores; the main model is p = 0.2.
 let sweepGenerators = sweepRates.map { _ in rng.fork() }
-let sweepModels = Parallel.map(sweepRates.count) { k -> MLP in
-  if sweepRates[k] == dropoutRate { return main.model }
-  return trainClassifier(dropout: sweepRates[k], on: moons, generator: sweepGenerators[k]).model
-}
+let sweepModels = Parallel.map(sweepRates.count) { k -> MLP? in
+  sweepRates[k] == dropoutRate
+    ? nil
+    : trainClassifier(dropout: sweepRates[k], on: moons, generator: sweepGenerators[k]).model
+}.map { $0 ?? main.model }
 var sweepRows = [[String]]()
 var sweep = [(rate: Double, scores: Scores)]()
 for (rate, model) in zip(sweepRates, sweepModels) {
@@ -438,19 +439,10 @@ orExit("saving the confidence maps") {
     ),
     ("deep ensemble, M = \(ensembleSize)", ensemble.probabilities(at: grid).mean),
   ]
-  let panels = maps.map { title, p -> Figure in
-    var figure = Figure(
-      title: title, xLabel: "x_1", yLabel: "x_2",
-      series: [
-        .heatmap(
-          xs: xs, ys: ys,
-          values: Matrix(rows: gridSide, columns: gridSide, storage: p.max(over: .columns).storage))
-      ] + Series.classes(of: moons, first: 300, size: 0.4))
-    figure.colorBarLabel = "confidence max_k p_k"
-    figure.legend = .none
-    figure.xRange = -4...5
-    figure.yRange = -3.5...4
-    return figure
+  let panels = maps.map { title, p in
+    Figure.planeMap(
+      title: title, xs: xs, ys: ys, values: p.max(over: .columns).storage,
+      colorBarLabel: "confidence max_k p_k", data: moons)
   }
   try figures.save(
     FigureGrid(rows: 1, columns: 3, panels: panels), name: "confidence-maps", panelWidth: 520,
@@ -500,35 +492,16 @@ Narration.section("6. Heteroscedastic regression")
   }
 }
 
-/// The ensemble's predictive at `inputs` (standardised), in the targets' original units.
-struct RegressionPredictive {
-  let mean: [Double]
-  let aleatoric: [Double]  // variances
-  let epistemic: [Double]
-  var total: [Double] { zip(aleatoric, epistemic).map(+) }
-
-  init(_ ensemble: DeepEnsemble, at inputs: Matrix, targetScale: Double, targetShift: Double) {
-    let (means, variances) = ensemble.gaussianComponents(at: inputs)
-    let split = UncertaintyDecomposition(means: means, variances: variances)
-    let m = means.dropFirst().reduce(means[0], +) / Double(means.count)
-    mean = m.storage.map { $0 * targetScale + targetShift }
-    aleatoric = split.aleatoric.map { $0 * targetScale * targetScale }
-    epistemic = split.epistemic.map { $0 * targetScale * targetScale }
-  }
-}
-
 // Synthetic: inputs already on a unit scale.
 let synthetic = SyntheticData.heteroscedastic(count: syntheticCount, using: &rng)
 let syntheticEnsemble = regressionEnsemble(on: synthetic)
 let syntheticX = SyntheticData.linspace(-Double.pi, Double.pi, count: 200)
-let syntheticFit = RegressionPredictive(
-  syntheticEnsemble, at: syntheticX, targetScale: 1, targetShift: 0)
+let syntheticFit = syntheticEnsemble.regressionPredictive(at: syntheticX)
 let trueSigma = syntheticX.storage.map(SyntheticData.heteroscedasticNoise)
 let learnedSigma = syntheticFit.aleatoric.map { $0.squareRoot() }
 let relativeErrors = zip(learnedSigma, trueSigma).map { abs($0 / $1 - 1) }
 Narration.result("synthetic: mean |learned σ / true σ − 1|", average(relativeErrors), digits: 3)
-let probes = RegressionPredictive(
-  syntheticEnsemble, at: .column([-2, 2]), targetScale: 1, targetShift: 0)
+let probes = syntheticEnsemble.regressionPredictive(at: .column([-2, 2]))
 for (k, x) in [-2.0, 2.0].enumerated() {
   Narration.result(
     "synthetic: learned σ at x = \(Int(x))", probes.aleatoric[k].squareRoot(), digits: 3,
@@ -536,12 +509,9 @@ for (k, x) in [-2.0, 2.0].enumerated() {
 }
 
 // Motorcycle: standardise on the training points only.
-let motorcycleTable = orExit("reading Data/mcycle.csv (run the chapter from the repository root)") {
-  try CSVTable.read(path: "Data/mcycle.csv", hasHeader: true)
+let motorcycleAll = orExit("reading the motorcycle data (run from the repository root)") {
+  try ShippedData.motorcycle()
 }
-let motorcycleAll = Dataset(
-  inputs: motorcycleTable.values.columns(0..<1),
-  targets: .values(motorcycleTable.values.columns(1..<2)))
 let split = Splits.trainTest(
   count: motorcycleAll.count, testFraction: motorcycleTestFraction, using: &rng)
 let motorcycleTrainRaw = motorcycleAll.subset(split.train)
@@ -593,12 +563,10 @@ let homoscedasticLogLikelihood: Double = {
   }.reduce(0, +) / Double(y.rows)
 }()
 let heteroscedasticLogLikelihood = testLogLikelihood(motorcycleEnsemble)
-let early = RegressionPredictive(
-  motorcycleEnsemble, at: inputScaler.transform(.column([10])), targetScale: targetScale,
-  targetShift: targetShift)
-let late = RegressionPredictive(
-  motorcycleEnsemble, at: inputScaler.transform(.column([30])), targetScale: targetScale,
-  targetShift: targetShift)
+let early = motorcycleEnsemble.regressionPredictive(at: inputScaler.transform(.column([10])))
+  .inOriginalUnits(of: targetScaler)
+let late = motorcycleEnsemble.regressionPredictive(at: inputScaler.transform(.column([30])))
+  .inOriginalUnits(of: targetScaler)
 Narration.table(
   ["motorcycle model", "test log-likelihood per point"],
   [
@@ -621,30 +589,18 @@ orExit("saving the heteroscedastic figure") {
     _ xs: [Double], _ fit: RegressionPredictive, data: (x: [Double], y: [Double]), title: String,
     xLabel: String, yLabel: String
   ) -> Figure {
-    // The aleatoric band in blue, and the epistemic excess of the total band beyond it
-    // in vermillion on either side, so that the two never overlap.
-    let total = fit.total.map { 2 * $0.squareRoot() }
-    let aleatoric = fit.aleatoric.map { 2 * $0.squareRoot() }
     var figure = Figure(
       title: title, xLabel: xLabel, yLabel: yLabel,
-      series: [
-        .band(
-          x: xs, lower: zip(fit.mean, total).map(-), upper: zip(fit.mean, aleatoric).map(-),
-          title: "±2 sd, total", color: .vermillion),
-        .band(
-          x: xs, lower: zip(fit.mean, aleatoric).map(+), upper: zip(fit.mean, total).map(+),
-          color: .vermillion),
-        .band(
-          x: xs, lower: zip(fit.mean, aleatoric).map(-), upper: zip(fit.mean, aleatoric).map(+),
-          title: "±2 sd, aleatoric only", color: .blue),
-        .points(x: data.x, y: data.y, title: "data", color: .black, size: 0.5),
-        .line(x: xs, y: fit.mean, title: "ensemble mean", color: .black),
-      ])
+      series: Series.predictiveBands(
+        x: xs, mean: fit.mean, aleatoric: fit.aleatoric, total: fit.total) + [
+          .points(x: data.x, y: data.y, title: "data", color: .black, size: 0.5),
+          .line(x: xs, y: fit.mean, title: "ensemble mean", color: .black),
+        ])
     figure.legend = .topLeft
     return figure
   }
   let wideX = SyntheticData.linspace(-4.5, 4.5, count: 200)
-  let wideFit = RegressionPredictive(syntheticEnsemble, at: wideX, targetScale: 1, targetShift: 0)
+  let wideFit = syntheticEnsemble.regressionPredictive(at: wideX)
   var syntheticPanel = bands(
     wideX.storage, wideFit, data: (synthetic.inputs.storage, synthetic.targets.values.storage),
     title: "Synthetic: y = sin x + σ(x) ε", xLabel: "x", yLabel: "y")
@@ -657,9 +613,8 @@ orExit("saving the heteroscedastic figure") {
     ])
   sigmaPanel.legend = .topLeft
   let times = SyntheticData.linspace(0, 60, count: 240)
-  let motorcycleFit = RegressionPredictive(
-    motorcycleEnsemble, at: inputScaler.transform(times), targetScale: targetScale,
-    targetShift: targetShift)
+  let motorcycleFit = motorcycleEnsemble.regressionPredictive(at: inputScaler.transform(times))
+    .inOriginalUnits(of: targetScaler)
   let motorcyclePanel = bands(
     times.storage, motorcycleFit,
     data: (motorcycleAll.inputs.storage, motorcycleAll.targets.values.storage),

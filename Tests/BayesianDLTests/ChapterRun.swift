@@ -37,6 +37,9 @@ struct ChapterRun {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
+    // Chapters read `Data/…` relative to the repository root, as a learner runs them.
+    process.currentDirectoryURL = URL(fileURLWithPath: #filePath)
+      .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     if let path {
       var environment = ProcessInfo.processInfo.environment
       environment["PATH"] = path
@@ -60,10 +63,25 @@ struct ChapterRun {
   ///
   /// - Parameter chapter: the executable's name.
   static func quick(_ chapter: String) -> Result<(run: ChapterRun, figures: URL), Error> {
+    withFigures(chapter, ["--quick"])
+  }
+
+  /// Runs `chapter` at its full budget (for claims that only a fully trained model
+  /// makes; the core is optimised even in debug builds, so this takes seconds).
+  ///
+  /// - Parameter chapter: the executable's name.
+  static func full(_ chapter: String) -> Result<(run: ChapterRun, figures: URL), Error> {
+    withFigures(chapter, [])
+  }
+
+  /// Runs `chapter` with `arguments` and figures into a new temporary directory.
+  static func withFigures(_ chapter: String, _ arguments: [String])
+    -> Result<(run: ChapterRun, figures: URL), Error>
+  {
     Result {
       let figures = FileManager.default.temporaryDirectory.appendingPathComponent(
         "\(chapter)-\(UUID().uuidString)")
-      return (try run(chapter, ["--quick", "--figures", figures.path]), figures)
+      return (try run(chapter, arguments + ["--figures", figures.path]), figures)
     }
   }
 

@@ -298,4 +298,50 @@ import Testing
     expectWithinStandardErrors(inner / Double(n), 0.5, standardError: se, standardErrors: 5)
     expectWithinStandardErrors(rightHalf / Double(n), 0.5, standardError: se, standardErrors: 5)
   }
+
+  @Test func bootstrapResamplesWithReplacementUniformly() {
+    var rng = Generator(seed: 152)
+    let n = 1000
+    var counts = [Int](repeating: 0, count: n)
+    var distinct = 0.0
+    let repeats = 50
+    for _ in 0..<repeats {
+      let sample = Splits.bootstrap(count: n, using: &rng)
+      #expect(sample.count == n && sample.allSatisfy { (0..<n).contains($0) })
+      for i in sample { counts[i] += 1 }
+      distinct += Double(Set(sample).count)
+    }
+    // The expected share of distinct examples is 1 − (1 − 1/n)^n ≈ 0.632.
+    let share = distinct / Double(repeats * n)
+    let expected = 1 - pow(1 - 1 / Double(n), Double(n))
+    #expect(abs(share - expected) < 0.01, "share \(share)")
+    // Every example is drawn Binomial(n · repeats, 1/n) times: mean 50, sd ≈ 7.
+    #expect(counts.min()! > 15 && counts.max()! < 95)
+    #expect(Splits.batchesPerEpoch(count: 50, batchSize: 100) == 1)
+    #expect(Splits.batchesPerEpoch(count: 201, batchSize: 100) == 3)
+  }
+
+  @Test func regressionWithGapCanHaveNoiseThatChangesWithTheInput() {
+    var rng = Generator(seed: 153)
+    let data = SyntheticData.regressionWithGap(
+      count: 20_000, noiseStandardDeviation: { $0 < 0 ? 0.1 : 0.5 }, using: &rng)
+    var left = [Double]()
+    var right = [Double]()
+    for i in 0..<data.count {
+      let x = data.inputs[i, 0]
+      #expect(abs(x) >= 1 && abs(x) <= 3)
+      let residual = data.targets.values[i, 0] - SyntheticData.gapFunction(x)
+      if x < 0 { left.append(residual) } else { right.append(residual) }
+    }
+    let sdLeft = sampleMoments(left).variance.squareRoot()
+    let sdRight = sampleMoments(right).variance.squareRoot()
+    #expect(abs(sdLeft - 0.1) < 0.005 && abs(sdRight - 0.5) < 0.02, "\(sdLeft) \(sdRight)")
+    // The constant-noise version makes the same draws.
+    var a = Generator(seed: 154)
+    var b = Generator(seed: 154)
+    #expect(
+      SyntheticData.regressionWithGap(count: 30, noise: 0.3, using: &a)
+        == SyntheticData.regressionWithGap(
+          count: 30, noiseStandardDeviation: { _ in 0.3 }, using: &b))
+  }
 }

@@ -108,4 +108,20 @@ import Testing
       for (p, q) in zip(a.parameters, b.parameters) { #expect(p.value == q.value) }
     }
   }
+
+  @Test func bootstrapMembersSeeDifferentResamplesAndDisagreeMore() throws {
+    var rng = Generator(seed: 95)
+    let data = SyntheticData.heteroscedastic(count: 60, using: &rng)
+    func spread(bootstrap: Bool) throws -> Double {
+      var own = Generator(seed: 96)
+      let ensemble = try DeepEnsemble.trainMAP(
+        count: 4, sizes: [1, 16, 16, 2], likelihood: .heteroscedastic, priorStandardDeviation: 1,
+        on: data, epochs: 150, batchSize: 60, learningRate: 0.01, clipNorm: 10,
+        bootstrap: bootstrap, using: &own)
+      let p = ensemble.regressionPredictive(at: SyntheticData.linspace(-3, 3, count: 31))
+      #expect(p.mean.count == 31 && p.total.count == 31)
+      return p.epistemic.reduce(0, +)
+    }
+    #expect(try spread(bootstrap: true) > spread(bootstrap: false))
+  }
 }

@@ -42,4 +42,11 @@ import Testing
       #expect(hex.count == 7 && hex.first == "#" && hex.dropFirst().allSatisfy(digits.contains))
     }
   }
+
+  @Test func resultNamesWithCombiningMarksAreNeverCut() {
+    let name = "largest |H[p̄] − E H[p_s] − mean KL(p_s ‖ p̄)|"  // 44 characters, 46 UTF-16 units
+    #expect(Narration.padded(name) == name)
+    #expect(Narration.padded("p̄").count == 44)
+    #expect(Narration.padded("p̄").hasPrefix("p̄ "))
+  }
 }

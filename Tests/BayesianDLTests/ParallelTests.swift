@@ -11,7 +11,7 @@ import Testing
   @Test func resultsComeBackInJobOrderAndEqualTheSerialRun() {
     var rng = Generator(seed: 141)
     let generators = (0..<9).map { _ in rng.fork() }
-    func job(_ k: Int) -> [Double] {
+    @Sendable func job(_ k: Int) -> [Double] {
       var own = generators[k]
       return (0..<1000).map { _ in own.normal() }
     }

@@ -81,10 +81,11 @@ import Testing
     figure.equalAxes = true
     figure.legend = .none
     figure.yRange = 0.5...200
+    figure.colorRange = 0...0.7
     let script = GnuplotScript.script(for: figure, name: "o")
     for line in [
       "set logscale x", "set logscale y", "set size ratio -1", "unset key", "set yrange [0.5:200]",
-      "unset colorbox",
+      "unset colorbox", "set cbrange [0:0.7]",
     ] {
       #expect(script.contains(line + "\n"), "missing \(line)")
     }
@@ -226,5 +227,19 @@ import Testing
     }
     #expect(x0 == [2] && y0 == [3] && t0 == "class 0" && c0 == .orange)
     #expect(x1 == [0, 4] && y1 == [1, 5] && t1 == "class 1" && c1 == .vermillion)
+  }
+
+  @Test func planeMapLaysTheValuesOutOnTheGridWithTheDataOnTop() {
+    let data = Dataset(inputs: Matrix([[0, 0], [1, 1]]), targets: .classes([0, 1]))
+    let figure = Figure.planeMap(
+      title: "m", xs: [0, 1, 2], ys: [5, 6], values: [1, 2, 3, 4, 5, 6], colorBarLabel: "nats",
+      data: data)
+    #expect(figure.series.count == 3)
+    guard case .heatmap(_, _, let values) = figure.series[0] else {
+      Issue.record("first series is not the heatmap")
+      return
+    }
+    #expect(values.shape == (2, 3) && values[1, 0] == 4)
+    #expect(figure.xRange == 0...2 && figure.yRange == 5...6 && figure.legend == .none)
   }
 }

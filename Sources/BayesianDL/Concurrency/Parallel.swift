@@ -9,18 +9,20 @@ import Dispatch
 public enum Parallel {
   /// `body(0), body(1), …, body(count − 1)`, run concurrently.
   ///
-  /// The jobs run at the same time on different threads: `body` must not mutate
-  /// anything that another job reads or writes (give each job its own generator, e.g.
-  /// from ``Generator/fork()`` before the call, and its own model).
+  /// The jobs run at the same time on different threads, so `body` is `@Sendable`: the
+  /// compiler checks that it captures only values that are safe to share, and it is not
+  /// tied to the caller's actor (a closure formed in a chapter's top-level code would
+  /// otherwise belong to the main actor and trap when run on a worker thread). Give
+  /// each job its own generator, e.g. forked before the call.
   ///
   /// - Parameters:
   ///   - count: the number of jobs (0 gives an empty array).
   ///   - body: job $k$ given its index.
   /// - Returns: the jobs' results, in index order.
   /// - Throws: the error of the lowest-numbered job that failed (all jobs run to the end).
-  public static func map<T, E: Error>(_ count: Int, _ body: (Int) throws(E) -> T) throws(E)
-    -> [T]
-  {
+  public static func map<T, E: Error>(
+    _ count: Int, _ body: @Sendable (Int) throws(E) -> T
+  ) throws(E) -> [T] {
     precondition(count >= 0, "Parallel.map: negative job count")
     if count <= 1 { return try (0..<count).map { k throws(E) in try body(k) } }
     let slots = UnsafeMutableBufferPointer<Result<T, E>?>.allocate(capacity: count)
@@ -29,10 +31,10 @@ public enum Parallel {
       _ = slots.deinitialize()
       slots.deallocate()
     }
-    // Each job writes only its own slot; `body` is the caller's promise of independence.
-    nonisolated(unsafe) let (job, results) = (body, slots)
+    // Each job writes only its own slot.
+    nonisolated(unsafe) let results = slots
     DispatchQueue.concurrentPerform(iterations: count) { k in
-      results[k] = Result { () throws(E) -> T in try job(k) }
+      results[k] = Result { () throws(E) -> T in try body(k) }
     }
     return try slots.map { slot throws(E) in try slot!.get() }
   }

@@ -9,8 +9,11 @@ public enum CSVError: Error, Equatable, CustomStringConvertible {
   case empty(path: String)
   /// A field is not a number.
   case notANumber(path: String, line: Int, column: Int, field: String)
-  /// A row has a different number of fields from the first row.
+  /// A row has a different number of fields from the first row (or than the data set
+  /// the file should hold).
   case wrongFieldCount(path: String, line: Int, expected: Int, found: Int)
+  /// A number that is not allowed where it stands, e.g. a class label out of range.
+  case invalidValue(path: String, line: Int, column: Int, field: String, expected: String)
 
   /// A sentence for the learner.
   public var description: String {
@@ -21,6 +24,8 @@ public enum CSVError: Error, Equatable, CustomStringConvertible {
       return "\(path):\(line): column \(column) is not a number: \"\(field)\""
     case .wrongFieldCount(let path, let line, let expected, let found):
       return "\(path):\(line): expected \(expected) fields, found \(found)"
+    case .invalidValue(let path, let line, let column, let field, let expected):
+      return "\(path):\(line): column \(column) is \(field), expected \(expected)"
     }
   }
 }

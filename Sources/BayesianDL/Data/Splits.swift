@@ -32,4 +32,27 @@ public enum Splits {
       Array(order[$0..<Swift.min($0 + batchSize, count)])
     }
   }
+
+  /// The number of minibatches ``minibatches(count:batchSize:using:)`` makes per epoch,
+  /// $\lceil \text{count}/\text{batchSize} \rceil$ — to turn a budget of optimiser steps
+  /// into epochs.
+  ///
+  /// - Parameters:
+  ///   - count: the number of examples.
+  ///   - batchSize: examples per batch (≥ 1).
+  public static func batchesPerEpoch(count: Int, batchSize: Int) -> Int {
+    precondition(batchSize >= 1, "batchesPerEpoch: batch size must be positive")
+    return (count + batchSize - 1) / batchSize
+  }
+
+  /// A bootstrap resample: `count` indices drawn uniformly from `0..<count` with
+  /// replacement (each example appears Binomial(count, 1/count) times; about 63 % of
+  /// them at least once).
+  ///
+  /// - Parameters:
+  ///   - count: the number of examples.
+  ///   - rng: the generator.
+  public static func bootstrap(count: Int, using rng: inout Generator) -> [Int] {
+    (0..<count).map { _ in Swift.min(Int(rng.uniform() * Double(count)), count - 1) }
+  }
 }

@@ -45,12 +45,26 @@ public enum SyntheticData {
   public static func regressionWithGap(count: Int, noise: Double, using rng: inout Generator)
     -> Dataset
   {
+    regressionWithGap(count: count, noiseStandardDeviation: { _ in noise }, using: &rng)
+  }
+
+  /// ``regressionWithGap(count:noise:using:)`` with noise whose standard deviation
+  /// $\sigma(x)$ depends on the input: both a gap (epistemic) and changing noise
+  /// (aleatoric) in one data set. The draws are those of the constant-noise version.
+  ///
+  /// - Parameters:
+  ///   - count: the number of points.
+  ///   - noiseStandardDeviation: $\sigma(x)$.
+  ///   - rng: the generator.
+  public static func regressionWithGap(
+    count: Int, noiseStandardDeviation: (Double) -> Double, using rng: inout Generator
+  ) -> Dataset {
     var x = Matrix(rows: count, columns: 1)
     var y = Matrix(rows: count, columns: 1)
     for i in 0..<count {
       let magnitude = rng.uniform(1, 3)
       x[i, 0] = i % 2 == 0 ? -magnitude : magnitude
-      y[i, 0] = gapFunction(x[i, 0]) + noise * rng.normal()
+      y[i, 0] = gapFunction(x[i, 0]) + noiseStandardDeviation(x[i, 0]) * rng.normal()
     }
     return Dataset(inputs: x, targets: .values(y))
   }

@@ -19,8 +19,9 @@ public struct DeepEnsemble {
   /// (so member $m$ is the same network whatever the other members do), several at a
   /// time on the machine's cores (see ``Parallel``).
   ///
-  /// `make` and `train` run concurrently for different members: they may touch only
-  /// the member and the generator they are given (and read shared data).
+  /// `make` and `train` run concurrently for different members, on worker threads:
+  /// they are `@Sendable` (see ``Parallel``) and may change only the member and the
+  /// generator they are given.
   ///
   /// - Parameters:
   ///   - count: $M \ge 1$.
@@ -30,8 +31,8 @@ public struct DeepEnsemble {
   /// - Throws: the training error of the lowest-numbered member that failed (e.g.
   ///   ``NonFiniteError``).
   public static func train<E: Error>(
-    count: Int, using rng: inout Generator, make: (inout Generator) -> MLP,
-    train: (MLP, inout Generator) throws(E) -> Void
+    count: Int, using rng: inout Generator, make: @Sendable (inout Generator) -> MLP,
+    train: @Sendable (MLP, inout Generator) throws(E) -> Void
   ) throws(E) -> DeepEnsemble {
     precondition(count >= 1, "DeepEnsemble: needs at least one member")
     let generators = (0..<count).map { _ in rng.fork() }
@@ -60,21 +61,25 @@ public struct DeepEnsemble {
   ///   - batchSize: examples per step.
   ///   - learningRate: Adam's step size.
   ///   - clipNorm: if set, the largest gradient norm allowed.
+  ///   - bootstrap: train each member on its own bootstrap resample of `data` (a
+  ///     "bagged" ensemble), so that the members also differ by the data they saw.
   ///   - rng: the parent generator.
   /// - Throws: ``NonFiniteError`` from the lowest-numbered member that diverged.
   public static func trainMAP(
     count: Int, sizes: [Int], activation: Activation = .relu, likelihood: Likelihood,
     priorStandardDeviation: Double, on data: Dataset, epochs: Int, batchSize: Int,
-    learningRate: Double, clipNorm: Double? = nil, using rng: inout Generator
+    learningRate: Double, clipNorm: Double? = nil, bootstrap: Bool = false,
+    using rng: inout Generator
   ) throws -> DeepEnsemble {
     try train(count: count, using: &rng) { own in
       MLP(sizes: sizes, activation: activation, using: &own)
     } train: { member, own in
+      let seen = bootstrap ? data.subset(Splits.bootstrap(count: data.count, using: &own)) : data
       var adam = Adam(parameters: member.parameters, learningRate: learningRate)
       try MAPEstimation(
         model: member, likelihood: likelihood, priorStandardDeviation: priorStandardDeviation
       ).train(
-        on: data, epochs: epochs, batchSize: batchSize, optimiser: &adam, clipNorm: clipNorm,
+        on: seen, epochs: epochs, batchSize: batchSize, optimiser: &adam, clipNorm: clipNorm,
         using: &own)
     }
   }
@@ -101,5 +106,15 @@ public struct DeepEnsemble {
     return (
       outputs.map { $0.columns(0..<1) }, outputs.map { $0.columns(1..<2).map(Foundation.exp) }
     )
+  }
+
+  /// The predictive of a heteroscedastic regression ensemble (members output
+  /// `[μ, log σ²]`): the mixture's mean and its variance split into aleatoric and
+  /// epistemic parts.
+  ///
+  /// - Parameter inputs: `[batch, inputs]`.
+  public func regressionPredictive(at inputs: Matrix) -> RegressionPredictive {
+    let (means, variances) = gaussianComponents(at: inputs)
+    return RegressionPredictive(means: means, variances: variances)
   }
 }

@@ -18,8 +18,7 @@ public enum Narration {
   ///   - digits: significant digits (default 4).
   ///   - unit: an optional unit, printed after the value.
   public static func result(_ name: String, _ value: Double, digits: Int = 4, unit: String = "") {
-    let padded = name.padding(toLength: Swift.max(name.count, 44), withPad: " ", startingAt: 0)
-    print("  \(padded) = \(format(value, digits: digits))\(unit.isEmpty ? "" : " " + unit)")
+    print("  \(padded(name)) = \(format(value, digits: digits))\(unit.isEmpty ? "" : " " + unit)")
   }
 
   /// Prints one textual result as `name = text`.
@@ -28,8 +27,16 @@ public enum Narration {
   ///   - name: what was measured.
   ///   - text: the value as text.
   public static func result(_ name: String, _ text: String) {
-    let padded = name.padding(toLength: Swift.max(name.count, 44), withPad: " ", startingAt: 0)
-    print("  \(padded) = \(text)")
+    print("  \(padded(name)) = \(text)")
+  }
+
+  /// `name` padded with spaces to 44 characters, counting what the reader sees
+  /// (Swift `Character`s): Foundation's `padding(toLength:)` counts UTF-16 units and
+  /// cut off names with combining marks such as "p̄".
+  ///
+  /// - Parameter name: the text to pad; never shortened.
+  static func padded(_ name: String) -> String {
+    name + String(repeating: " ", count: Swift.max(0, 44 - name.count))
   }
 
   /// Prints a table with a header row, columns padded to their widest cell; numbers

@@ -97,6 +97,35 @@ public enum Series: Sendable {
     return .bars(x: centres, heights: counts, width: width, title: title, color: color)
   }
 
+  /// A predictive's ±2 sd bands split by kind: the aleatoric band ($\mu \pm 2\sqrt{\text{aleatoric}}$)
+  /// in blue, and the rest of the total band ($\mu \pm 2\sqrt{\text{total}}$) beyond it in
+  /// vermillion on either side, so that the two never overlap and mix their colours.
+  ///
+  /// - Parameters:
+  ///   - x: the inputs along the axis.
+  ///   - mean: the predictive mean at each input.
+  ///   - aleatoric: the aleatoric variance at each input.
+  ///   - total: the total variance (aleatoric + epistemic) at each input.
+  public static func predictiveBands(
+    x: [Double], mean: [Double], aleatoric: [Double], total: [Double]
+  ) -> [Series] {
+    precondition(
+      x.count == mean.count && x.count == aleatoric.count && x.count == total.count,
+      "Series.predictiveBands: lengths differ")
+    let inner = aleatoric.map { 2 * $0.squareRoot() }
+    let outer = total.map { 2 * $0.squareRoot() }
+    return [
+      .band(
+        x: x, lower: zip(mean, outer).map(-), upper: zip(mean, inner).map(-),
+        title: "±2 sd, total", color: .vermillion),
+      .band(
+        x: x, lower: zip(mean, inner).map(+), upper: zip(mean, outer).map(+), color: .vermillion),
+      .band(
+        x: x, lower: zip(mean, inner).map(-), upper: zip(mean, inner).map(+),
+        title: "±2 sd, aleatoric only", color: .blue),
+    ]
+  }
+
   /// The 2-D inputs of a labelled data set as one marker series per class, in a fixed
   /// colour per class (orange, vermillion, then the palette), titled "class k".
   ///
@@ -145,6 +174,9 @@ public struct Figure: Sendable {
   public var legend: LegendPosition = .topLeft
   /// The label of the colour bar (heatmaps only).
   public var colorBarLabel: String?
+  /// The values the colour scale spans (heatmaps only), so that panels can share one
+  /// scale; nil fits it to the data.
+  public var colorRange: ClosedRange<Double>?
   /// Draw x and y with equal scale.
   public var equalAxes = false
   /// Named tick marks on the x axis (e.g. categories under bars), or nil for numbers.
@@ -162,6 +194,37 @@ public struct Figure: Sendable {
     self.xLabel = xLabel
     self.yLabel = yLabel
     self.series = series
+  }
+}
+
+extension Figure {
+  /// A map of a quantity over a regular grid of the input plane, with the first points
+  /// of a 2-D classification data set drawn on top (no legend: the colours are the
+  /// classes of ``Series/classes(of:first:size:)``).
+  ///
+  /// - Parameters:
+  ///   - title: the panel title.
+  ///   - xs: the grid's first coordinates.
+  ///   - ys: the grid's second coordinates.
+  ///   - values: one value per grid point, `x` fastest (as ``SyntheticData/grid(x:y:nx:ny:)``).
+  ///   - colorBarLabel: what the colours measure, with units.
+  ///   - data: the training data to overlay.
+  ///   - count: how many of its points to draw.
+  public static func planeMap(
+    title: String, xs: [Double], ys: [Double], values: [Double], colorBarLabel: String,
+    data: Dataset, first count: Int = 300
+  ) -> Figure {
+    precondition(values.count == xs.count * ys.count, "Figure.planeMap: one value per grid point")
+    var figure = Figure(
+      title: title, xLabel: "x_1", yLabel: "x_2",
+      series: [
+        .heatmap(xs: xs, ys: ys, values: Matrix(rows: ys.count, columns: xs.count, storage: values))
+      ] + Series.classes(of: data, first: count, size: 0.4))
+    figure.colorBarLabel = colorBarLabel
+    figure.legend = .none
+    figure.xRange = xs.first!...xs.last!
+    figure.yRange = ys.first!...ys.last!
+    return figure
   }
 }
 

@@ -142,6 +142,9 @@ public enum GnuplotScript {
       out += "set xtics (\(list))\n"
     }
     if let cb = figure.colorBarLabel { out += "set cblabel '\(escape(cb))'\n" }
+    if let r = figure.colorRange {
+      out += "set cbrange [\(format(r.lowerBound)):\(format(r.upperBound))]\n"
+    }
     let hasImage = figure.series.contains {
       if case .heatmap = $0 { return true } else { return false }
     }

@@ -1,0 +1,45 @@
+/// The predictive of a regression model that is an equal-weight mixture of Gaussians
+/// $\frac1M\sum_m \mathcal N(\mu_m(x), \sigma_m^2(x))$ — a heteroscedastic deep ensemble, or
+/// MC-dropout passes of a mean-and-variance network — summarised per input by its mean
+/// and its variance split by the law of total variance (see ``UncertaintyDecomposition``).
+public struct RegressionPredictive: Sendable {
+  /// The mixture mean $\bar\mu(x) = \frac1M\sum_m \mu_m(x)$.
+  public let mean: [Double]
+  /// The aleatoric variance $\frac1M\sum_m \sigma_m^2(x)$.
+  public let aleatoric: [Double]
+  /// The epistemic variance $\frac1M\sum_m (\mu_m(x) - \bar\mu(x))^2$.
+  public let epistemic: [Double]
+
+  /// The total predictive variance, aleatoric + epistemic.
+  public var total: [Double] { zip(aleatoric, epistemic).map(+) }
+
+  /// Summarises the components.
+  ///
+  /// - Parameters:
+  ///   - means: $M$ predicted means, each `[n, 1]`.
+  ///   - variances: $M$ predicted noise variances, each `[n, 1]`.
+  public init(means: [Matrix], variances: [Matrix]) {
+    let split = UncertaintyDecomposition(means: means, variances: variances)
+    mean = (means.dropFirst().reduce(means[0], +) / Double(means.count)).storage
+    aleatoric = split.aleatoric
+    epistemic = split.epistemic
+  }
+
+  private init(mean: [Double], aleatoric: [Double], epistemic: [Double]) {
+    self.mean = mean
+    self.aleatoric = aleatoric
+    self.epistemic = epistemic
+  }
+
+  /// The same predictive for targets that were standardised with `scaler` before
+  /// training, in their original units: $\mu \mapsto s\mu + m$, variances times $s^2$.
+  ///
+  /// - Parameter scaler: the one-column standardiser fitted to the training targets.
+  public func inOriginalUnits(of scaler: Standardiser) -> RegressionPredictive {
+    precondition(scaler.mean.count == 1, "RegressionPredictive: needs a one-column standardiser")
+    let (shift, scale) = (scaler.mean[0, 0], scaler.standardDeviation[0, 0])
+    return RegressionPredictive(
+      mean: mean.map { $0 * scale + shift }, aleatoric: aleatoric.map { $0 * scale * scale },
+      epistemic: epistemic.map { $0 * scale * scale })
+  }
+}
