@@ -237,8 +237,11 @@ orExit("saving the uncertainty maps") {
 /*:
  The aleatoric part lives on the boundary between the moons, where the data themselves
  are mixed, and follows the boundary outwards. The epistemic part is small where the
- training points are and grows away from them; far from the data it makes up a much
- larger share of the total than on the test points.
+ training points are and grows away from them — but only along the continuation of the
+ decision boundary, where the dropout passes disagree about which side an input falls
+ on. Far from the data it makes up a much larger share of the (small) total than on the
+ test points; elsewhere out there the network is as sure as on its training data, which
+ section 6 comes back to.
 
  **Note 001's decomposition never samples the weights.** Its `estimate` computes the
  logits with the posterior mean `W` on every one of its `num_samples` iterations, so all
