@@ -11,6 +11,7 @@ let chapters = [
   "04-local-reparameterization",
   "05-mc-dropout",
   "06-uncertainty-decomposition",
+  "07-calibration",
 ]
 
 // The numerical core and the chapters are compiled with optimisation in debug builds
@@ -23,7 +24,8 @@ let package = Package(
   name: "BayesianDeepLearning",
   platforms: [.macOS(.v13)],
   products: [
-    .library(name: "BayesianDL", targets: ["BayesianDL"])
+    .library(name: "BayesianDL", targets: ["BayesianDL"]),
+    .executable(name: "bdl", targets: ["bdl"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -45,6 +47,18 @@ let package = Package(
       path: "Sources/BayesianDL",
       swiftSettings: optimisedEvenInDebug
     ),
+    // MARK: Tools
+    // `bdl`: calibration metrics and temperature scaling for a practitioner's own
+    // predictions (see the README).
+    .executableTarget(
+      name: "bdl",
+      dependencies: [
+        "BayesianDL",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      path: "Sources/bdl",
+      swiftSettings: optimisedEvenInDebug
+    ),
     // MARK: Benchmarks
     .executableTarget(
       name: "benchmarks",
@@ -52,11 +66,11 @@ let package = Package(
       path: "Benchmarks"
     ),
     // MARK: Tests
-    // The chapters are dependencies so that `swift test` builds them: the suite runs
-    // each one end to end and checks the numbers it prints.
+    // The chapters and `bdl` are dependencies so that `swift test` builds them: the
+    // suite runs each one end to end and checks what it prints.
     .testTarget(
       name: "BayesianDLTests",
-      dependencies: ["BayesianDL"] + chapters.map { .target(name: $0) },
+      dependencies: ["BayesianDL", "bdl"] + chapters.map { .target(name: $0) },
       path: "Tests/BayesianDLTests"
     ),
   ]

@@ -106,3 +106,61 @@ if FileManager.default.isExecutableFile(atPath: chapterOne.path) {
 } else {
   print("Chapter 1 end to end: build it first (swift build -c release); skipped")
 }
+
+// MARK: bdl on a million predictions
+// 10⁶ rows × 10 classes: logits z ~ N(0, 3²), probabilities softmax(z) as Swift prints
+// doubles (the shortest form that reads back exactly, ~200 MB), labels drawn from
+// softmax(z / 2) so that the predictions are over-confident; written once to a temporary
+// directory. (a) The release `bdl calibration` process end to end, reading and checking
+// both files included; (b) the metrics it computes, on the matrix in memory: one
+// `CalibrationReport`, as `bdl` makes.
+let bdlNames = [
+  "bdl calibration end to end, 10⁶ × 10 probabilities (release)",
+  "bdl metrics alone, 10⁶ × 10 in memory",
+]
+let bdlTool = chapterDirectory.appendingPathComponent("bdl")
+if bdlNames.contains(where: { only == nil || $0.contains(only!) }) {
+  let (rows, classes) = (1_000_000, 10)
+  var bdlRNG = Generator(seed: 9)
+  let logits = bdlRNG.normalMatrix(rows: rows, columns: classes, standardDeviation: 3)
+  let probabilities = logits.softmaxRows()
+  let tempered = (logits / 2).softmaxRows()
+  let labels = (0..<rows).map { i in
+    bdlRNG.categorical(Array(tempered.storage[(i * classes)..<((i + 1) * classes)]))
+  }
+  let bdlDirectory = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "bench-bdl-\(ProcessInfo.processInfo.processIdentifier)")
+  try! FileManager.default.createDirectory(at: bdlDirectory, withIntermediateDirectories: true)
+  defer { try? FileManager.default.removeItem(at: bdlDirectory) }
+  var csv = [UInt8]()
+  csv.reserveCapacity(rows * classes * 21)
+  for (k, p) in probabilities.storage.enumerated() {
+    csv += p.description.utf8
+    csv.append(k % classes == classes - 1 ? UInt8(ascii: "\n") : UInt8(ascii: ","))
+  }
+  let probabilityFile = bdlDirectory.appendingPathComponent("P.csv")
+  let labelFile = bdlDirectory.appendingPathComponent("Y.csv")
+  try! Data(csv).write(to: probabilityFile)
+  try! Data(labels.map { "\($0)\n" }.joined().utf8).write(to: labelFile)
+
+  if FileManager.default.isExecutableFile(atPath: bdlTool.path) {
+    benchmark(bdlNames[0], target: 2, runs: 5) {
+      let process = Process()
+      process.executableURL = bdlTool
+      process.arguments = [
+        "calibration", "--probabilities", probabilityFile.path, "--labels", labelFile.path,
+        "--json",
+      ]
+      process.standardOutput = FileHandle.nullDevice
+      try! process.run()
+      process.waitUntilExit()
+      precondition(process.terminationStatus == 0, "bdl calibration failed")
+    }
+  } else {
+    print("bdl end to end: build it first (swift build -c release); skipped")
+  }
+  benchmark(bdlNames[1], target: 0.05) {
+    let report = CalibrationReport(probabilities, labels: labels, bins: 15)
+    precondition(report.negativeLogLikelihood.isFinite)
+  }
+}

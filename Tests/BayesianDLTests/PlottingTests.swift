@@ -242,4 +242,32 @@ import Testing
     #expect(values.shape == (2, 3) && values[1, 0] == 4)
     #expect(figure.xRange == 0...2 && figure.yRange == 5...6 && figure.legend == .none)
   }
+
+  /// Two predictions in (0.6, 0.8] (one right) and one in (0.8, 1] (right): a bar of 0.5
+  /// with a gap segment up to the mean confidence 0.7, a bar of 1 with a segment down to
+  /// 0.9, and no bars for the empty bins.
+  @Test func reliabilityDiagramDrawsBarsAndGapsForFilledBinsOnly() {
+    let r = Reliability(confidences: [0.65, 0.75, 0.9], correct: [true, false, true], bins: 5)
+    let figure = Figure.reliabilityDiagram(r, title: "t")
+    guard case .bars(let x, let heights, let width, _, _) = figure.series[0] else {
+      Issue.record("the first series is not the accuracy bars")
+      return
+    }
+    #expect(x.count == 2 && abs(x[0] - 0.7) < 1e-12 && abs(x[1] - 0.9) < 1e-12)
+    #expect(heights == [0.5, 1] && abs(width - 0.2) < 1e-12)
+    let gaps = figure.series.dropFirst(2).compactMap { series -> [Double]? in
+      if case .line(_, let y, _, _, _, _) = series { return y }
+      return nil
+    }
+    #expect(gaps.count == 2)
+    #expect(abs(gaps[0][0] - 0.5) < 1e-12 && abs(gaps[0][1] - 0.7) < 1e-12)
+    #expect(abs(gaps[1][0] - 1) < 1e-12 && abs(gaps[1][1] - 0.9) < 1e-12)
+    let histogram = Figure.confidenceHistogram(r, title: "h")
+    guard case .bars(_, let shares, _, _, _) = histogram.series[0] else {
+      Issue.record("the histogram has no bars")
+      return
+    }
+    #expect(shares.count == 5 && abs(shares.reduce(0, +) - 1) < 1e-12)
+    #expect(abs(shares[3] - 2.0 / 3) < 1e-12)
+  }
 }

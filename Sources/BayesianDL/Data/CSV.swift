@@ -14,6 +14,12 @@ public enum CSVError: Error, Equatable, CustomStringConvertible {
   case wrongFieldCount(path: String, line: Int, expected: Int, found: Int)
   /// A number that is not allowed where it stands, e.g. a class label out of range.
   case invalidValue(path: String, line: Int, column: Int, field: String, expected: String)
+  /// A field is a number that is not finite: `nan`, `inf`, or one too large for a
+  /// `Double` (``NumericCSV`` tells these apart from fields that are not numbers at all).
+  case notFinite(path: String, line: Int, column: Int, field: String)
+  /// A blank line between data rows (``NumericCSV`` rejects it, because it would shift
+  /// every later row against a file that should pair with this one line by line).
+  case blankLine(path: String, line: Int)
 
   /// A sentence for the learner.
   public var description: String {
@@ -26,6 +32,10 @@ public enum CSVError: Error, Equatable, CustomStringConvertible {
       return "\(path):\(line): expected \(expected) fields, found \(found)"
     case .invalidValue(let path, let line, let column, let field, let expected):
       return "\(path):\(line): column \(column) is \(field), expected \(expected)"
+    case .notFinite(let path, let line, let column, let field):
+      return "\(path):\(line): column \(column) is not a finite number: \"\(field)\""
+    case .blankLine(let path, let line):
+      return "\(path):\(line): blank line between data rows (remove it)"
     }
   }
 }

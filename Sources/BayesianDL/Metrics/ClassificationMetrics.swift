@@ -2,20 +2,29 @@ import Foundation
 
 /// Scores of predicted class probabilities against true labels.
 public enum ClassificationMetrics {
-  /// Checks that `probabilities` is `[labels.count, classes]`, non-negative, and that every
-  /// row sums to 1 within `1e-6`.
+  /// Checks that `probabilities` is `[labels.count, classes]` with finite, non-negative
+  /// entries, that every row sums to 1 within `1e-6`, and that every label is a class;
+  /// stops with a message naming the first row at fault (a programming error here — the
+  /// `bdl` tool checks its input files itself and names the file and line).
   static func validate(_ probabilities: Matrix, _ labels: [Int]) {
     precondition(
       probabilities.rows == labels.count,
       "metrics: \(probabilities.rows) rows of probabilities for \(labels.count) labels")
-    for i in 0..<probabilities.rows {
-      let row = probabilities.row(i).storage
-      precondition(row.allSatisfy { $0 >= 0 }, "metrics: row \(i) has a negative probability")
-      let total = row.reduce(0, +)
-      precondition(abs(total - 1) < 1e-6, "metrics: row \(i) sums to \(total), not 1")
-      precondition(
-        labels[i] >= 0 && labels[i] < probabilities.columns,
-        "metrics: label \(labels[i]) outside 0..<\(probabilities.columns)")
+    precondition(!labels.isEmpty, "metrics: no predictions")
+    let c = probabilities.columns
+    probabilities.storage.withUnsafeBufferPointer { p in
+      for i in 0..<labels.count {
+        var total = 0.0
+        for k in 0..<c {
+          let v = p[i * c + k]
+          precondition(v.isFinite, "metrics: row \(i) has a non-finite probability \(v)")
+          precondition(v >= 0, "metrics: row \(i) has a negative probability \(v)")
+          total += v
+        }
+        precondition(abs(total - 1) < 1e-6, "metrics: row \(i) sums to \(total), not 1")
+        precondition(
+          labels[i] >= 0 && labels[i] < c, "metrics: label \(labels[i]) outside 0..<\(c)")
+      }
     }
   }
 
@@ -58,7 +67,7 @@ public enum ClassificationMetrics {
   ///
   /// Bin $b$ of $B$ holds confidences in $(\frac{b}{B}, \frac{b+1}{B}]$ — right-closed, so a
   /// confidence of exactly 1 falls in the last bin — and bin 0 also takes a confidence
-  /// of exactly 0. Empty bins contribute nothing.
+  /// of exactly 0. Empty bins contribute nothing. See ``Reliability``.
   ///
   /// - Parameters:
   ///   - probabilities: `[n, classes]`, rows summing to 1.
@@ -66,26 +75,81 @@ public enum ClassificationMetrics {
   ///   - bins: $B$ (15 as in Guo et al.; note 000 uses 10).
   public static func expectedCalibrationError(
     _ probabilities: Matrix, labels: [Int], bins: Int = 15
-  )
-    -> Double
-  {
+  ) -> Double {
+    Reliability(probabilities, labels: labels, bins: bins).expectedCalibrationError
+  }
+
+  /// The maximum calibration error: the largest gap
+  /// $\lvert\mathrm{acc}_b - \mathrm{conf}_b\rvert$ over the non-empty equal-width bins of
+  /// ``expectedCalibrationError(_:labels:bins:)``.
+  ///
+  /// - Parameters:
+  ///   - probabilities: `[n, classes]`, rows summing to 1.
+  ///   - labels: the true classes.
+  ///   - bins: $B$.
+  public static func maximumCalibrationError(
+    _ probabilities: Matrix, labels: [Int], bins: Int = 15
+  ) -> Double {
+    Reliability(probabilities, labels: labels, bins: bins).maximumCalibrationError
+  }
+
+  /// The adaptive (equal-mass) ECE: the same sum over $B$ bins that each hold the same
+  /// number of predictions (to within one), so that no bin is nearly empty when the
+  /// confidences crowd near 1 (Nguyen & O'Connor, 2015).
+  ///
+  /// - Parameters:
+  ///   - probabilities: `[n, classes]`, rows summing to 1.
+  ///   - labels: the true classes.
+  ///   - bins: $B$.
+  public static func adaptiveCalibrationError(
+    _ probabilities: Matrix, labels: [Int], bins: Int = 15
+  ) -> Double {
+    Reliability(probabilities, labels: labels, bins: bins, equalMass: true)
+      .expectedCalibrationError
+  }
+
+  /// The classwise ECE (Kull et al., 2019): the mean over classes $k$ of the equal-width
+  /// ECE of the predicted $p_k$ as the probability of the event "the label is $k$",
+  /// $\frac1C\sum_k \sum_b \frac{n_{kb}}{n}\lvert \bar 1[y = k]_{kb} - \bar p_{k,kb}\rvert$. It
+  /// looks at every class's probability, not only the largest.
+  ///
+  /// - Parameters:
+  ///   - probabilities: `[n, classes]`, rows summing to 1.
+  ///   - labels: the true classes.
+  ///   - bins: $B$.
+  public static func classwiseCalibrationError(
+    _ probabilities: Matrix, labels: [Int], bins: Int = 15
+  ) -> Double {
     validate(probabilities, labels)
-    precondition(bins >= 1, "expectedCalibrationError: needs at least one bin")
-    var count = [Double](repeating: 0, count: bins)
-    var correct = [Double](repeating: 0, count: bins)
-    var confidence = [Double](repeating: 0, count: bins)
-    let predicted = probabilities.argmaxPerRow()
-    for i in 0..<labels.count {
-      let c = probabilities[i, predicted[i]]
-      let b = min(max(Int((c * Double(bins)).rounded(.up)) - 1, 0), bins - 1)
-      count[b] += 1
-      confidence[b] += c
-      if predicted[i] == labels[i] { correct[b] += 1 }
+    let c = probabilities.columns
+    let total = (0..<c).reduce(0.0) { sum, k in
+      let column = (0..<labels.count).map { probabilities[$0, k] }
+      let happened = labels.map { $0 == k }
+      return sum
+        + Reliability(confidences: column, correct: happened, bins: bins).expectedCalibrationError
     }
-    var ece = 0.0
-    for b in 0..<bins where count[b] > 0 {
-      ece += abs(correct[b] - confidence[b]) / Double(labels.count)
+    return total / Double(c)
+  }
+
+  /// The Brier score, $\frac1n\sum_i \sum_k (p_{ik} - 1[y_i = k])^2 \in [0, 2]$: the mean
+  /// squared error of the probability vector against the one-hot label (Brier, 1950). A
+  /// proper scoring rule, like the NLL, but bounded.
+  ///
+  /// - Parameters:
+  ///   - probabilities: `[n, classes]`, rows summing to 1.
+  ///   - labels: the true classes.
+  public static func brierScore(_ probabilities: Matrix, labels: [Int]) -> Double {
+    validate(probabilities, labels)
+    let c = probabilities.columns
+    var total = 0.0
+    probabilities.storage.withUnsafeBufferPointer { p in
+      for i in 0..<labels.count {
+        for k in 0..<c {
+          let d = p[i * c + k] - (k == labels[i] ? 1 : 0)
+          total += d * d
+        }
+      }
     }
-    return ece
+    return total / Double(labels.count)
   }
 }

@@ -150,3 +150,37 @@ public final class FigureWriter {
     return nil
   }
 }
+
+extension FigureWriter {
+  /// Saves a grid of panels under exactly the name given — `DIR/NAME.png`, with its script
+  /// beside it as `DIR/NAME.gp` — for a tool whose user chooses the file, where
+  /// ``save(_:name:panelWidth:panelHeight:)`` prefixes a chapter's name.
+  ///
+  /// Unlike that method it prints nothing when gnuplot is missing: it writes the script
+  /// only and returns its path, and the caller says how to install gnuplot where its
+  /// output allows (a tool that prints JSON must not mix a note into it).
+  ///
+  /// - Parameters:
+  ///   - grid: the panels.
+  ///   - path: the PNG to write; the directory is created if missing.
+  ///   - panelWidth: pixels per panel column.
+  ///   - panelHeight: pixels per panel row.
+  /// - Returns: the path of the PNG, or of the script when gnuplot is not on the PATH.
+  /// - Throws: ``FigureError`` if a file cannot be written or gnuplot fails.
+  @discardableResult
+  public static func save(
+    _ grid: FigureGrid, toPNG path: String, panelWidth: Int = 520, panelHeight: Int = 440
+  ) throws -> String {
+    let url = URL(fileURLWithPath: path)
+    let base = url.deletingPathExtension().lastPathComponent
+    let writer = try FigureWriter(directory: url.deletingLastPathComponent().path, chapter: base)
+    let script = GnuplotScript.script(
+      for: grid, name: base, panelWidth: panelWidth, panelHeight: panelHeight)
+    if writer.gnuplot == nil {
+      let scriptURL = writer.directory.appendingPathComponent("\(base).gp")
+      try atomicWrite(script, to: scriptURL)
+      return scriptURL.path
+    }
+    return try writer.write(script, base: base)
+  }
+}

@@ -1,0 +1,232 @@
+import ArgumentParser
+import BayesianDL
+import Foundation
+
+/// `bdl calibration`: how well a classifier's probabilities match how often it is right.
+struct Calibration: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Accuracy, NLL, Brier score, ECE, MCE and adaptive ECE of your predictions, "
+      + "with a reliability table and diagram.",
+    discussion: """
+      Give the predictions as class probabilities (--probabilities P.csv) or as logits \
+      (--logits Z.csv, turned into probabilities by a softmax), and the true classes \
+      (--labels Y.csv).
+
+      P.csv / Z.csv: one row per example, one comma-separated number per class, no header. \
+      Probabilities must be non-negative and each row must sum to 1 within a tolerance of \
+      1e-6: |Σ_k p_k − 1| < 1e-6. Y.csv: one integer label in 0…C−1 per line, in the \
+      same order (2.0 is read as 2). Lines end in \\n or \\r\\n; blank lines are allowed \
+      only at the end of a file; nan and inf are rejected.
+
+      A row's confidence is its largest probability and it is correct when that class \
+      (the first, on ties) is the label. ECE = Σ_b (n_b/n)·|acc_b − conf_b| over --bins \
+      equal-width bins; MCE is the largest gap over the non-empty bins; the adaptive ECE \
+      uses bins holding equal numbers of predictions. --adaptive shows the equal-mass bins \
+      in the table and the figure.
+
+      A true-class probability of exactly 0 makes the NLL infinite; it is reported as inf \
+      (JSON: "nll": null with "nll_infinite": true), never clamped.
+
+      Any problem with the files is one line on standard error naming the file and line, \
+      and exit status 1.
+      """)
+
+  @Option(
+    help: ArgumentHelp(
+      "Class probabilities: one row per example, one column per class.", valueName: "P.csv"))
+  var probabilities: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "Logits instead of probabilities (softmaxed row by row).", valueName: "Z.csv"))
+  var logits: String?
+
+  @Option(help: ArgumentHelp("The true classes, one per line.", valueName: "Y.csv"))
+  var labels: String
+
+  @Option(help: "The number of confidence bins.")
+  var bins = 15
+
+  @Flag(help: "Show equal-mass bins in the table and the figure.")
+  var adaptive = false
+
+  @Option(
+    help: ArgumentHelp(
+      "Draw the reliability diagram to this PNG (its gnuplot script goes beside it).",
+      valueName: "reliability.png"))
+  var figure: String?
+
+  @Flag(help: "Print one JSON object instead of text.")
+  var json = false
+
+  func validate() throws {
+    if (probabilities == nil) == (logits == nil) {
+      throw ValidationError("Give exactly one of --probabilities and --logits.")
+    }
+    if bins < 1 { throw ValidationError("--bins must be at least 1, not \(bins).") }
+    if let figure, URL(fileURLWithPath: figure).pathExtension.lowercased() != "png" {
+      throw ValidationError("--figure must name a .png file, not \(figure).")
+    }
+  }
+
+  func run() throws {
+    do {
+      let (predictions, p) = try readPredictions()
+      let y = try Inputs.labels(labels, rows: p.rows, classes: p.columns, predictions: predictions)
+      let summary = CalibrationSummary(p, labels: y, bins: bins)
+      let shown = adaptive ? summary.equalMass : summary.equalWidth
+      let figurePath = try figure.map { try drawFigure(shown, summary: summary, to: $0) }
+      if json {
+        print(summary.json())
+      } else {
+        print(summary.text(shown: shown, adaptive: adaptive, classes: p.columns))
+        if let figurePath { print("figure       = \(figurePath)") }
+      }
+    } catch let error as InputError {
+      Diagnostics.fail(error.description)
+    } catch let error as FigureError {
+      Diagnostics.fail(error.description)
+    }
+  }
+
+  /// The probabilities, from either kind of file, and the file's name.
+  private func readPredictions() throws(InputError) -> (String, Matrix) {
+    if let logits { return (logits, try Inputs.logits(logits).softmaxRows()) }
+    let path = probabilities!
+    return (path, try Inputs.probabilities(path))
+  }
+
+  /// Draws the reliability diagram of `shown` over a histogram of the confidences.
+  private func drawFigure(_ shown: Reliability, summary: CalibrationSummary, to path: String)
+    throws -> String
+  {
+    let (used, each) = (shown.bins.count, shown.count / shown.bins.count)
+    let binning =
+      adaptive
+      ? "\(used) equal-mass bins of \(each)\(shown.count % used == 0 ? "" : "–\(each + 1)")"
+      : "\(bins) equal-width bins"
+    let diagram = Figure.reliabilityDiagram(
+      shown,
+      title: "Reliability, \(binning): ECE = \(Format.fixed(shown.expectedCalibrationError, 3))")
+    // Counts, not shares, so that how many predictions stand behind each bar is read off
+    // the axis; always in equal-width bins, which show where the confidences lie.
+    let histogram = summary.equalWidth.bins
+    var counts = Figure(
+      title: "Predictions per confidence bin (n = \(summary.count))",
+      xLabel: "confidence (largest probability)", yLabel: "predictions in the bin",
+      series: [
+        .bars(
+          x: histogram.map { ($0.lower + $0.upper) / 2 },
+          heights: histogram.map { Double($0.count) },
+          width: 1 / Double(bins), color: .grey)
+      ])
+    counts.xRange = 0...1
+    counts.legend = .none
+    let grid = FigureGrid(rows: 2, columns: 1, panels: [diagram, counts])
+    let saved = try FigureWriter.save(grid, toPNG: path, panelWidth: 640, panelHeight: 440)
+    if saved.hasSuffix(".gp") {
+      // The script writes its PNG into the directory gnuplot runs in.
+      let url = URL(fileURLWithPath: saved)
+      let (directory, script) = (url.deletingLastPathComponent().path, url.lastPathComponent)
+      Diagnostics.note(
+        "gnuplot is not installed, so only the script was written (\(saved)). Install it with "
+          + "`sudo apt-get install gnuplot-nox` (Debian/Ubuntu) or `brew install gnuplot` "
+          + "(macOS), then run `cd \(directory) && gnuplot \(script)`.")
+    }
+    return saved
+  }
+}
+
+/// The calibration metrics of one set of predictions: the core's ``CalibrationReport``
+/// (one checked pass over the matrix, on both cores), with the tool's two ways of
+/// printing it.
+struct CalibrationSummary {
+  /// The scores.
+  let report: CalibrationReport
+
+  /// The number of predictions.
+  var count: Int { report.count }
+  /// The fraction whose most probable class is the label.
+  var accuracy: Double { report.accuracy }
+  /// The mean negative log-likelihood, in nats (may be +∞).
+  var nll: Double { report.negativeLogLikelihood }
+  /// The number of predictions that give their true class probability exactly 0.
+  var zeroProbabilityCount: Int { report.zeroProbabilityCount }
+  /// The Brier score.
+  var brier: Double { report.brierScore }
+  /// The predictions in equal-width bins.
+  var equalWidth: Reliability { report.equalWidth }
+  /// The predictions in equal-mass bins.
+  var equalMass: Reliability { report.equalMass }
+
+  /// The metrics of `probabilities` (checked by ``Inputs``) against `labels`.
+  init(_ probabilities: Matrix, labels: [Int], bins: Int) {
+    report = CalibrationReport(probabilities, labels: labels, bins: bins)
+  }
+
+  /// The human-readable report: `name = value` lines and the table of `shown`'s bins.
+  func text(shown: Reliability, adaptive: Bool, classes: Int) -> String {
+    let b = equalWidth.bins.count
+    var lines = [
+      "count        = \(count) predictions, \(classes) classes",
+      "accuracy     = \(Format.fixed(accuracy, 6))",
+      "nll          = \(nll.isFinite ? Format.fixed(nll, 6) + " nats" : "inf")",
+    ]
+    if !nll.isFinite {
+      lines.append(
+        "               infinite because \(zeroProbabilityCount) of \(count) predictions give "
+          + "their true class probability exactly 0, and −log 0 = +∞ (reported as it is, "
+          + "not clamped)")
+    }
+    lines += [
+      "brier        = \(Format.fixed(brier, 6))",
+      "ece          = \(Format.fixed(equalWidth.expectedCalibrationError, 6)) "
+        + "(\(b) equal-width bins)",
+      "mce          = \(Format.fixed(equalWidth.maximumCalibrationError, 6)) "
+        + "(the largest gap of a non-empty bin)",
+      "adaptive_ece = \(Format.fixed(equalMass.expectedCalibrationError, 6)) "
+        + "(\(equalMass.bins.count) equal-mass bins)",
+      "",
+      "Reliability in \(adaptive ? "equal-mass" : "equal-width") bins "
+        + "(gap = |accuracy − confidence|; over-confident where accuracy < confidence):",
+      "",
+      "bin  confidence range     count  accuracy  confidence     gap",
+      "---  ----------------  --------  --------  ----------  ------",
+    ]
+    for (k, bin) in shown.bins.enumerated() {
+      let range = "[\(Format.fixed(bin.lower, 4)), \(Format.fixed(bin.upper, 4))]"
+      let cells =
+        bin.count == 0
+        ? ["–", "–", "–"]
+        : [
+          Format.fixed(bin.accuracy, 4), Format.fixed(bin.confidence, 4), Format.fixed(bin.gap, 4),
+        ]
+      lines.append(
+        Format.pad(String(k + 1), 3) + "  "
+          + range.padding(toLength: 16, withPad: " ", startingAt: 0)
+          + "  " + Format.pad(String(bin.count), 8) + "  " + Format.pad(cells[0], 8) + "  "
+          + Format.pad(cells[1], 10) + "  " + Format.pad(cells[2], 6))
+    }
+    lines.append("")
+    return lines.joined(separator: "\n")
+  }
+
+  /// The report as one JSON object: the metrics, `bins` (the number of bins of the ECE,
+  /// MCE and adaptive ECE) and `count`; an infinite NLL is `null` with `nll_infinite: true`.
+  func json() -> String {
+    var fields = [
+      ("accuracy", accuracy.description),
+      ("nll", nll.isFinite ? nll.description : "null"),
+    ]
+    if !nll.isFinite { fields.append(("nll_infinite", "true")) }
+    fields += [
+      ("brier", brier.description),
+      ("ece", equalWidth.expectedCalibrationError.description),
+      ("mce", equalWidth.maximumCalibrationError.description),
+      ("adaptive_ece", equalMass.expectedCalibrationError.description),
+      ("bins", String(equalWidth.bins.count)),
+      ("count", String(count)),
+    ]
+    return "{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
+  }
+}

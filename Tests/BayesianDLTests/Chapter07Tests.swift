@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+
+@testable import BayesianDL
+
+/// Chapter 7 run end to end at its full budget (its claims are about trained models on
+/// the digits, averaged over seeds) and with `--quick`; each claim of the prose checked
+/// on the printed numbers.
+@Suite("Chapter 7: calibration", .serialized)
+struct Chapter07Tests {
+  static let chapter = "07-calibration"
+  static let fullRun = ChapterRun.full(chapter)
+  static let models = ["MAP network", "MC dropout", "deep ensemble", "Bayes by Backprop"]
+
+  func run() throws -> ChapterRun { try Self.fullRun.get().run }
+
+  @Test func fullRunSucceedsAndWritesEveryFigure() throws {
+    let (run, figures) = try Self.fullRun.get()
+    try run.expectSuccess(Self.chapter, figures: ["reliability", "coverage"], in: figures)
+  }
+
+  @Test func quickRunSucceedsAndWritesEveryFigure() throws {
+    let (run, figures) = try ChapterRun.quick(Self.chapter).get()
+    try run.expectSuccess(Self.chapter, figures: ["reliability", "coverage"], in: figures)
+  }
+
+  @Test func aCalibratedPopulationsECEShrinksAndAnOverconfidentOneTendsToOneSixth() throws {
+    let run = try run()
+    #expect(try run.value("calibrated population, ECE at the largest n") < 0.01)
+    let overconfident = try run.value(
+      "over-confident population, ECE at the largest n (limit 1/6)")
+    #expect(abs(overconfident - 1.0 / 6) < 0.01)
+    let rows = run.table(startingWith: "predictions")
+    let calibrated = try rows.map { try #require(Double($0[1])) }
+    #expect(calibrated == calibrated.sorted(by: >), "ECE should fall with n: \(calibrated)")
+  }
+
+  @Test func temperatureScalingKeepsTheAccuracyAndLowersEveryModelsNLL() throws {
+    let run = try run()
+    #expect(try run.value("largest change of accuracy by temperature scaling") == 0)
+    for model in Self.models {
+      #expect(
+        try run.value("NLL, \(model), after") < run.value("NLL, \(model), before"), "\(model)")
+    }
+  }
+
+  @Test func theBayesianApproximationsAreUnderConfidentAndTheMAPNetworkNearlyCalibrated()
+    throws
+  {
+    let run = try run()
+    #expect(abs(try run.value("fitted T, MAP network") - 1) < 0.15)
+    for model in Self.models.dropFirst() {
+      #expect(try run.value("fitted T, \(model)") < 1, "\(model)")
+      #expect(try run.value("ECE, \(model), after") < run.value("ECE, \(model), before"))
+    }
+    for model in Self.models {
+      let after = try run.value("ECE, \(model), after")
+      #expect(after > 0.005 && after < 0.03, "\(model): \(after)")
+    }
+  }
+
+  @Test func theTwoArgmaxesOfNote000RarelyDifferOnTheDigits() throws {
+    let run = try run()
+    #expect(
+      try run.value("test predictions where the two argmaxes differ, per seed (of 359)") <= 5)
+  }
+
+  @Test func onlyTheHeteroscedasticEnsemblesIntervalsHoldWhatTheyPromise() throws {
+    let run = try run()
+    let heteroscedastic = try run.value("mean |coverage − nominal|, heteroscedastic ensemble")
+    let homoscedastic = try run.value("mean |coverage − nominal|, homoscedastic ensemble")
+    let spreadOnly = try run.value("mean |coverage − nominal|, spread of means only (note 003)")
+    #expect(heteroscedastic < 0.03)
+    #expect(heteroscedastic < homoscedastic && homoscedastic < spreadOnly)
+    let rows = run.table(startingWith: "predictive")
+    let note003 = try #require(rows.first { $0.joined(separator: " ").contains("note 003") })
+    #expect(try #require(Double(note003[note003.count - 3])) < 0.5)  // its 90 % interval
+  }
+}
