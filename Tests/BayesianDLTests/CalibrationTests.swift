@@ -519,4 +519,57 @@ import Testing
     #expect(
       ClassificationMetrics.classwiseCalibrationError(p, labels: [0, 2, 1, 0], bins: 10) == 0)
   }
+
+  /// The one-pass report must give exactly what the separate metrics give (up to the
+  /// summation order of the NLL and Brier score).
+  @Test func calibrationReportAgreesWithTheSeparateMetrics() {
+    var rng = Generator(seed: 611)
+    for trial in 0..<40 {
+      let n = 1 + Int(rng.uniform() * 3000)
+      let classes = 2 + Int(rng.uniform() * 8)
+      let p = (rng.normalMatrix(rows: n, columns: classes) * (4 * rng.uniform())).softmaxRows()
+      let labels = (0..<n).map { _ in Int(rng.uniform() * Double(classes)) }
+      let bins = 1 + Int(rng.uniform() * 20)
+      let report = CalibrationReport(p, labels: labels, bins: bins)
+      #expect(report.count == n)
+      #expect(report.accuracy == ClassificationMetrics.accuracy(p, labels: labels))
+      let nll = ClassificationMetrics.negativeLogLikelihood(p, labels: labels)
+      #expect(abs(report.negativeLogLikelihood - nll) <= 1e-12 * max(1, nll), "trial \(trial)")
+      let brier = ClassificationMetrics.brierScore(p, labels: labels)
+      #expect(abs(report.brierScore - brier) <= 1e-12, "trial \(trial)")
+      let width = Reliability(p, labels: labels, bins: bins)
+      let mass = Reliability(p, labels: labels, bins: bins, equalMass: true)
+      #expect(report.equalWidth.bins.map(\.count) == width.bins.map(\.count))
+      #expect(
+        abs(report.equalWidth.expectedCalibrationError - width.expectedCalibrationError) < 1e-12)
+      #expect(report.equalMass.bins.map(\.count) == mass.bins.map(\.count))
+      #expect(
+        abs(report.equalMass.expectedCalibrationError - mass.expectedCalibrationError) < 1e-12)
+      #expect(report.zeroProbabilityCount == 0)
+    }
+  }
+
+  @Test func aZeroTrueClassProbabilityMakesTheReportedNLLInfiniteAndIsCounted() {
+    let p = Matrix([[1, 0], [0.5, 0.5], [0, 1]])
+    let report = CalibrationReport(p, labels: [1, 0, 1], bins: 5)
+    #expect(report.negativeLogLikelihood == .infinity)
+    #expect(report.zeroProbabilityCount == 1)
+    #expect(abs(report.brierScore - (2 + 0.5 + 0) / 3) < 1e-15)
+  }
+
+  /// The blocked sum of logarithms against the plain one, over factors from subnormal to 1.
+  @Test func logOfProductEqualsTheSumOfLogarithms() {
+    var rng = Generator(seed: 612)
+    for _ in 0..<20 {
+      var blocked = LogOfProduct()
+      var plain = 0.0
+      let n = Int(rng.uniform() * 5000)
+      for _ in 0..<n {
+        let p = pow(10, -320 * pow(rng.uniform(), 6))  // mostly near 1, some subnormal
+        blocked.add(p)
+        plain += log(p)
+      }
+      #expect(abs(blocked.value - plain) <= 1e-12 * max(1, abs(plain)))
+    }
+  }
 }
