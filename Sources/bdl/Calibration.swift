@@ -194,7 +194,10 @@ struct CalibrationSummary {
       "---  ----------------  --------  --------  ----------  ------",
     ]
     for (k, bin) in shown.bins.enumerated() {
-      let range = "[\(Format.fixed(bin.lower, 4)), \(Format.fixed(bin.upper, 4))]"
+      // Equal-width bins are (lower, upper], the first also holding 0; equal-mass bins
+      // are [smallest, largest] of the confidences they hold.
+      let open = adaptive || k == 0 ? "[" : "("
+      let range = "\(open)\(Format.fixed(bin.lower, 4)), \(Format.fixed(bin.upper, 4))]"
       let cells =
         bin.count == 0
         ? ["–", "–", "–"]
