@@ -22,62 +22,82 @@ set style fill transparent solid 0.25 noborder
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 $p1_1 << EOD
 0.3 0
-0.366667 0
-0.433333 0
-0.5 0.5
-0.566667 0.5
-0.633333 1
-0.7 0.714286
-0.766667 0.714286
-0.833333 1
-0.9 0.818182
-0.966667 0.996845
 EOD
 $p1_2 << EOD
+0.366667 0
+EOD
+$p1_3 << EOD
+0.433333 0
+EOD
+$p1_4 << EOD
+0.5 0.5
+EOD
+$p1_5 << EOD
+0.566667 0.5
+EOD
+$p1_6 << EOD
+0.633333 1
+EOD
+$p1_7 << EOD
+0.7 0.714286
+EOD
+$p1_8 << EOD
+0.766667 0.714286
+EOD
+$p1_9 << EOD
+0.833333 1
+EOD
+$p1_10 << EOD
+0.9 0.818182
+EOD
+$p1_11 << EOD
+0.966667 0.996845
+EOD
+$p1_12 << EOD
 0 0
 1 1
 EOD
-$p1_3 << EOD
+$p1_13 << EOD
 0.3 0
 0.3 0.307586
 EOD
-$p1_4 << EOD
+$p1_14 << EOD
 0.366667 0
 0.366667 0.34088
 EOD
-$p1_5 << EOD
+$p1_15 << EOD
 0.433333 0
 0.433333 0.447383
 EOD
-$p1_6 << EOD
+$p1_16 << EOD
 0.5 0.5
 0.5 0.526744
 EOD
-$p1_7 << EOD
+$p1_17 << EOD
 0.566667 0.5
 0.566667 0.567564
 EOD
-$p1_8 << EOD
+$p1_18 << EOD
 0.633333 1
 0.633333 0.622707
 EOD
-$p1_9 << EOD
+$p1_19 << EOD
 0.7 0.714286
 0.7 0.705712
 EOD
-$p1_10 << EOD
+$p1_20 << EOD
 0.766667 0.714286
 0.766667 0.765093
 EOD
-$p1_11 << EOD
+$p1_21 << EOD
 0.833333 1
 0.833333 0.838078
 EOD
-$p1_12 << EOD
+$p1_22 << EOD
 0.9 0.818182
 0.9 0.913407
 EOD
-$p1_13 << EOD
+$p1_23 << EOD
 0.966667 0.996845
 0.966667 0.993469
 EOD
@@ -90,18 +110,28 @@ unset colorbox
 unset key
 plot \
   $p1_1 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder title 'accuracy', \
-  $p1_2 using 1:2 with lines lw 2 lc rgb '#999999' dt 2 title 'perfect calibration', \
-  $p1_3 using 1:2 with lines lw 5 lc rgb '#D55E00' title 'gap to mean confidence', \
-  $p1_4 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p1_5 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p1_6 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p1_7 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p1_8 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p1_9 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p1_10 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p1_11 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p1_12 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p1_13 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle
+  $p1_2 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p1_3 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p1_4 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p1_5 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p1_6 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p1_7 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p1_8 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p1_9 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p1_10 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p1_11 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p1_12 using 1:2 with lines lw 2 lc rgb '#999999' dt 2 title 'perfect calibration', \
+  $p1_13 using 1:2 with lines lw 5 lc rgb '#D55E00' title 'gap to mean confidence', \
+  $p1_14 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p1_15 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p1_16 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p1_17 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p1_18 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p1_19 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p1_20 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p1_21 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p1_22 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p1_23 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle
 
 # Panel 2
 reset
@@ -114,57 +144,75 @@ set style fill transparent solid 0.25 noborder
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 $p2_1 << EOD
 0.366667 1
-0.433333 0
-0.5 0.333333
-0.566667 1
-0.633333 0.666667
-0.7 0.833333
-0.766667 0.909091
-0.833333 1
-0.9 1
-0.966667 1
 EOD
 $p2_2 << EOD
+0.433333 0
+EOD
+$p2_3 << EOD
+0.5 0.333333
+EOD
+$p2_4 << EOD
+0.566667 1
+EOD
+$p2_5 << EOD
+0.633333 0.666667
+EOD
+$p2_6 << EOD
+0.7 0.833333
+EOD
+$p2_7 << EOD
+0.766667 0.909091
+EOD
+$p2_8 << EOD
+0.833333 1
+EOD
+$p2_9 << EOD
+0.9 1
+EOD
+$p2_10 << EOD
+0.966667 1
+EOD
+$p2_11 << EOD
 0 0
 1 1
 EOD
-$p2_3 << EOD
+$p2_12 << EOD
 0.366667 1
 0.366667 0.379429
 EOD
-$p2_4 << EOD
+$p2_13 << EOD
 0.433333 0
 0.433333 0.424063
 EOD
-$p2_5 << EOD
+$p2_14 << EOD
 0.5 0.333333
 0.5 0.496378
 EOD
-$p2_6 << EOD
+$p2_15 << EOD
 0.566667 1
 0.566667 0.564973
 EOD
-$p2_7 << EOD
+$p2_16 << EOD
 0.633333 0.666667
 0.633333 0.632601
 EOD
-$p2_8 << EOD
+$p2_17 << EOD
 0.7 0.833333
 0.7 0.703056
 EOD
-$p2_9 << EOD
+$p2_18 << EOD
 0.766667 0.909091
 0.766667 0.774037
 EOD
-$p2_10 << EOD
+$p2_19 << EOD
 0.833333 1
 0.833333 0.828244
 EOD
-$p2_11 << EOD
+$p2_20 << EOD
 0.9 1
 0.9 0.904613
 EOD
-$p2_12 << EOD
+$p2_21 << EOD
 0.966667 1
 0.966667 0.983899
 EOD
@@ -177,17 +225,26 @@ unset colorbox
 unset key
 plot \
   $p2_1 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder title 'accuracy', \
-  $p2_2 using 1:2 with lines lw 2 lc rgb '#999999' dt 2 title 'perfect calibration', \
-  $p2_3 using 1:2 with lines lw 5 lc rgb '#D55E00' title 'gap to mean confidence', \
-  $p2_4 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p2_5 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p2_6 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p2_7 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p2_8 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p2_9 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p2_10 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p2_11 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p2_12 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle
+  $p2_2 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p2_3 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p2_4 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p2_5 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p2_6 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p2_7 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p2_8 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p2_9 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p2_10 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p2_11 using 1:2 with lines lw 2 lc rgb '#999999' dt 2 title 'perfect calibration', \
+  $p2_12 using 1:2 with lines lw 5 lc rgb '#D55E00' title 'gap to mean confidence', \
+  $p2_13 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p2_14 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p2_15 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p2_16 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p2_17 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p2_18 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p2_19 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p2_20 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p2_21 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle
 
 # Panel 3
 reset
@@ -200,57 +257,75 @@ set style fill transparent solid 0.25 noborder
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 $p3_1 << EOD
 0.366667 0
-0.433333 0
-0.5 0.666667
-0.566667 0.714286
-0.633333 0.666667
-0.7 1
-0.766667 0.666667
-0.833333 1
-0.9 0.9
-0.966667 0.996825
 EOD
 $p3_2 << EOD
+0.433333 0
+EOD
+$p3_3 << EOD
+0.5 0.666667
+EOD
+$p3_4 << EOD
+0.566667 0.714286
+EOD
+$p3_5 << EOD
+0.633333 0.666667
+EOD
+$p3_6 << EOD
+0.7 1
+EOD
+$p3_7 << EOD
+0.766667 0.666667
+EOD
+$p3_8 << EOD
+0.833333 1
+EOD
+$p3_9 << EOD
+0.9 0.9
+EOD
+$p3_10 << EOD
+0.966667 0.996825
+EOD
+$p3_11 << EOD
 0 0
 1 1
 EOD
-$p3_3 << EOD
+$p3_12 << EOD
 0.366667 0
 0.366667 0.367795
 EOD
-$p3_4 << EOD
+$p3_13 << EOD
 0.433333 0
 0.433333 0.446977
 EOD
-$p3_5 << EOD
+$p3_14 << EOD
 0.5 0.666667
 0.5 0.521527
 EOD
-$p3_6 << EOD
+$p3_15 << EOD
 0.566667 0.714286
 0.566667 0.558169
 EOD
-$p3_7 << EOD
+$p3_16 << EOD
 0.633333 0.666667
 0.633333 0.640817
 EOD
-$p3_8 << EOD
+$p3_17 << EOD
 0.7 1
 0.7 0.673448
 EOD
-$p3_9 << EOD
+$p3_18 << EOD
 0.766667 0.666667
 0.766667 0.757652
 EOD
-$p3_10 << EOD
+$p3_19 << EOD
 0.833333 1
 0.833333 0.836665
 EOD
-$p3_11 << EOD
+$p3_20 << EOD
 0.9 0.9
 0.9 0.907659
 EOD
-$p3_12 << EOD
+$p3_21 << EOD
 0.966667 0.996825
 0.966667 0.993343
 EOD
@@ -263,17 +338,26 @@ unset colorbox
 unset key
 plot \
   $p3_1 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder title 'accuracy', \
-  $p3_2 using 1:2 with lines lw 2 lc rgb '#999999' dt 2 title 'perfect calibration', \
-  $p3_3 using 1:2 with lines lw 5 lc rgb '#D55E00' title 'gap to mean confidence', \
-  $p3_4 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p3_5 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p3_6 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p3_7 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p3_8 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p3_9 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p3_10 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p3_11 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p3_12 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle
+  $p3_2 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p3_3 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p3_4 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p3_5 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p3_6 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p3_7 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p3_8 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p3_9 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p3_10 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p3_11 using 1:2 with lines lw 2 lc rgb '#999999' dt 2 title 'perfect calibration', \
+  $p3_12 using 1:2 with lines lw 5 lc rgb '#D55E00' title 'gap to mean confidence', \
+  $p3_13 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p3_14 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p3_15 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p3_16 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p3_17 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p3_18 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p3_19 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p3_20 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p3_21 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle
 
 # Panel 4
 reset
@@ -286,62 +370,82 @@ set style fill transparent solid 0.25 noborder
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 $p4_1 << EOD
 0.3 0.333333
-0.366667 1
-0.433333 0.5
-0.5 0.625
-0.566667 0.75
-0.633333 0.9
-0.7 0.909091
-0.766667 0.956522
-0.833333 1
-0.9 1
-0.966667 1
 EOD
 $p4_2 << EOD
+0.366667 1
+EOD
+$p4_3 << EOD
+0.433333 0.5
+EOD
+$p4_4 << EOD
+0.5 0.625
+EOD
+$p4_5 << EOD
+0.566667 0.75
+EOD
+$p4_6 << EOD
+0.633333 0.9
+EOD
+$p4_7 << EOD
+0.7 0.909091
+EOD
+$p4_8 << EOD
+0.766667 0.956522
+EOD
+$p4_9 << EOD
+0.833333 1
+EOD
+$p4_10 << EOD
+0.9 1
+EOD
+$p4_11 << EOD
+0.966667 1
+EOD
+$p4_12 << EOD
 0 0
 1 1
 EOD
-$p4_3 << EOD
+$p4_13 << EOD
 0.3 0.333333
 0.3 0.318971
 EOD
-$p4_4 << EOD
+$p4_14 << EOD
 0.366667 1
 0.366667 0.385572
 EOD
-$p4_5 << EOD
+$p4_15 << EOD
 0.433333 0.5
 0.433333 0.436188
 EOD
-$p4_6 << EOD
+$p4_16 << EOD
 0.5 0.625
 0.5 0.506924
 EOD
-$p4_7 << EOD
+$p4_17 << EOD
 0.566667 0.75
 0.566667 0.57266
 EOD
-$p4_8 << EOD
+$p4_18 << EOD
 0.633333 0.9
 0.633333 0.629924
 EOD
-$p4_9 << EOD
+$p4_19 << EOD
 0.7 0.909091
 0.7 0.710741
 EOD
-$p4_10 << EOD
+$p4_20 << EOD
 0.766667 0.956522
 0.766667 0.775423
 EOD
-$p4_11 << EOD
+$p4_21 << EOD
 0.833333 1
 0.833333 0.83496
 EOD
-$p4_12 << EOD
+$p4_22 << EOD
 0.9 1
 0.9 0.904721
 EOD
-$p4_13 << EOD
+$p4_23 << EOD
 0.966667 1
 0.966667 0.979219
 EOD
@@ -354,18 +458,28 @@ unset colorbox
 unset key
 plot \
   $p4_1 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder title 'accuracy', \
-  $p4_2 using 1:2 with lines lw 2 lc rgb '#999999' dt 2 title 'perfect calibration', \
-  $p4_3 using 1:2 with lines lw 5 lc rgb '#D55E00' title 'gap to mean confidence', \
-  $p4_4 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p4_5 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p4_6 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p4_7 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p4_8 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p4_9 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p4_10 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p4_11 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p4_12 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p4_13 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle
+  $p4_2 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p4_3 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p4_4 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p4_5 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p4_6 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p4_7 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p4_8 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p4_9 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p4_10 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p4_11 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p4_12 using 1:2 with lines lw 2 lc rgb '#999999' dt 2 title 'perfect calibration', \
+  $p4_13 using 1:2 with lines lw 5 lc rgb '#D55E00' title 'gap to mean confidence', \
+  $p4_14 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p4_15 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p4_16 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p4_17 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p4_18 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p4_19 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p4_20 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p4_21 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p4_22 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p4_23 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle
 
 # Panel 5
 reset
@@ -378,62 +492,82 @@ set style fill transparent solid 0.25 noborder
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 $p5_1 << EOD
 0.3 0
-0.366667 0
-0.433333 0
-0.5 0.5
-0.566667 0.5
-0.633333 1
-0.7 0.75
-0.766667 0.666667
-0.833333 1
-0.9 0.818182
-0.966667 0.996845
 EOD
 $p5_2 << EOD
+0.366667 0
+EOD
+$p5_3 << EOD
+0.433333 0
+EOD
+$p5_4 << EOD
+0.5 0.5
+EOD
+$p5_5 << EOD
+0.566667 0.5
+EOD
+$p5_6 << EOD
+0.633333 1
+EOD
+$p5_7 << EOD
+0.7 0.75
+EOD
+$p5_8 << EOD
+0.766667 0.666667
+EOD
+$p5_9 << EOD
+0.833333 1
+EOD
+$p5_10 << EOD
+0.9 0.818182
+EOD
+$p5_11 << EOD
+0.966667 0.996845
+EOD
+$p5_12 << EOD
 0 0
 1 1
 EOD
-$p5_3 << EOD
+$p5_13 << EOD
 0.3 0
 0.3 0.306359
 EOD
-$p5_4 << EOD
+$p5_14 << EOD
 0.366667 0
 0.366667 0.339047
 EOD
-$p5_5 << EOD
+$p5_15 << EOD
 0.433333 0
 0.433333 0.443969
 EOD
-$p5_6 << EOD
+$p5_16 << EOD
 0.5 0.5
 0.5 0.52408
 EOD
-$p5_7 << EOD
+$p5_17 << EOD
 0.566667 0.5
 0.566667 0.562843
 EOD
-$p5_8 << EOD
+$p5_18 << EOD
 0.633333 1
 0.633333 0.619835
 EOD
-$p5_9 << EOD
+$p5_19 << EOD
 0.7 0.75
 0.7 0.705738
 EOD
-$p5_10 << EOD
+$p5_20 << EOD
 0.766667 0.666667
 0.766667 0.766249
 EOD
-$p5_11 << EOD
+$p5_21 << EOD
 0.833333 1
 0.833333 0.834023
 EOD
-$p5_12 << EOD
+$p5_22 << EOD
 0.9 0.818182
 0.9 0.910035
 EOD
-$p5_13 << EOD
+$p5_23 << EOD
 0.966667 0.996845
 0.966667 0.993054
 EOD
@@ -446,18 +580,28 @@ unset colorbox
 unset key
 plot \
   $p5_1 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder title 'accuracy', \
-  $p5_2 using 1:2 with lines lw 2 lc rgb '#999999' dt 2 title 'perfect calibration', \
-  $p5_3 using 1:2 with lines lw 5 lc rgb '#D55E00' title 'gap to mean confidence', \
-  $p5_4 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p5_5 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p5_6 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p5_7 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p5_8 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p5_9 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p5_10 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p5_11 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p5_12 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p5_13 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle
+  $p5_2 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p5_3 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p5_4 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p5_5 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p5_6 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p5_7 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p5_8 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p5_9 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p5_10 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p5_11 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p5_12 using 1:2 with lines lw 2 lc rgb '#999999' dt 2 title 'perfect calibration', \
+  $p5_13 using 1:2 with lines lw 5 lc rgb '#D55E00' title 'gap to mean confidence', \
+  $p5_14 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p5_15 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p5_16 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p5_17 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p5_18 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p5_19 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p5_20 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p5_21 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p5_22 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p5_23 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle
 
 # Panel 6
 reset
@@ -470,52 +614,68 @@ set style fill transparent solid 0.25 noborder
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 $p6_1 << EOD
 0.433333 1
-0.5 0
-0.566667 1
-0.633333 0.5
-0.7 1
-0.766667 0.75
-0.833333 0.666667
-0.9 0.933333
-0.966667 1
 EOD
 $p6_2 << EOD
+0.5 0
+EOD
+$p6_3 << EOD
+0.566667 1
+EOD
+$p6_4 << EOD
+0.633333 0.5
+EOD
+$p6_5 << EOD
+0.7 1
+EOD
+$p6_6 << EOD
+0.766667 0.75
+EOD
+$p6_7 << EOD
+0.833333 0.666667
+EOD
+$p6_8 << EOD
+0.9 0.933333
+EOD
+$p6_9 << EOD
+0.966667 1
+EOD
+$p6_10 << EOD
 0 0
 1 1
 EOD
-$p6_3 << EOD
+$p6_11 << EOD
 0.433333 1
 0.433333 0.463664
 EOD
-$p6_4 << EOD
+$p6_12 << EOD
 0.5 0
 0.5 0.51175
 EOD
-$p6_5 << EOD
+$p6_13 << EOD
 0.566667 1
 0.566667 0.588052
 EOD
-$p6_6 << EOD
+$p6_14 << EOD
 0.633333 0.5
 0.633333 0.624267
 EOD
-$p6_7 << EOD
+$p6_15 << EOD
 0.7 1
 0.7 0.702941
 EOD
-$p6_8 << EOD
+$p6_16 << EOD
 0.766667 0.75
 0.766667 0.764999
 EOD
-$p6_9 << EOD
+$p6_17 << EOD
 0.833333 0.666667
 0.833333 0.819593
 EOD
-$p6_10 << EOD
+$p6_18 << EOD
 0.9 0.933333
 0.9 0.905272
 EOD
-$p6_11 << EOD
+$p6_19 << EOD
 0.966667 1
 0.966667 0.995896
 EOD
@@ -528,16 +688,24 @@ unset colorbox
 unset key
 plot \
   $p6_1 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder title 'accuracy', \
-  $p6_2 using 1:2 with lines lw 2 lc rgb '#999999' dt 2 title 'perfect calibration', \
-  $p6_3 using 1:2 with lines lw 5 lc rgb '#D55E00' title 'gap to mean confidence', \
-  $p6_4 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p6_5 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p6_6 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p6_7 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p6_8 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p6_9 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p6_10 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p6_11 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle
+  $p6_2 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p6_3 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p6_4 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p6_5 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p6_6 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p6_7 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p6_8 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p6_9 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p6_10 using 1:2 with lines lw 2 lc rgb '#999999' dt 2 title 'perfect calibration', \
+  $p6_11 using 1:2 with lines lw 5 lc rgb '#D55E00' title 'gap to mean confidence', \
+  $p6_12 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p6_13 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p6_14 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p6_15 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p6_16 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p6_17 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p6_18 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p6_19 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle
 
 # Panel 7
 reset
@@ -550,57 +718,75 @@ set style fill transparent solid 0.25 noborder
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 $p7_1 << EOD
 0.366667 0
-0.433333 0
-0.5 0.5
-0.566667 0.625
-0.633333 1
-0.7 0.5
-0.766667 0.571429
-0.833333 1
-0.9 0.875
-0.966667 0.996885
 EOD
 $p7_2 << EOD
+0.433333 0
+EOD
+$p7_3 << EOD
+0.5 0.5
+EOD
+$p7_4 << EOD
+0.566667 0.625
+EOD
+$p7_5 << EOD
+0.633333 1
+EOD
+$p7_6 << EOD
+0.7 0.5
+EOD
+$p7_7 << EOD
+0.766667 0.571429
+EOD
+$p7_8 << EOD
+0.833333 1
+EOD
+$p7_9 << EOD
+0.9 0.875
+EOD
+$p7_10 << EOD
+0.966667 0.996885
+EOD
+$p7_11 << EOD
 0 0
 1 1
 EOD
-$p7_3 << EOD
+$p7_12 << EOD
 0.366667 0
 0.366667 0.380758
 EOD
-$p7_4 << EOD
+$p7_13 << EOD
 0.433333 0
 0.433333 0.455362
 EOD
-$p7_5 << EOD
+$p7_14 << EOD
 0.5 0.5
 0.5 0.504365
 EOD
-$p7_6 << EOD
+$p7_15 << EOD
 0.566667 0.625
 0.566667 0.566894
 EOD
-$p7_7 << EOD
+$p7_16 << EOD
 0.633333 1
 0.633333 0.638767
 EOD
-$p7_8 << EOD
+$p7_17 << EOD
 0.7 0.5
 0.7 0.69347
 EOD
-$p7_9 << EOD
+$p7_18 << EOD
 0.766667 0.571429
 0.766667 0.77495
 EOD
-$p7_10 << EOD
+$p7_19 << EOD
 0.833333 1
 0.833333 0.840724
 EOD
-$p7_11 << EOD
+$p7_20 << EOD
 0.9 0.875
 0.9 0.900586
 EOD
-$p7_12 << EOD
+$p7_21 << EOD
 0.966667 0.996885
 0.966667 0.994847
 EOD
@@ -613,17 +799,26 @@ unset colorbox
 unset key
 plot \
   $p7_1 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder title 'accuracy', \
-  $p7_2 using 1:2 with lines lw 2 lc rgb '#999999' dt 2 title 'perfect calibration', \
-  $p7_3 using 1:2 with lines lw 5 lc rgb '#D55E00' title 'gap to mean confidence', \
-  $p7_4 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p7_5 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p7_6 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p7_7 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p7_8 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p7_9 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p7_10 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p7_11 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p7_12 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle
+  $p7_2 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p7_3 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p7_4 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p7_5 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p7_6 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p7_7 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p7_8 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p7_9 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p7_10 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p7_11 using 1:2 with lines lw 2 lc rgb '#999999' dt 2 title 'perfect calibration', \
+  $p7_12 using 1:2 with lines lw 5 lc rgb '#D55E00' title 'gap to mean confidence', \
+  $p7_13 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p7_14 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p7_15 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p7_16 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p7_17 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p7_18 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p7_19 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p7_20 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p7_21 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle
 
 # Panel 8
 reset
@@ -636,52 +831,68 @@ set style fill transparent solid 0.25 noborder
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 $p8_1 << EOD
 0.366667 1
-0.5 0.333333
-0.566667 0.428571
-0.633333 0.5
-0.7 0.5
-0.766667 1
-0.833333 0.888889
-0.9 0.916667
-0.966667 0.990323
 EOD
 $p8_2 << EOD
+0.5 0.333333
+EOD
+$p8_3 << EOD
+0.566667 0.428571
+EOD
+$p8_4 << EOD
+0.633333 0.5
+EOD
+$p8_5 << EOD
+0.7 0.5
+EOD
+$p8_6 << EOD
+0.766667 1
+EOD
+$p8_7 << EOD
+0.833333 0.888889
+EOD
+$p8_8 << EOD
+0.9 0.916667
+EOD
+$p8_9 << EOD
+0.966667 0.990323
+EOD
+$p8_10 << EOD
 0 0
 1 1
 EOD
-$p8_3 << EOD
+$p8_11 << EOD
 0.366667 1
 0.366667 0.391748
 EOD
-$p8_4 << EOD
+$p8_12 << EOD
 0.5 0.333333
 0.5 0.501911
 EOD
-$p8_5 << EOD
+$p8_13 << EOD
 0.566667 0.428571
 0.566667 0.566174
 EOD
-$p8_6 << EOD
+$p8_14 << EOD
 0.633333 0.5
 0.633333 0.638889
 EOD
-$p8_7 << EOD
+$p8_15 << EOD
 0.7 0.5
 0.7 0.688101
 EOD
-$p8_8 << EOD
+$p8_16 << EOD
 0.766667 1
 0.766667 0.766523
 EOD
-$p8_9 << EOD
+$p8_17 << EOD
 0.833333 0.888889
 0.833333 0.841681
 EOD
-$p8_10 << EOD
+$p8_18 << EOD
 0.9 0.916667
 0.9 0.905539
 EOD
-$p8_11 << EOD
+$p8_19 << EOD
 0.966667 0.990323
 0.966667 0.993754
 EOD
@@ -694,16 +905,24 @@ unset colorbox
 unset key
 plot \
   $p8_1 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder title 'accuracy', \
-  $p8_2 using 1:2 with lines lw 2 lc rgb '#999999' dt 2 title 'perfect calibration', \
-  $p8_3 using 1:2 with lines lw 5 lc rgb '#D55E00' title 'gap to mean confidence', \
-  $p8_4 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p8_5 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p8_6 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p8_7 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p8_8 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p8_9 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p8_10 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
-  $p8_11 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle
+  $p8_2 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p8_3 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p8_4 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p8_5 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p8_6 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p8_7 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p8_8 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p8_9 using 1:2:(0.06) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p8_10 using 1:2 with lines lw 2 lc rgb '#999999' dt 2 title 'perfect calibration', \
+  $p8_11 using 1:2 with lines lw 5 lc rgb '#D55E00' title 'gap to mean confidence', \
+  $p8_12 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p8_13 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p8_14 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p8_15 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p8_16 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p8_17 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p8_18 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle, \
+  $p8_19 using 1:2 with lines lw 5 lc rgb '#D55E00' notitle
 
 # Panel 9
 reset

@@ -249,13 +249,16 @@ import Testing
   @Test func reliabilityDiagramDrawsBarsAndGapsForFilledBinsOnly() {
     let r = Reliability(confidences: [0.65, 0.75, 0.9], correct: [true, false, true], bins: 5)
     let figure = Figure.reliabilityDiagram(r, title: "t")
-    guard case .bars(let x, let heights, let width, _, _) = figure.series[0] else {
-      Issue.record("the first series is not the accuracy bars")
-      return
+    let bars = figure.series.compactMap { series -> (x: Double, height: Double, width: Double)? in
+      if case .bars(let x, let heights, let width, _, _) = series {
+        return (x[0], heights[0], width)
+      }
+      return nil
     }
-    #expect(x.count == 2 && abs(x[0] - 0.7) < 1e-12 && abs(x[1] - 0.9) < 1e-12)
-    #expect(heights == [0.5, 1] && abs(width - 0.2) < 1e-12)
-    let gaps = figure.series.dropFirst(2).compactMap { series -> [Double]? in
+    #expect(bars.count == 2)
+    #expect(abs(bars[0].x - 0.7) < 1e-12 && abs(bars[1].x - 0.9) < 1e-12)
+    #expect(bars.map(\.height) == [0.5, 1] && bars.allSatisfy { abs($0.width - 0.2) < 1e-12 })
+    let gaps = figure.series.dropFirst(3).compactMap { series -> [Double]? in
       if case .line(_, let y, _, _, _, _) = series { return y }
       return nil
     }
@@ -269,5 +272,17 @@ import Testing
     }
     #expect(shares.count == 5 && abs(shares.reduce(0, +) - 1) < 1e-12)
     #expect(abs(shares[3] - 2.0 / 3) < 1e-12)
+  }
+
+  @Test func equalMassBinsKeepTheirOwnBarWidths() {
+    let r = Reliability(
+      confidences: [0.3, 0.4, 0.6, 0.9], correct: [true, false, true, true], bins: 2,
+      equalMass: true)
+    let widths = Figure.reliabilityDiagram(r, title: "t").series.compactMap { series -> Double? in
+      if case .bars(_, _, let width, _, _) = series { return width }
+      return nil
+    }
+    #expect(widths.count == 2)
+    #expect(abs(widths[0] - 0.1) < 1e-12 && abs(widths[1] - 0.3) < 1e-12)
   }
 }

@@ -78,9 +78,15 @@ public struct TemperatureScaling: Sendable, Equatable {
   public func negativeLogLikelihood(logits: Matrix, labels: [Int]) -> Double {
     let c = logits.columns
     var total = 0.0
-    for i in 0..<labels.count {
-      let row = (0..<c).map { logits[i, $0] / temperature }
-      total += logSumExp(row) - row[labels[i]]
+    logits.storage.withUnsafeBufferPointer { z in
+      for i in 0..<labels.count {
+        // log Σ_k e^{z_k/T} − z_y/T, shifted by the row's largest logit for stability.
+        let row = z[(i * c)..<(i * c + c)]
+        let top = row.max()!
+        var sum = 0.0
+        for v in row { sum += Foundation.exp((v - top) / temperature) }
+        total += Foundation.log(sum) + (top - z[i * c + labels[i]]) / temperature
+      }
     }
     return total / Double(labels.count)
   }

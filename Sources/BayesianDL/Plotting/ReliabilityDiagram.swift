@@ -10,12 +10,15 @@ extension Figure {
   ///   - title: the panel title (say which model and data).
   public static func reliabilityDiagram(_ reliability: Reliability, title: String) -> Figure {
     let filled = reliability.bins.filter { $0.count > 0 }
-    var series: [Series] = [
+    // One bar series per bin, so that equal-mass bins keep their own widths.
+    var series: [Series] = filled.enumerated().map { k, bin in
       .bars(
-        x: filled.map { ($0.lower + $0.upper) / 2 }, heights: filled.map(\.accuracy),
-        width: filled.map { $0.upper - $0.lower }.min() ?? 0.1, title: "accuracy", color: .blue),
-      .line(x: [0, 1], y: [0, 1], title: "perfect calibration", color: .grey, dashed: true),
-    ]
+        x: [(bin.lower + bin.upper) / 2], heights: [bin.accuracy],
+        width: Swift.max(bin.upper - bin.lower, 0.01), title: k == 0 ? "accuracy" : nil,
+        color: .blue)
+    }
+    series.append(
+      .line(x: [0, 1], y: [0, 1], title: "perfect calibration", color: .grey, dashed: true))
     for (k, bin) in filled.enumerated() where bin.gap > 0 {
       let centre = (bin.lower + bin.upper) / 2
       series.append(
