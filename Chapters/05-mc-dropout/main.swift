@@ -101,9 +101,6 @@ func seconds(since start: ContinuousClock.Instant) -> Double {
   return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
 }
 
-/// The mean of an array.
-func average(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
-
 /// What a classifier's predictive scores: on the test set, and far from the data.
 struct Scores {
   let accuracy: Double
@@ -123,9 +120,9 @@ struct Scores {
     accuracy = ClassificationMetrics.accuracy(p, labels: testLabels)
     negativeLogLikelihood = ClassificationMetrics.negativeLogLikelihood(p, labels: testLabels)
     calibrationError = ClassificationMetrics.expectedCalibrationError(p, labels: testLabels)
-    testMutualInformation = average(test.epistemic)
-    farMutualInformation = average(farSplit.epistemic)
-    farConfidence = average(pFar.max(over: .columns).storage)
+    testMutualInformation = SampleSummary.mean(test.epistemic)
+    farMutualInformation = SampleSummary.mean(farSplit.epistemic)
+    farConfidence = SampleSummary.mean(pFar.max(over: .columns).storage)
   }
 }
 
@@ -500,7 +497,8 @@ let syntheticFit = syntheticEnsemble.regressionPredictive(at: syntheticX)
 let trueSigma = syntheticX.storage.map(SyntheticData.heteroscedasticNoise)
 let learnedSigma = syntheticFit.aleatoric.map { $0.squareRoot() }
 let relativeErrors = zip(learnedSigma, trueSigma).map { abs($0 / $1 - 1) }
-Narration.result("synthetic: mean |learned σ / true σ − 1|", average(relativeErrors), digits: 3)
+Narration.result(
+  "synthetic: mean |learned σ / true σ − 1|", SampleSummary.mean(relativeErrors), digits: 3)
 let probes = syntheticEnsemble.regressionPredictive(at: .column([-2, 2]))
 for (k, x) in [-2.0, 2.0].enumerated() {
   Narration.result(
@@ -535,10 +533,11 @@ let (targetShift, targetScale) = (targetScaler.mean[0, 0], targetScaler.standard
   let y = motorcycleTestRaw.targets.values
   var total = 0.0
   for i in 0..<y.rows {
-    let logs = zip(means, variances).map { m, v -> Double in
-      let mu = m[i, 0] * targetScale + targetShift
-      let variance = v[i, 0] * targetScale * targetScale
-      return -0.5 * (log(2 * Double.pi * variance) + (y[i, 0] - mu) * (y[i, 0] - mu) / variance)
+    let logs = zip(means, variances).map { m, v in
+      Gaussian(
+        mean: m[i, 0] * targetScale + targetShift,
+        standardDeviation: v[i, 0].squareRoot() * targetScale
+      ).logDensity(y[i, 0])
     }
     total += logSumExp(logs) - log(Double(logs.count))
   }
@@ -548,19 +547,18 @@ let (targetShift, targetScale) = (targetScaler.mean[0, 0], targetScaler.standard
 // The homoscedastic baseline: the same ensemble recipe with a mean head only, one noise
 // level fitted by maximum likelihood on the training residuals.
 let homoscedastic = regressionEnsemble(on: motorcycleTrain, heteroscedastic: false)
-@MainActor func homoscedasticMean(_ inputs: Matrix) -> Matrix {
-  let outputs = homoscedastic.members.map { $0.predict(inputs, using: &rng) }
-  return outputs.dropFirst().reduce(outputs[0], +) / Double(outputs.count)
-}
-let trainResidual = homoscedasticMean(motorcycleTrain.inputs) - motorcycleTrain.targets.values
+let trainResidual =
+  homoscedastic.meanPrediction(at: motorcycleTrain.inputs) - motorcycleTrain.targets.values
 let homoscedasticSigma = (trainResidual * trainResidual).mean().squareRoot() * targetScale
 let homoscedasticLogLikelihood: Double = {
-  let mu = homoscedasticMean(motorcycleTest.inputs).map { $0 * targetScale + targetShift }
+  let mu = homoscedastic.meanPrediction(at: motorcycleTest.inputs).map {
+    $0 * targetScale + targetShift
+  }
   let y = motorcycleTestRaw.targets.values
-  let variance = homoscedasticSigma * homoscedasticSigma
-  return (0..<y.rows).map { i in
-    -0.5 * (log(2 * Double.pi * variance) + (y[i, 0] - mu[i, 0]) * (y[i, 0] - mu[i, 0]) / variance)
-  }.reduce(0, +) / Double(y.rows)
+  return SampleSummary.mean(
+    (0..<y.rows).map { i in
+      Gaussian(mean: mu[i, 0], standardDeviation: homoscedasticSigma).logDensity(y[i, 0])
+    })
 }()
 let heteroscedasticLogLikelihood = testLogLikelihood(motorcycleEnsemble)
 let early = motorcycleEnsemble.regressionPredictive(at: inputScaler.transform(.column([10])))

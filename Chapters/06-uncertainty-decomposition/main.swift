@@ -60,9 +60,6 @@ let digitsSizes = [64, 64, 64, 5]
 let digitsEpochs = options.budget(100, quick: 15)
 let digitsTestFraction = 0.3
 
-/// The mean of an array.
-func average(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
-
 /// One row of probabilities as a matrix `[1, C]`.
 func row(_ p: [Double]) -> Matrix { Matrix.row(p) }
 
@@ -139,7 +136,7 @@ for (name, set) in [("A", setA), ("B", setB)] {
 /// Note 000's "total uncertainty" for class 1: the sample variance (divisor S − 1) of
 /// the sampled probabilities plus the entropy of their mean, in nats or in bits.
 func notesTotal(_ classOne: [Double], bits: Bool) -> Double {
-  let mean = average(classOne)
+  let mean = SampleSummary.mean(classOne)
   let variance =
     classOne.map { ($0 - mean) * ($0 - mean) }.reduce(0, +)
     / Double(classOne.count - 1)
@@ -202,17 +199,18 @@ Narration.table(
   ["inputs", "total", "aleatoric", "epistemic", "epistemic share"],
   [("test points", testSplit), ("far away", farSplit)].map { name, s in
     [
-      name, Narration.format(average(s.total), digits: 4),
-      Narration.format(average(s.aleatoric), digits: 4),
-      Narration.format(average(s.epistemic), digits: 4),
-      Narration.format(average(s.epistemic) / average(s.total), digits: 3),
+      name, Narration.format(SampleSummary.mean(s.total), digits: 4),
+      Narration.format(SampleSummary.mean(s.aleatoric), digits: 4),
+      Narration.format(SampleSummary.mean(s.epistemic), digits: 4),
+      Narration.format(SampleSummary.mean(s.epistemic) / SampleSummary.mean(s.total), digits: 3),
     ]
   })
 Narration.result(
   "epistemic share of the total, test points",
-  average(testSplit.epistemic) / average(testSplit.total), digits: 3)
+  SampleSummary.mean(testSplit.epistemic) / SampleSummary.mean(testSplit.total), digits: 3)
 Narration.result(
-  "epistemic share of the total, far away", average(farSplit.epistemic) / average(farSplit.total),
+  "epistemic share of the total, far away",
+  SampleSummary.mean(farSplit.epistemic) / SampleSummary.mean(farSplit.total),
   digits: 3)
 
 let xs = SyntheticData.linspace(-4, 5, count: gridSide).storage
@@ -313,7 +311,7 @@ let alongX = SyntheticData.linspace(-5, 5, count: 201)
 let fit = regressionModel.regressionPredictive(at: alongX)
 let xValues = alongX.storage
 func averageWhere(_ values: [Double], _ inside: (Double) -> Bool) -> Double {
-  average(zip(xValues, values).filter { inside($0.0) }.map(\.1))
+  SampleSummary.mean(zip(xValues, values).filter { inside($0.0) }.map(\.1))
 }
 let inData: (Double) -> Bool = { (1...3).contains(abs($0)) }
 let inGap: (Double) -> Bool = { abs($0) < 0.8 }
@@ -336,7 +334,7 @@ for (name, region) in regions {
     "epistemic share \(name)",
     averageWhere(fit.epistemic, region) / averageWhere(fit.total, region), digits: 3)
 }
-let noiseError = average(
+let noiseError = SampleSummary.mean(
   zip(xValues, fit.aleatoric).filter { inData($0.0) }.map {
     abs($0.1.squareRoot() / noiseLevel($0.0) - 1)
   })
@@ -357,10 +355,10 @@ for _ in 0..<mixtureDraws {
   let m = Int(rng.uniform() * Double(ensembleSize))
   drawn.append(probe.means[m][0, 0] + probe.variances[m][0, 0].squareRoot() * rng.normal())
 }
-let drawnMean = average(drawn)
+let drawnMean = SampleSummary.mean(drawn)
 let drawnVariance =
   drawn.map { ($0 - drawnMean) * ($0 - drawnMean) }.reduce(0, +) / Double(mixtureDraws - 1)
-let fourthMoment = average(drawn.map { pow($0 - drawnMean, 4) })
+let fourthMoment = SampleSummary.mean(drawn.map { pow($0 - drawnMean, 4) })
 let varianceError = ((fourthMoment - drawnVariance * drawnVariance) / Double(mixtureDraws))
   .squareRoot()
 Narration.result("x = 0: E[σ²] + Var[μ]", probeFit.total[0])
@@ -423,24 +421,25 @@ orExit("saving the regression figure") {
  */
 Narration.section("5. Aleatoric and epistemic variance against the number of training points")
 let inRange = SyntheticData.linspace(-Double.pi, Double.pi, count: 101)
-let trueNoise = average(inRange.storage.map { pow(SyntheticData.heteroscedasticNoise($0), 2) })
+let trueNoise = SampleSummary.mean(
+  inRange.storage.map { pow(SyntheticData.heteroscedasticNoise($0), 2) })
 var sizeRows = [[String]]()
 var sizeParts = [(n: Double, aleatoric: Double, epistemic: Double)]()
 var initialisationOnly = [Double]()
 for (k, n) in dataSizes.enumerated() {
   let data = SyntheticData.heteroscedastic(count: n, using: &rng)
   let p = regressionEnsemble(on: data, bootstrap: true).regressionPredictive(at: inRange)
-  sizeParts.append((Double(n), average(p.aleatoric), average(p.epistemic)))
+  sizeParts.append((Double(n), SampleSummary.mean(p.aleatoric), SampleSummary.mean(p.epistemic)))
   // The initialisation-only ensemble at the smallest and the largest size, for contrast.
   var plain = "—"
   if k == 0 || k == dataSizes.count - 1 {
     initialisationOnly.append(
-      average(regressionEnsemble(on: data).regressionPredictive(at: inRange).epistemic))
+      SampleSummary.mean(regressionEnsemble(on: data).regressionPredictive(at: inRange).epistemic))
     plain = Narration.format(initialisationOnly.last!, digits: 4)
   }
   sizeRows.append([
-    "\(n)", Narration.format(average(p.aleatoric), digits: 4),
-    Narration.format(average(p.epistemic), digits: 4), plain,
+    "\(n)", Narration.format(SampleSummary.mean(p.aleatoric), digits: 4),
+    Narration.format(SampleSummary.mean(p.epistemic), digits: 4), plain,
   ])
 }
 Narration.table(

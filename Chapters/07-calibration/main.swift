@@ -50,14 +50,6 @@ let regressionTestCount = 4000
 let regressionSteps = options.budget(1500, quick: 150)
 let levels = (1...19).map { Double($0) / 20 } + [0.99]  // nominal coverages
 
-/// The mean and sample standard deviation of an array.
-func meanAndSpread(_ values: [Double]) -> (mean: Double, sd: Double) {
-  let n = Double(values.count)
-  let mean = values.reduce(0, +) / n
-  let sd = n > 1 ? (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)).squareRoot() : 0
-  return (mean, sd)
-}
-
 /*:
  ## 1. What the ECE measures, on populations we understand
 
@@ -135,13 +127,11 @@ struct Scores: Sendable {
   static let names = ["accuracy", "NLL", "Brier", "ECE", "MCE", "adaptive ECE"]
 
   init(_ p: Matrix, _ labels: [Int]) {
-    let reliability = Reliability(p, labels: labels, bins: bins)
+    let report = CalibrationReport(p, labels: labels, bins: bins)
     values = [
-      ClassificationMetrics.accuracy(p, labels: labels),
-      ClassificationMetrics.negativeLogLikelihood(p, labels: labels),
-      ClassificationMetrics.brierScore(p, labels: labels),
-      reliability.expectedCalibrationError, reliability.maximumCalibrationError,
-      ClassificationMetrics.adaptiveCalibrationError(p, labels: labels, bins: bins),
+      report.accuracy, report.negativeLogLikelihood, report.brierScore,
+      report.equalWidth.expectedCalibrationError, report.equalWidth.maximumCalibrationError,
+      report.equalMass.expectedCalibrationError,
     ]
   }
 }
@@ -254,7 +244,7 @@ print("  (\(seeds) seeds × 4 models, trained two seeds at a time: \(seconds))")
 
 /// "mean ± sd" of one score over seeds.
 func summary(_ pick: (SeedResult) -> Double, digits: Int = 3) -> String {
-  let s = meanAndSpread(results.map(pick))
+  let s = SampleSummary.meanAndStandardDeviation(results.map(pick))
   return "\(Narration.format(s.mean, digits: digits)) ± \(Narration.format(s.sd, digits: 2))"
 }
 var rows = [[String]]()
@@ -267,7 +257,7 @@ for k in modelNames.indices {
 }
 Narration.table(["model"] + Scores.names, rows)
 for k in modelNames.indices {
-  let t = meanAndSpread(results.map { $0.temperatures[k] })
+  let t = SampleSummary.meanAndStandardDeviation(results.map { $0.temperatures[k] })
   Narration.result(
     "fitted T, \(modelNames[k])", t.mean, digits: 3, unit: "± \(Narration.format(t.sd, digits: 2))")
 }
@@ -275,10 +265,10 @@ for k in modelNames.indices {
   for (j, name) in Scores.names.enumerated() where ["NLL", "ECE"].contains(name) {
     Narration.result(
       "\(name), \(modelNames[k]), before",
-      meanAndSpread(results.map { $0.before[k].values[j] }).mean)
+      SampleSummary.meanAndStandardDeviation(results.map { $0.before[k].values[j] }).mean)
     Narration.result(
       "\(name), \(modelNames[k]), after",
-      meanAndSpread(results.map { $0.after[k].values[j] }).mean)
+      SampleSummary.meanAndStandardDeviation(results.map { $0.after[k].values[j] }).mean)
   }
 }
 Narration.result(
@@ -349,13 +339,13 @@ let disagreements = results.map(\.argmaxDisagreements)
 let testSize = results[0].testLabels.count
 Narration.result(
   "test predictions where the two argmaxes differ, per seed (of \(testSize))",
-  meanAndSpread(disagreements.map(Double.init)).mean, digits: 3)
+  SampleSummary.meanAndStandardDeviation(disagreements.map(Double.init)).mean, digits: 3)
 Narration.result(
   "ECE (10 bins) as note 000 computes it",
-  meanAndSpread(results.map(\.notesECE)).mean, digits: 3)
+  SampleSummary.meanAndStandardDeviation(results.map(\.notesECE)).mean, digits: 3)
 Narration.result(
   "ECE (10 bins) of the mean probabilities",
-  meanAndSpread(
+  SampleSummary.meanAndStandardDeviation(
     results.map {
       Reliability($0.testProbabilities[1], labels: $0.testLabels, bins: 10)
         .expectedCalibrationError
@@ -398,14 +388,13 @@ let regressionTest = SyntheticData.heteroscedastic(count: regressionTestCount, u
 let heteroscedastic = regressionEnsemble(heteroscedastic: true)
 let homoscedastic = regressionEnsemble(heteroscedastic: false)
 
-/// The standard normal CDF.
-func normalCDF(_ z: Double) -> Double { 0.5 * erfc(-z / 2.0.squareRoot()) }
-
 /// The mixture CDF of equal-weight Gaussians at each target: the PIT values.
 func pit(means: [Matrix], variances: [Matrix], targets: Matrix) -> [Double] {
   (0..<targets.rows).map { i in
     zip(means, variances).reduce(0.0) { sum, component in
-      sum + normalCDF((targets[i, 0] - component.0[i, 0]) / component.1[i, 0].squareRoot())
+      sum
+        + Gaussian(mean: component.0[i, 0], standardDeviation: component.1[i, 0].squareRoot())
+        .cdf(targets[i, 0])
     } / Double(means.count)
   }
 }
@@ -415,15 +404,10 @@ var unused = Generator(seed: 0)
 let homoscedasticMeans = homoscedastic.members.map {
   $0.predict(regressionTest.inputs, using: &unused)
 }
-let trainMeans = homoscedastic.members.map { $0.predict(regressionTrain.inputs, using: &unused) }
 let trainResiduals =
-  trainMeans.reduce(Matrix(rows: regressionTrainCount, columns: 1), +)
-  / Double(ensembleSize) - regressionTrain.targets.values
+  homoscedastic.meanPrediction(at: regressionTrain.inputs) - regressionTrain.targets.values
 let fittedNoise = (trainResiduals * trainResiduals).mean()
-let meanOfMeans =
-  components.means.reduce(Matrix(rows: y.rows, columns: 1), +) / Double(ensembleSize)
-let spread = UncertaintyDecomposition(means: components.means, variances: components.variances)
-  .epistemic
+let heteroscedasticFit = heteroscedastic.regressionPredictive(at: regressionTest.inputs)
 let predictives: [(String, [Double])] = [
   (
     "heteroscedastic ensemble",
@@ -438,7 +422,10 @@ let predictives: [(String, [Double])] = [
   (
     "spread of means only (note 003)",
     (0..<y.rows).map { i in
-      normalCDF((y[i, 0] - meanOfMeans[i, 0]) / max(spread[i], 1e-12).squareRoot())
+      Gaussian(
+        mean: heteroscedasticFit.mean[i],
+        standardDeviation: max(heteroscedasticFit.epistemic[i], 1e-12).squareRoot()
+      ).cdf(y[i, 0])
     }
   ),
 ]

@@ -124,4 +124,14 @@ import Testing
     }
     #expect(try spread(bootstrap: true) > spread(bootstrap: false))
   }
+
+  @Test func meanPredictionIsTheAverageOfTheMembersOutputs() {
+    var rng = Generator(seed: 97)
+    let members = (0..<3).map { _ in MLP(sizes: [2, 5, 1], using: &rng) }
+    let x = rng.normalMatrix(rows: 4, columns: 2)
+    var unused = Generator(seed: 0)
+    let outputs = members.map { $0.predict(x, using: &unused) }
+    let expected = (outputs[0] + outputs[1] + outputs[2]) / 3
+    expectClose(DeepEnsemble(members: members).meanPrediction(at: x), expected, tolerance: 1e-15)
+  }
 }

@@ -84,6 +84,16 @@ public struct DeepEnsemble {
     }
   }
 
+  /// The mean of the members' raw outputs, $\frac1M\sum_m f_m(x)$ — for regression
+  /// members with a mean head only, the ensemble's predicted mean.
+  ///
+  /// - Parameter inputs: `[batch, inputs]`.
+  public func meanPrediction(at inputs: Matrix) -> Matrix {
+    var unused = Generator(seed: 0)  // deterministic members draw nothing
+    let outputs = members.map { $0.predict(inputs, using: &unused) }
+    return outputs.dropFirst().reduce(outputs[0], +) / Double(outputs.count)
+  }
+
   /// The mixture's class probabilities, $\frac1M\sum_m \operatorname{softmax} f_m(x)$, and the
   /// members' own probabilities (for an ``UncertaintyDecomposition``).
   ///
