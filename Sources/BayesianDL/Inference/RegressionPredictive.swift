@@ -25,7 +25,16 @@ public struct RegressionPredictive: Sendable {
     epistemic = split.epistemic
   }
 
-  private init(mean: [Double], aleatoric: [Double], epistemic: [Double]) {
+  /// Wraps a predictive given by its parts.
+  ///
+  /// - Parameters:
+  ///   - mean: the predictive mean at each input.
+  ///   - aleatoric: the noise variance at each input.
+  ///   - epistemic: the variance of the mean at each input.
+  public init(mean: [Double], aleatoric: [Double], epistemic: [Double]) {
+    precondition(
+      mean.count == aleatoric.count && mean.count == epistemic.count,
+      "RegressionPredictive: lengths differ")
     self.mean = mean
     self.aleatoric = aleatoric
     self.epistemic = epistemic
