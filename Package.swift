@@ -12,6 +12,7 @@ let chapters = [
   "05-mc-dropout",
   "06-uncertainty-decomposition",
   "07-calibration",
+  "08-laplace",
 ]
 
 // The numerical core and the chapters are compiled with optimisation in debug builds

@@ -92,13 +92,7 @@ func trainClassifier(
     ) { progress?.update($0.epoch, "loss \(Narration.format($0.loss))") }
   }
   progress?.finish()
-  return (model, seconds(since: start))
-}
-
-/// Seconds elapsed since `start`.
-func seconds(since start: ContinuousClock.Instant) -> Double {
-  let d = ContinuousClock.now - start
-  return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+  return (model, Stopwatch.seconds(since: start))
 }
 
 /// What a classifier's predictive scores: on the test set, and far from the data.
@@ -375,10 +369,10 @@ let ensemble = orExit("training the ensemble") {
     priorStandardDeviation: priorStandardDeviation, on: moons, epochs: epochs,
     batchSize: batchSize, learningRate: learningRate, using: &rng)
 }
-let ensembleSeconds = seconds(since: ensembleStart)  // wall clock, members two at a time
+let ensembleSeconds = Stopwatch.seconds(since: ensembleStart)  // wall clock, members two at a time
 let predictionStart = ContinuousClock.now
 let ensembleTest = ensemble.probabilities(at: moonsTest.inputs).members
-let ensemblePredictSeconds = seconds(since: predictionStart)
+let ensemblePredictSeconds = Stopwatch.seconds(since: predictionStart)
 let ensembleScores = Scores(
   testSamples: ensembleTest, farSamples: ensemble.probabilities(at: far).members)
 let mapScores = Scores(
@@ -389,7 +383,7 @@ let mapScores = Scores(
 let dropoutPredictStart = ContinuousClock.now
 _ = MonteCarloPredictive.probabilities(
   of: main.model, at: moonsTest.inputs, samples: passes, using: &rng)
-let dropoutPredictSeconds = seconds(since: dropoutPredictStart)
+let dropoutPredictSeconds = Stopwatch.seconds(since: dropoutPredictStart)
 func comparisonRow(
   _ name: String, _ s: Scores, trainings: Int, wall: Double, passes: Int, predict: Double
 ) -> [String] {

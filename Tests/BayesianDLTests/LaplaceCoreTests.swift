@@ -296,4 +296,37 @@ import Testing
         structure: .kronecker, kind: .hessian)
     }
   }
+
+  @Test(arguments: [false, true]) func exactHessianMatchesSecondDifferencesOfTheLoss(
+    categorical: Bool
+  ) throws {
+    let (model, data) = categorical ? Self.classification(count: 8) : Self.regression(count: 8)
+    let likelihood: Likelihood = categorical ? .categorical : .gaussian(noiseStandardDeviation: 1)
+    let layers = try NetworkLinearisation.denseLayers(of: model)
+    let range = 0..<layers.count
+    let theta = DenseParameters.vector(of: layers, range)
+    func loss(_ point: [Double]) -> Double {
+      let moved = DenseParameters.layers(layers, range, replacedBy: point)
+      let outputs = NetworkLinearisation(layers: moved, activation: .tanh, inputs: data.inputs)
+        .outputs
+      return LaplaceLikelihood.misfit(outputs, likelihood: likelihood, targets: data.targets)
+    }
+    let hessian = CurvatureEstimation.exactHessian(
+      network: NetworkLinearisation(layers: layers, activation: .tanh, inputs: data.inputs),
+      likelihood: likelihood, targets: data.targets, layers: range)
+    let h = 1e-4
+    let scale = hessian.storage.map(abs).max()!
+    for i in stride(from: 0, to: theta.count, by: 3) {
+      for j in stride(from: 0, to: theta.count, by: 2) {
+        func at(_ a: Double, _ b: Double) -> Double {
+          var p = theta
+          p[i] += a
+          p[j] += b
+          return loss(p)
+        }
+        let reference = (at(h, h) - at(h, -h) - at(-h, h) + at(-h, -h)) / (4 * h * h)
+        #expect(abs(hessian[i, j] - reference) < 1e-5 * scale, "H[\(i), \(j)]")
+      }
+    }
+  }
 }

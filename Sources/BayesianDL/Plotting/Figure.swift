@@ -179,6 +179,10 @@ public struct Figure: Sendable {
   public var colorRange: ClosedRange<Double>?
   /// Draw x and y with equal scale.
   public var equalAxes = false
+  /// Colour heatmaps on a diverging scale (red below the middle of the colour range,
+  /// white at it, blue above) for signed values; give a symmetric ``colorRange`` so that
+  /// white is zero.
+  public var divergingColors = false
   /// Named tick marks on the x axis (e.g. categories under bars), or nil for numbers.
   public var xTickLabels: [(position: Double, label: String)]?
 

@@ -14,8 +14,13 @@ public enum GnuplotScript {
     set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
     set key noautotitle samplen 2.5 spacing 1.1 font ',10'
     set style fill transparent solid 0.25 noborder
-    set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
     """
+
+  /// The sequential palette of the house style and the diverging one for signed values.
+  static let sequentialPalette =
+    "set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')\n"
+  static let divergingPalette =
+    "set palette defined (0 '#b2182b', 0.25 '#ef8a62', 0.5 '#f7f7f7', 0.75 '#67a9cf', 1 '#2166ac')\n"
 
   /// The script for one figure.
   ///
@@ -149,6 +154,8 @@ public enum GnuplotScript {
       if case .heatmap = $0 { return true } else { return false }
     }
     if !hasImage { out += "unset colorbox\n" }
+    // Set per panel: a palette set by one panel of a multiplot would carry over.
+    if hasImage { out += figure.divergingColors ? divergingPalette : sequentialPalette }
     out += figure.legend == .none ? "unset key\n" : "set key \(figure.legend.rawValue)\n"
     out += "plot \\\n  " + plotClauses.joined(separator: ", \\\n  ") + "\n"
     return out

@@ -230,3 +230,11 @@ public struct LaplaceApproximation {
     return history
   }
 }
+
+extension LaplaceApproximation {
+  /// The smallest eigenvalue of the posterior precision $\Lambda = s^kC + \delta I$ at the
+  /// current $\delta$ and $\sigma$: positive exactly when the approximation is a Gaussian.
+  public var smallestPrecisionEigenvalue: Double {
+    curvature.smallestPrecisionEigenvalue(scale: curvatureScale, priorPrecision: priorPrecision)
+  }
+}

@@ -8,7 +8,8 @@ import Foundation
 ///   for regression add $\sigma^2$ to predict $y$.
 /// - **Probit** (MacKay 1992; Spiegelhalter & Lauritzen 1990): for classification,
 ///   $\mathbb E[\operatorname{softmax} f] \approx \operatorname{softmax}\big(f_\mu/\sqrt{1 + \frac\pi8\operatorname{diag}\Sigma_f}\big)$;
-///   checked against Monte Carlo over the same Gaussian.
+///   as laplace-torch computes it, and a pairwise version that accounts for the
+///   correlation between logits; both checked against Monte Carlo over the same Gaussian.
 /// - **Sampled networks** ("nn" in laplace-torch): draw $\theta \sim \mathcal N(\theta_*, \Lambda^{-1})$
 ///   and run the network itself; Immer et al. show this underfits, because the Gaussian
 ///   is a good model of the *linearised* network's posterior, not of the network's.
@@ -85,6 +86,39 @@ extension LaplaceApproximation {
       mean[t, c] / (1 + Double.pi / 8 * covariance[t, c * k + c]).squareRoot()
     }
     return scaled.softmaxRows()
+  }
+
+  /// A probit approximation that sees the correlation between logits (the mean-field
+  /// approximation of Lu, Ie & Sha 2020): with $v_{kj} = \Sigma_{kk} + \Sigma_{jj} - 2\Sigma_{kj}$ the
+  /// variance of $f_k - f_j$,
+  /// $$p_k \propto \Big(1 + \sum_{j \ne k}\exp\Big(-\frac{\mu_k - \mu_j}{\sqrt{1 + \frac\pi8 v_{kj}}}\Big)\Big)^{-1},$$
+  /// normalised to sum to 1. For two classes it is the binary probit approximation of
+  /// $\sigma(f_0 - f_1)$, exactly. The per-logit version of ``probitProbabilities(at:)``
+  /// counts variance that the softmax cancels: adding the same amount to every logit
+  /// changes nothing, yet a direction of the weights that only does that (constrained by
+  /// the prior alone) inflates every $\Sigma_{kk}$.
+  ///
+  /// - Parameter inputs: `[T, inputs]`.
+  public func pairwiseProbitProbabilities(at inputs: Matrix) -> Matrix {
+    precondition(!isRegression, "pairwiseProbitProbabilities: needs classification")
+    let (mean, covariance) = glmPredictive(at: inputs)
+    let k = outputCount
+    var probabilities = Matrix(rows: mean.rows, columns: k)
+    for t in 0..<mean.rows {
+      var total = 0.0
+      for a in 0..<k {
+        var denominator = 1.0
+        for b in 0..<k where b != a {
+          let v = covariance[t, a * k + a] + covariance[t, b * k + b] - 2 * covariance[t, a * k + b]
+          denominator += exp(
+            -(mean[t, a] - mean[t, b]) / (1 + Double.pi / 8 * Swift.max(v, 0)).squareRoot())
+        }
+        probabilities[t, a] = 1 / denominator
+        total += probabilities[t, a]
+      }
+      for a in 0..<k { probabilities[t, a] /= total }
+    }
+    return probabilities
   }
 
   /// The linearised classification predictive by Monte Carlo: the mean of
