@@ -444,7 +444,7 @@ orExit("saving the structure comparison") {
    last layer the back-propagated vector is the unit vector, so $G = I$ and
    $\sum_n \tilde a_n\tilde a_n^\top \otimes I$ is the exact block. (Not so for
    classification, where $G$ depends on $p_n$.)
- - **The structure matters more than the subset.** Over all weights the diagonal's
+ - **Over all weights, the structure matters.** The diagonal's
    marginal likelihood is about 150 nats below the full one's; K-FAC recovers about two
    thirds of the gap. The diagonal ignores that the weights of a network are strongly
    correlated, and its bands are wide where the data are dense.
@@ -452,10 +452,11 @@ orExit("saving the structure comparison") {
    low-rank trick. With more data than weights the full matrix is $P^2$ memory and $P^3$
    time, and K-FAC or the last layer are what remain.
 
- The narrow spikes in the all-weights bands sit where a second-layer ReLU unit is active
- only between two neighbouring training inputs: no data point constrains its weights, so
- they keep their prior variance. The last-layer approximations cannot show this: the
- features are fixed.
+ The narrow spikes in the all-weights bands, one plot point wide (near $x = -3.1$ and
+ $1.8$), belong to the linearisation: a ReLU network's Jacobian jumps wherever a unit
+ switches on or off, and at a few inputs between the training points it points along
+ directions of weight space that the data leave loosely constrained. The last-layer
+ approximations, whose features are fixed, are smooth.
 
  ## 4. How to predict: the linearised (GLM) predictive, not sampled networks
 
@@ -533,7 +534,7 @@ saveBandsPair(
  For classification the linearised logits are Gaussian, $f \sim \mathcal N(\mu, \Sigma)$, and
  the predictive is $\mathbb E[\operatorname{softmax} f]$, which has no closed form. MacKay's
  probit trick, $\mathbb E[\sigma(z)] \approx \sigma\big(\mu/\sqrt{1 + \frac\pi8 v}\big)$ for
- $z \sim \mathcal N(\mu, v)$, is exact to about 0.02. laplace-torch applies it *per logit*,
+ $z \sim \mathcal N(\mu, v)$, is accurate to about 0.02. laplace-torch applies it *per logit*,
  $\operatorname{softmax}(\mu_k/\sqrt{1 + \frac\pi8\Sigma_{kk}})$, which ignores that the logits are
  correlated. But the softmax only sees differences of logits, and the direction of the
  last layer that adds the same amount to every logit is pinned down by the prior alone —
@@ -626,10 +627,10 @@ orExit("saving the confidence maps") {
 
  What last-layer Laplace buys here is modest: the confidence map widens the band of
  doubt along the decision boundary, most where it leaves the data, but far from the
- moons the confidence stays above 0.95. A ReLU network's logits grow linearly with
- distance, and with only the last layer uncertain the logit variance grows too, but
- the confidence approaches 1 only slowly (Kristiadi et al. 2020); chapter 6 measured
- the same blind spot for the other methods.
+ moons the confidence stays above 0.95. Kristiadi et al. (2020) prove that a Gaussian
+ last layer keeps a ReLU network's confidence bounded away from 1 as inputs move away
+ from the data, but the bound can be close to 1, and here, three to four units from the
+ moons, it is. Chapter 6 measured the same blind spot for the other methods.
 
  ## 6. Choosing the prior precision (and the noise) by the marginal likelihood
 
