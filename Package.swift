@@ -13,6 +13,7 @@ let chapters = [
   "06-uncertainty-decomposition",
   "07-calibration",
   "08-laplace",
+  "09-bayesian-last-layer",
 ]
 
 // The numerical core and the chapters are compiled with optimisation in debug builds
@@ -59,6 +60,16 @@ let package = Package(
       ],
       path: "Sources/bdl",
       swiftSettings: optimisedEvenInDebug
+    ),
+    // `weave`: runs a chapter with weave markers on and writes its page,
+    // `Chapters/NN-slug/README.md` (prose, code, and each run's output and figures).
+    .executableTarget(
+      name: "weave",
+      dependencies: [
+        "BayesianDL",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      path: "Sources/weave"
     ),
     // MARK: Benchmarks
     .executableTarget(

@@ -567,4 +567,4 @@ Narration.table(
     between the mean forward pass and the predictive mean?
  */
 Narration.section("Done")
-print("  figures in \(options.figures)/\(chapter)-*.png")
+Narration.note("  figures in \(options.figures)/\(chapter)-*.png")

@@ -375,4 +375,4 @@ orExit("saving the tempering figure") {
     the number.
  */
 Narration.section("Done")
-print("  figures in \(options.figures)/\(chapter)-*.png")
+Narration.note("  figures in \(options.figures)/\(chapter)-*.png")

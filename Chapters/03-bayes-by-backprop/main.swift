@@ -523,4 +523,4 @@ orExit("saving the regression figure") {
     equal *time* rather than equal epochs.
  */
 Narration.section("Done")
-print("  figures in \(options.figures)/\(chapter)-*.png")
+Narration.note("  figures in \(options.figures)/\(chapter)-*.png")

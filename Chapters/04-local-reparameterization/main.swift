@@ -264,4 +264,4 @@ Narration.table(["estimator", "time per step (measured now)"], costRows)
     number of epochs) and compare the test NLL.
  */
 Narration.section("Done")
-print("  figures in \(options.figures)/\(chapter)-*.png")
+Narration.note("  figures in \(options.figures)/\(chapter)-*.png")

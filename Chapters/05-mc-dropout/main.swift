@@ -642,4 +642,4 @@ orExit("saving the heteroscedastic figure") {
  heteroscedastic network instead of an ensemble and compare the bands.
  */
 Narration.section("Done")
-print("Figures are in \(options.figures)/\(chapter)-*.png")
+Narration.note("Figures are in \(options.figures)/\(chapter)-*.png")

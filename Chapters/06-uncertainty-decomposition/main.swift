@@ -530,13 +530,9 @@ struct Scores {
 let digits = orExit("reading the digits (run from the repository root)") {
   try ShippedData.digits()
 }
-let labels = digits.targets.labels
-let known = digits.subset(labels.indices.filter { digitsInDistribution.contains(labels[$0]) })
-let unknown = digits.subset(labels.indices.filter { !digitsInDistribution.contains(labels[$0]) })
-let digitsSplit = Splits.trainTest(
-  count: known.count, testFraction: digitsTestFraction, using: &rng)
-let digitsTrain = known.subset(digitsSplit.train)
-let digitsTest = known.subset(digitsSplit.test)
+let digitsSplit = OpenSetSplit(
+  digits, knownClasses: digitsInDistribution, testFraction: digitsTestFraction, using: &rng)
+let (digitsTrain, digitsTest, unknown) = (digitsSplit.train, digitsSplit.test, digitsSplit.unknown)
 let digitsModel = MLP(sizes: digitsSizes, dropout: dropoutRate, using: &rng)
 var digitsAdam = Adam(parameters: digitsModel.parameters, learningRate: learningRate)
 orExit("training the digits classifier") {
@@ -635,4 +631,4 @@ orExit("saving the OOD histograms") {
  (3) In section 5, plot the epistemic variance against $1/N$: is it a straight line?
  */
 Narration.section("Done")
-print("Figures are in \(options.figures)/\(chapter)-*.png")
+Narration.note("Figures are in \(options.figures)/\(chapter)-*.png")

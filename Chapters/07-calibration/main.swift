@@ -240,7 +240,7 @@ let seedGenerators = (0..<seeds).map { _ in rng.fork() }
 let start = ContinuousClock.now
 let results = Parallel.map(seeds) { evaluate(seedGenerators[$0]) }
 let seconds = ContinuousClock.now - start
-print("  (\(seeds) seeds × 4 models, trained two seeds at a time: \(seconds))")
+Narration.note("  (\(seeds) seeds × 4 models, trained two seeds at a time: \(seconds))")
 
 /// "mean ± sd" of one score over seeds.
 func summary(_ pick: (SeedResult) -> Double, digits: Int = 3) -> String {
@@ -323,7 +323,7 @@ orExit("saving the reliability diagrams") {
         + "dashed: perfect calibration",
       rows: 3, columns: 4, panels: panels), name: "reliability", panelWidth: 400, panelHeight: 340)
 }
-print("  twelve panels: reliability before, after, and the confidence histograms")
+Narration.note("  twelve panels: reliability before, after, and the confidence histograms")
 /*:
  ## 4. Note 000's calibrator mixes two predictions
 
@@ -487,4 +487,4 @@ orExit("saving the coverage curves") {
  MC-dropout pass's logits before averaging instead of after: is the fitted $T$ the same?
  */
 Narration.section("Done")
-print("Figures are in \(options.figures)/\(chapter)-*.png")
+Narration.note("Figures are in \(options.figures)/\(chapter)-*.png")

@@ -99,27 +99,6 @@ let sineLikelihood = Likelihood.gaussian(noiseStandardDeviation: sineNoise)
 let map = trainMAP(
   sizes: sizes, likelihood: sineLikelihood, on: sine, epochs: epochs, generator: rng.fork())
 
-/// The penultimate activations of `model` at `inputs` with a column of ones: the
-/// features the last layer is linear in.
-func lastLayerFeatures(_ model: MLP, at inputs: Matrix) -> Matrix {
-  let network = orExit("linearising the network") {
-    try NetworkLinearisation(model: model, inputs: inputs)
-  }
-  let phi = network.layerInputs[network.layers.count - 1]
-  return Matrix.hstack([phi, Matrix(rows: phi.rows, columns: 1, repeating: 1)])
-}
-
-/// `model` with its last layer's weights replaced by `theta` (weight row-major, then bias).
-func withLastLayer(_ model: MLP, _ theta: [Double]) -> MLP {
-  let last = model.layers.count - 1
-  let (inputs, outputs) = (model.layers[last].inputs, model.outputs)
-  let layer = Dense(
-    weight: Matrix(rows: inputs, columns: outputs, storage: Array(theta[0..<(inputs * outputs)])),
-    bias: Matrix(rows: 1, columns: outputs, storage: Array(theta[(inputs * outputs)...])),
-    name: "layer\(last + 1)")
-  return MLP(layers: Array(model.layers.dropLast()) + [layer], activation: model.activation)
-}
-
 /*:
  ## 1. Where the approximation is exact
 
@@ -132,18 +111,19 @@ func withLastLayer(_ model: MLP, _ theta: [Double]) -> MLP {
  (which Adam only approaches; we put it there exactly).
  */
 Narration.section("1. Last-layer Laplace on fixed features is Bayesian linear regression")
-let trainFeatures = lastLayerFeatures(map, at: sine.inputs)
+let trainFeatures = LastLayerDesign.rows(map.lastLayerFeatures(at: sine.inputs))
 let exactLastLayer = orExit("solving the Bayesian linear regression") {
   try BayesianLinearRegression(
     features: trainFeatures, targets: sine.targets.values, priorPrecision: defaultPrior,
     noiseVariance: sineNoise * sineNoise)
 }
-let conditional = withLastLayer(map, exactLastLayer.posterior.mean.storage)
+let conditional = map.replacingLastLayer(withWeights: exactLastLayer.posterior.mean.storage)
 let lastLayerOfMAP = laplace(map, sine, sineLikelihood, subset: .lastLayer, structure: .full)
 let exactCheck = laplace(conditional, sine, sineLikelihood, subset: .lastLayer, structure: .full)
 let exactCovariance = orExit("inverting") { try exactCheck.posteriorCovariance() }
 let exactPredictive = exactLastLayer.predictive(
-  at: lastLayerFeatures(conditional, at: plotX), under: exactLastLayer.posterior)
+  at: LastLayerDesign.rows(conditional.lastLayerFeatures(at: plotX)),
+  under: exactLastLayer.posterior)
 let laplacePredictive = exactCheck.regressionPredictive(at: plotX)
 Narration.result(
   "largest |trained − conditional-MAP last-layer weight|",
@@ -274,7 +254,7 @@ let line = Dataset(
   inputs: lineX, targets: .values(lineX.map { 2 * $0 - 1 + linearNoise * rng.normal() }))
 let lineFit = orExit("fitting the line") {
   try BayesianLinearRegression(
-    features: Matrix.hstack([lineX, Matrix(rows: linearCount, columns: 1, repeating: 1)]),
+    features: LastLayerDesign.rows(lineX),
     targets: line.targets.values, priorPrecision: 1e-6, noiseVariance: 1)
 }
 let lineModel = MLP(
@@ -474,13 +454,6 @@ let allKFAC = structureFits.first { $0.la.subset == .all && $0.la.structure == .
 let glm = allKFAC.regressionPredictive(at: plotX)
 let sampled = allKFAC.sampledRegressionPredictive(at: plotX, samples: nnSamples, using: &rng)
 let fresh = sineData(count: coverageCount, using: &rng)
-/// The mean log density of `data` under a Gaussian predictive.
-func testLogLikelihood(_ predictive: RegressionPredictive, _ data: Dataset) -> Double {
-  SampleSummary.mean(
-    zip(zip(predictive.mean, predictive.total), data.targets.values.storage).map { mv, y in
-      Gaussian(mean: mv.0, standardDeviation: mv.1.squareRoot()).logDensity(y)
-    })
-}
 /// The root mean squared error of a predictive mean.
 func rmse(_ mean: [Double], _ targets: [Double]) -> Double {
   SampleSummary.mean(zip(mean, targets).map { ($0 - $1) * ($0 - $1) }).squareRoot()
@@ -497,12 +470,12 @@ Narration.table(
     [
       "GLM (linearised)",
       Narration.format(rmse(glmTrain.mean, sine.targets.values.storage), digits: 4),
-      Narration.format(testLogLikelihood(glmFresh, fresh), digits: 4),
+      Narration.format(glmFresh.meanLogLikelihood(of: fresh.targets.values.storage), digits: 4),
     ],
     [
       "sampled networks (\(nnSamples))",
       Narration.format(rmse(sampledTrain.mean, sine.targets.values.storage), digits: 4),
-      Narration.format(testLogLikelihood(sampledFresh, fresh), digits: 4),
+      Narration.format(sampledFresh.meanLogLikelihood(of: fresh.targets.values.storage), digits: 4),
     ],
   ])
 /// Saves two regression panels side by side, the legend in the first.
@@ -696,19 +669,12 @@ saveBandsPair(
  */
 Narration.section("7. Note 002's laplace-torch example, corrected")
 let freshPredictive = tuned.regressionPredictive(at: freshX)
-/// The fraction of `data` within mean ± 2 sd, with sd from `variances`.
-func coverage(_ mean: [Double], _ variances: [Double], _ data: Dataset) -> Double {
-  let inside = zip(zip(mean, variances), data.targets.values.storage).filter { mv, y in
-    abs(y - mv.0) <= 2 * mv.1.squareRoot()
-  }
-  return Double(inside.count) / Double(data.count)
-}
 Narration.result(
   "fresh points inside ±2 sd, sd from f_var only (note 002)",
-  coverage(freshPredictive.mean, freshPredictive.epistemic, fresh))
+  freshPredictive.coverage(of: fresh.targets.values.storage, within: 2, includingNoise: false))
 Narration.result(
   "fresh points inside ±2 sd, sd from f_var + σ²",
-  coverage(freshPredictive.mean, freshPredictive.total, fresh))
+  freshPredictive.coverage(of: fresh.targets.values.storage, within: 2))
 /*:
  Without the noise the "95 %" band holds under a third of the data; with it, 91 %, a
  little under nominal because the fitted $\sigma$ is a little small.

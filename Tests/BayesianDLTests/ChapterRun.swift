@@ -19,9 +19,12 @@ struct ChapterRun {
   ///   - chapter: the executable's name.
   ///   - arguments: its command-line arguments.
   ///   - path: if set, the PATH the chapter sees (e.g. one without gnuplot).
-  static func run(_ chapter: String, _ arguments: [String], path: String? = nil) throws
-    -> ChapterRun
-  {
+  ///   - environment: variables to set for the chapter on top of the test's own (e.g.
+  ///     `BDL_WEAVE_MARKERS=1`).
+  static func run(
+    _ chapter: String, _ arguments: [String], path: String? = nil,
+    environment extra: [String: String] = [:]
+  ) throws -> ChapterRun {
     let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
     var directory = testBinary.deletingLastPathComponent()
     // On Linux the bundle is the executable itself; on macOS it is …/X.xctest/Contents/MacOS/X.
@@ -40,9 +43,9 @@ struct ChapterRun {
     // Chapters read `Data/…` relative to the repository root, as a learner runs them.
     process.currentDirectoryURL = URL(fileURLWithPath: #filePath)
       .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    if let path {
-      var environment = ProcessInfo.processInfo.environment
-      environment["PATH"] = path
+    if path != nil || !extra.isEmpty {
+      var environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
+      if let path { environment["PATH"] = path }
       process.environment = environment
     }
     let out = Pipe()
@@ -75,13 +78,21 @@ struct ChapterRun {
   }
 
   /// Runs `chapter` with `arguments` and figures into a new temporary directory.
-  static func withFigures(_ chapter: String, _ arguments: [String])
-    -> Result<(run: ChapterRun, figures: URL), Error>
-  {
+  ///
+  /// - Parameters:
+  ///   - chapter: the executable's name.
+  ///   - arguments: its command-line arguments, other than `--figures`.
+  ///   - environment: variables to set for the chapter on top of the test's own.
+  static func withFigures(
+    _ chapter: String, _ arguments: [String], environment: [String: String] = [:]
+  ) -> Result<(run: ChapterRun, figures: URL), Error> {
     Result {
       let figures = FileManager.default.temporaryDirectory.appendingPathComponent(
         "\(chapter)-\(UUID().uuidString)")
-      return (try run(chapter, arguments + ["--figures", figures.path]), figures)
+      return (
+        try run(chapter, arguments + ["--figures", figures.path], environment: environment),
+        figures
+      )
     }
   }
 

@@ -152,6 +152,20 @@ import Testing
     #expect(first.test != Array(0..<15), "the test set is not simply the first indices")
   }
 
+  @Test func openSetSplitKeepsUnknownClassesOutOfTrainingAndPartitionsTheRest() {
+    // Example i has label i % 4 and input i, so inputs identify examples.
+    let data = Dataset(
+      inputs: Matrix.column((0..<40).map(Double.init)), targets: .classes((0..<40).map { $0 % 4 }))
+    var rng = Generator(seed: 114)
+    let split = OpenSetSplit(data, knownClasses: 0...1, testFraction: 0.25, using: &rng)
+    #expect(split.train.targets.labels.allSatisfy { $0 <= 1 })
+    #expect(split.test.targets.labels.allSatisfy { $0 <= 1 })
+    #expect(split.unknown.targets.labels.allSatisfy { $0 >= 2 })
+    #expect((split.train.count, split.test.count, split.unknown.count) == (15, 5, 20))
+    let seen = (split.train.inputs.storage + split.test.inputs.storage).map { Int($0) }
+    #expect(seen.sorted() == (0..<40).filter { $0 % 4 <= 1 })
+  }
+
   @Test func minibatchesCoverEveryIndexExactlyOnce() {
     var rng = Generator(seed: 113)
     let batches = Splits.minibatches(count: 23, batchSize: 5, using: &rng)

@@ -21,6 +21,24 @@ import Testing
     #expect(abs(nll.value.scalarValue - expected) < 1e-13)
   }
 
+  @Test func expectedNegativeLogLikelihoodAveragesTheDraws() {
+    // Three "draws" of the outputs, taken in turn; the estimate is the mean of their NLLs.
+    let draws = [Matrix([[0.5, -1.0]]), Matrix([[1.5, 0.0]]), Matrix([[-0.5, 0.7]])]
+    let y = Targets.values(Matrix([[0.2]]))
+    let tape = Tape()
+    var next = 0
+    let estimate = Likelihood.heteroscedastic.expectedNegativeLogLikelihood(samples: 3, y) {
+      defer { next += 1 }
+      return tape.constant(draws[next])
+    }
+    let expected =
+      draws.reduce(0.0) {
+        $0 - normalLogDensity(0.2, mean: $1[0, 0], standardDeviation: exp(0.5 * $1[0, 1]))
+      } / 3
+    #expect(next == 3)
+    #expect(abs(estimate.value.scalarValue - expected) < 1e-13)
+  }
+
   @Test func gradientMatchesFiniteDifferences() {
     let y = Matrix.column([0.2, 2.5, 0.0, -0.7])
     var rng = Generator(seed: 81)

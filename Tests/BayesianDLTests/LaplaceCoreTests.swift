@@ -137,7 +137,7 @@ import Testing
     let delta = 1.7
     // Features [φ(x), 1], and the exact posterior of the last layer's weights.
     let network = NetworkLinearisation(layers: layers, activation: .tanh, inputs: data.inputs)
-    let features = CurvatureEstimation.augmented(network.layerInputs[1])
+    let features = LastLayerDesign.rows(network.layerInputs[1])
     let exact = try BayesianLinearRegression(
       features: features, targets: data.targets.values, priorPrecision: delta,
       noiseVariance: sigma * sigma)
@@ -156,7 +156,7 @@ import Testing
       #expect(abs(try laplace.logMarginalLikelihood() - exact.logEvidence) < 1e-9)
       let xs = Matrix.column([-3, 0, 2.5])
       let predictive = laplace.regressionPredictive(at: xs)
-      let testFeatures = CurvatureEstimation.augmented(
+      let testFeatures = LastLayerDesign.rows(
         NetworkLinearisation(layers: layers, activation: .tanh, inputs: xs).layerInputs[1])
       let reference = exact.predictive(at: testFeatures, under: exact.posterior)
       for t in 0..<3 {

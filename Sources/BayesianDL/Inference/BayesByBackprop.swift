@@ -44,15 +44,9 @@ public struct BayesByBackprop: MinibatchObjective {
   {
     let tape = Tape()
     let x = tape.constant(batch.inputs)
-    var nll = likelihood.negativeLogLikelihood(
-      model.forward(x, mode: .sample, using: &rng), batch.targets)
-    for _ in 1..<samples {
-      nll =
-        nll
-        + likelihood.negativeLogLikelihood(
-          model.forward(x, mode: .sample, using: &rng), batch.targets)
+    let nll = likelihood.expectedNegativeLogLikelihood(samples: samples, batch.targets) {
+      model.forward(x, mode: .sample, using: &rng)
     }
-    nll = nll / Double(samples)
     let klPerDatum = model.klDivergence(on: tape, using: &rng) * (klWeight / Double(datasetSize))
     return MinibatchLoss(
       total: nll + klPerDatum, negativeLogLikelihood: nll.value.scalarValue,

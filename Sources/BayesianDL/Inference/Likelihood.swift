@@ -32,4 +32,20 @@ public enum Likelihood: Sendable {
         mean: outputs.columns(0..<1), logVariance: outputs.columns(1..<2), targets: targets.values)
     }
   }
+
+  /// The Monte Carlo estimate of the expected negative log-likelihood over weight draws,
+  /// $\frac1S\sum_{s=1}^S -\frac1B\sum_i \log p(y_i \mid f_i^{(s)})$.
+  ///
+  /// - Parameters:
+  ///   - samples: $S \ge 1$.
+  ///   - targets: the batch's targets.
+  ///   - draw: runs the network once with freshly drawn weights, giving its outputs.
+  public func expectedNegativeLogLikelihood(
+    samples: Int, _ targets: Targets, draw: () -> Variable
+  ) -> Variable {
+    precondition(samples >= 1, "expectedNegativeLogLikelihood: samples must be at least 1")
+    var total = negativeLogLikelihood(draw(), targets)
+    for _ in 1..<samples { total = total + negativeLogLikelihood(draw(), targets) }
+    return total / Double(samples)
+  }
 }

@@ -51,4 +51,41 @@ public struct RegressionPredictive: Sendable {
       mean: mean.map { $0 * scale + shift }, aleatoric: aleatoric.map { $0 * scale * scale },
       epistemic: epistemic.map { $0 * scale * scale })
   }
+
+  /// The mean log density of `targets` under the Gaussians $\mathcal N(\mu_n, v_n)$ with
+  /// the total variance: $\frac1N\sum_n \log\mathcal N(y_n;\mu_n, v_n)$ (the Gaussian
+  /// summary of the predictive, not the mixture itself).
+  ///
+  /// - Parameter targets: $y_n$, one per input.
+  public func meanLogLikelihood(of targets: [Double]) -> Double {
+    precondition(
+      targets.count == mean.count,
+      "RegressionPredictive: \(targets.count) targets for \(mean.count) inputs")
+    let total = self.total
+    return SampleSummary.mean(
+      targets.indices.map {
+        Gaussian(mean: mean[$0], standardDeviation: total[$0].squareRoot()).logDensity(targets[$0])
+      })
+  }
+
+  /// The fraction of `targets` within $\mu_n \pm k\sqrt{v_n}$, where $v_n$ is the total
+  /// variance, or only the epistemic one when `includingNoise` is false (a band of $f$, not
+  /// of $y$).
+  ///
+  /// - Parameters:
+  ///   - targets: $y_n$, one per input.
+  ///   - k: the half-width in standard deviations (1.96 for a central 95 % interval).
+  ///   - includingNoise: whether the band includes the aleatoric variance.
+  public func coverage(of targets: [Double], within k: Double, includingNoise: Bool = true)
+    -> Double
+  {
+    precondition(
+      targets.count == mean.count,
+      "RegressionPredictive: \(targets.count) targets for \(mean.count) inputs")
+    let variances = includingNoise ? total : epistemic
+    let inside = targets.indices.filter {
+      abs(targets[$0] - mean[$0]) <= k * variances[$0].squareRoot()
+    }
+    return Double(inside.count) / Double(targets.count)
+  }
 }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// A one-line progress display for long loops, redrawn in place on a terminal and
-/// silent when the output is piped (so logs and woven pages stay clean).
+/// silent when the output is piped or the chapter runs for the weaver (so logs and woven
+/// pages stay clean).
 public struct ProgressLine {
   /// What is being done, e.g. `"training"`.
   public let label: String
@@ -9,7 +10,8 @@ public struct ProgressLine {
   public let total: Int
   private let enabled: Bool
 
-  /// Creates a progress line; it shows only if standard output is a terminal.
+  /// Creates a progress line; it shows only if standard output is a terminal and weave
+  /// markers (``Weaver/Marker/isEnabled``) are off.
   ///
   /// - Parameters:
   ///   - label: the activity.
@@ -17,7 +19,7 @@ public struct ProgressLine {
   public init(_ label: String, total: Int) {
     self.label = label
     self.total = total
-    self.enabled = isatty(STDOUT_FILENO) == 1
+    self.enabled = isatty(STDOUT_FILENO) == 1 && !Weaver.Marker.isEnabled
   }
 
   /// Redraws the line at step `done` with an optional status.

@@ -51,34 +51,48 @@ public final class FigureWriter {
 
   /// Saves and renders one figure.
   ///
+  /// With `BDL_WEAVE_MARKERS=1` it first prints a ``Weaver/Marker`` naming the call site
+  /// and the PNG, so that the woven page shows the figure under the code that drew it.
+  ///
   /// - Parameters:
   ///   - figure: the plot.
   ///   - name: the figure's short name, e.g. `prior-functions`.
   ///   - width: image width in pixels.
   ///   - height: image height in pixels.
+  ///   - file: the call site's file (for the weave marker).
+  ///   - line: the call site's line (for the weave marker).
   /// - Returns: the path of the PNG, or of the script when gnuplot is missing.
   @discardableResult
-  public func save(_ figure: Figure, name: String, width: Int = 800, height: Int = 560) throws
-    -> String
-  {
+  public func save(
+    _ figure: Figure, name: String, width: Int = 800, height: Int = 560, file: String = #fileID,
+    line: Int = #line
+  ) throws -> String {
     let base = "\(chapter)-\(name)"
+    Weaver.Marker.emit(file: file, line: line, figure: base + ".png")
     return try write(
       GnuplotScript.script(for: figure, name: base, width: width, height: height), base: base)
   }
 
   /// Saves and renders a grid of panels.
   ///
+  /// With `BDL_WEAVE_MARKERS=1` it first prints a ``Weaver/Marker`` naming the call site
+  /// and the PNG, so that the woven page shows the figure under the code that drew it.
+  ///
   /// - Parameters:
   ///   - grid: the panels.
   ///   - name: the figure's short name.
   ///   - panelWidth: pixels per panel column.
   ///   - panelHeight: pixels per panel row.
+  ///   - file: the call site's file (for the weave marker).
+  ///   - line: the call site's line (for the weave marker).
   /// - Returns: the path of the PNG, or of the script when gnuplot is missing.
   @discardableResult
-  public func save(_ grid: FigureGrid, name: String, panelWidth: Int = 520, panelHeight: Int = 440)
-    throws -> String
-  {
+  public func save(
+    _ grid: FigureGrid, name: String, panelWidth: Int = 520, panelHeight: Int = 440,
+    file: String = #fileID, line: Int = #line
+  ) throws -> String {
     let base = "\(chapter)-\(name)"
+    Weaver.Marker.emit(file: file, line: line, figure: base + ".png")
     return try write(
       GnuplotScript.script(for: grid, name: base, panelWidth: panelWidth, panelHeight: panelHeight),
       base: base)

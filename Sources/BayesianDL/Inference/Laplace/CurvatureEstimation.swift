@@ -69,7 +69,7 @@ public enum CurvatureEstimation {
     let deltas = seeds.map { network.backpropagate($0, through: layerRange) }
     var values = [Double]()
     for (k, l) in layerRange.enumerated() {
-      let squaredInputs = augmented(network.layerInputs[l]).map { $0 * $0 }
+      let squaredInputs = LastLayerDesign.rows(network.layerInputs[l]).map { $0 * $0 }
       var squaredDeltas = deltas[0][k].map { $0 * $0 }
       for c in deltas.indices.dropFirst() { squaredDeltas += deltas[c][k].map { $0 * $0 } }
       values += Matrix.product(squaredInputs, squaredDeltas, transposeA: true).storage
@@ -85,18 +85,13 @@ public enum CurvatureEstimation {
     let deltas = seeds.map { network.backpropagate($0, through: layerRange) }
     var blocks = [KroneckerCurvature.Block]()
     for (k, l) in layerRange.enumerated() {
-      let inputs = augmented(network.layerInputs[l])
+      let inputs = LastLayerDesign.rows(network.layerInputs[l])
       let a = Matrix.product(inputs, inputs, transposeA: true) / n
       var g = Matrix(rows: network.layers[l].outputs, columns: network.layers[l].outputs)
       for c in deltas.indices { g.addProduct(deltas[c][k], deltas[c][k], transposeA: true) }
       blocks.append(try KroneckerCurvature.Block(inputFactor: a, outputFactor: g / n, count: n))
     }
     return KroneckerCurvature(blocks: blocks)
-  }
-
-  /// `[N, d + 1]`: the inputs with a column of ones (the bias's input).
-  static func augmented(_ x: Matrix) -> Matrix {
-    Matrix.hstack([x, Matrix(rows: x.rows, columns: 1, repeating: 1)])
   }
 
   /// The Hessian of the (noise-free) negative log-likelihood over the weights of

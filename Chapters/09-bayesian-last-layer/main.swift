@@ -1,0 +1,992 @@
+/*:
+ # 9. The Bayesian last layer
+
+ A Bayesian network puts a distribution on every weight, and pays for it everywhere:
+ twice the parameters for a mean field, $P^2$ numbers for a full covariance, and a
+ whole forward pass for every Monte Carlo draw. The **Bayesian last layer** (BLL) pays
+ only at the top. Write the network as a feature map and a linear read-out,
+ $$f(x) = \phi(x;\psi)^\top\theta,$$
+ keep the feature extractor $\psi$ a point estimate, and be Bayesian about $\theta$ alone.
+ With $\phi$ fixed the model is *linear* in $\theta$: for regression with a Gaussian prior
+ and Gaussian noise the posterior over $\theta$ is exact, and for classification a
+ variational $q(\theta)$ needs only the last layer's draws.
+
+ The predictive integrates over the last layer only,
+ $$p(y \mid x, D) = \int p(y \mid \phi(x)^\top\theta)\,p(\theta \mid D)\,d\theta,$$
+ so all the epistemic uncertainty it can express is what a linear model on the learned
+ features can express — the price of the saving, measured below.
+
+ This chapter counts the saving, builds the exact last layer for regression (with one
+ noise level, and with a learned noise level per input), trains a variational last layer
+ for classification on the 8×8 digits — two-stage and end to end — and holds both
+ against last-layer Laplace (chapter 8) and a fully Bayesian network of the same shape,
+ on the out-of-distribution task of chapter 6. Along the way it shows what each of note
+ 001's coding errors does.
+
+ Mirrors note 001.
+ */
+import BayesianDL
+import Foundation
+
+let options = ChapterOptions.fromCommandLine()
+let chapter = "09-bayesian-last-layer"
+let figures = orExit("preparing the figures directory") {
+  try FigureWriter(directory: options.figures, chapter: chapter)
+}
+var rng = Generator(seed: options.seed)
+
+//: ## Configuration
+let digitsInDistribution = 0...4  // train on these digits; 5–9 are out of distribution
+let digitsTestFraction = 0.3  // of the 0–4 images, held out
+let digitsSizes = [64, 64, 64, 5]  // the backbone: two hidden layers of 64, five classes
+let priorStandardDeviation = 1.0  // N(0, 1) on every weight: α = 1, and the MAP weight decay
+let epochs = options.budget(100, quick: 10)  // backbone, end-to-end and full-network training
+let batchSize = 64
+let learningRate = 1e-3  // Adam, for whole networks
+let lastLayerLearningRate = 1e-2  // Adam, for a last layer (note 001's choice)
+let lastLayerEpochs = options.budget(200, quick: 20)  // two-stage training on frozen features
+let trainingSamples = 10  // weight draws per step for the last layer (note 001's elbo)
+let endToEndSamples = 5  // weight draws per step end to end (note 001's train_step)
+let predictiveSamples = 100  // S, draws per predictive
+let regressionCount = 300  // points in [−3, −1] ∪ [1, 3]
+let regressionSizes = [1, 50, 50, 1]
+let heteroscedasticSizes = [1, 50, 50, 2]  // outputs [μ, log σ²]
+let regressionSteps = options.budget(2000, quick: 200)  // Adam steps per regression backbone
+let regressionBatchSize = 100
+let regressionLearningRate = 1e-2
+let assumedNoise = 0.3  // the σ the homoscedastic backbone is trained with
+let freshCount = 2000  // fresh test points, inside the data and in the gap
+let klExample = (mean: 0.1, priorPrecision: 1.0)  // one weight's μ and α for the KL curves
+
+/// The regression data's noise level: $\sigma(x) = 0.05 + 0.1\,(x + 3)$, from 0.05 at
+/// $x = -3$ to 0.65 at $x = 3$.
+func trueNoise(_ x: Double) -> Double { 0.05 + 0.1 * (x + 3) }
+
+/*:
+ ## 1. What only the last layer saves
+
+ The backbone of the classification sections: a 64-64-64-5 ReLU network, trained as a
+ MAP estimate (weight decay from the $\mathcal N(0, 1)$ prior) on 70 % of the images of
+ digits 0–4. Counting what each way of being Bayesian must store — read off the models
+ themselves: the mean-field network's parameters, the K-FAC factors of a whole-network
+ Laplace fit, the last-layer Laplace covariance — and what a Monte Carlo predictive with
+ $S = 100$ draws costs per input:
+ */
+Narration.section("1. Parameters, covariance and cost: the whole network against its last layer")
+let digits = orExit("reading the digits (run from the repository root)") {
+  try ShippedData.digits()
+}
+let digitsSplit = OpenSetSplit(
+  digits, knownClasses: digitsInDistribution, testFraction: digitsTestFraction, using: &rng)
+let (train, test, unknown) = (digitsSplit.train, digitsSplit.test, digitsSplit.unknown)
+let testLabels = test.targets.labels
+
+let backbone = MLP(sizes: digitsSizes, using: &rng)
+do {
+  var adam = Adam(parameters: backbone.parameters, learningRate: learningRate)
+  let progress = ProgressLine("MAP backbone", total: epochs)
+  orExit("training the backbone") {
+    try MAPEstimation(
+      model: backbone, likelihood: .categorical, priorStandardDeviation: priorStandardDeviation
+    ).train(on: train, epochs: epochs, batchSize: batchSize, optimiser: &adam, using: &rng) {
+      progress.update($0.epoch, "loss \(Narration.format($0.loss))")
+    }
+  }
+  progress.finish()
+}
+
+/// A Laplace approximation of the backbone, or the chapter stops with the reason.
+@MainActor func laplace(_ subset: WeightSubset, _ structure: HessianStructure)
+  -> LaplaceApproximation
+{
+  orExit("fitting the \(subset.rawValue) \(structure.rawValue) Laplace approximation") {
+    try LaplaceApproximation(
+      model: backbone, data: train, likelihood: .categorical, subset: subset,
+      structure: structure, priorPrecision: 1 / (priorStandardDeviation * priorStandardDeviation))
+  }
+}
+var lastLayerLaplace = laplace(.lastLayer, .full)
+let wholeKFAC = laplace(.all, .kronecker)
+let lastLayerCovariance = orExit("inverting the last-layer precision") {
+  try lastLayerLaplace.posteriorCovariance()
+}
+let kroneckerFactors = (wholeKFAC.curvature as! KroneckerCurvature).blocks.reduce(0) {
+  $0 + $1.inputFactor.count + $1.outputFactor.count
+}
+let meanFieldNetwork = MLP.bayesian(sizes: digitsSizes, using: &rng)  // trained in section 5
+let lastWeights = backbone.layers.last!.parameters.reduce(0) { $0 + $1.count }
+let allWeights = backbone.parameterCount
+let backboneWeights = allWeights - lastWeights
+let meanFieldLastLayer = BayesianDense(
+  inputs: digitsSizes[digitsSizes.count - 2], outputs: digitsSizes.last!, using: &rng)
+let costRows: [(String, Int, Int)] = [
+  ("MAP network (no uncertainty)", 0, allWeights),
+  ("whole network, mean field", wholeKFAC.parameterCount, meanFieldNetwork.parameterCount),
+  (
+    "whole network, full covariance", wholeKFAC.parameterCount,
+    allWeights + wholeKFAC.parameterCount * wholeKFAC.parameterCount
+  ),
+  ("whole network, K-FAC", wholeKFAC.parameterCount, allWeights + kroneckerFactors),
+  (
+    "last layer, mean field", meanFieldLastLayer.parameters.reduce(0) { $0 + $1.count } / 2,
+    backboneWeights + meanFieldLastLayer.parameters.reduce(0) { $0 + $1.count }
+  ),
+  (
+    "last layer, full covariance", lastLayerLaplace.parameterCount,
+    allWeights + lastLayerCovariance.count
+  ),
+]
+Narration.table(
+  ["approach", "uncertain weights", "numbers stored", "memory (MB)"],
+  costRows.map { name, uncertain, stored in
+    [name, "\(uncertain)", "\(stored)", Narration.format(Double(stored * 8) / 1e6, digits: 3)]
+  })
+/// Multiply–adds of one input through the dense layers `range` of the backbone.
+@MainActor func multiplyAdds(_ range: Range<Int>) -> Int {
+  range.reduce(0) { $0 + backbone.layers[$1].inputs * backbone.layers[$1].outputs }
+}
+let last = backbone.layers.count - 1
+let wholeNetworkCost = predictiveSamples * multiplyAdds(0..<backbone.layers.count)
+let lastLayerCost = multiplyAdds(0..<last) + predictiveSamples * multiplyAdds(last..<(last + 1))
+Narration.result("weights in the network", Double(allWeights), digits: 6)
+Narration.result("weights in the last layer", Double(lastWeights), digits: 6)
+Narration.result(
+  "multiply–adds per input, S = \(predictiveSamples), whole network", Double(wholeNetworkCost),
+  digits: 7)
+Narration.result(
+  "multiply–adds per input, S = \(predictiveSamples), last layer", Double(lastLayerCost),
+  digits: 7)
+Narration.result(
+  "full covariance: whole network over last layer",
+  Double(wholeKFAC.parameterCount * wholeKFAC.parameterCount) / Double(lastLayerCovariance.count),
+  digits: 4)
+/*:
+ The last layer holds under 4 % of the weights. With its full covariance — every
+ correlation between its weights — the whole model still fits in under 1 MB; the whole
+ network's covariance would take 600 MB, 700 times the last layer's, which is why
+ whole-network methods settle for a mean field or K-FAC and give up most correlations.
+ And a predictive over the last layer runs the backbone once and only the read-out $S$
+ times: 21 times fewer multiply–adds at $S = 100$.
+
+ ## 2. Regression: the exact last layer
+
+ Chapter 3's regression with a gap, $y = \sin 2x + x/2 + \varepsilon$, now with noise that
+ grows from left to right, $\sigma(x) = 0.05 + 0.1(x + 3)$: 300 points in
+ $[-3, -1] \cup [1, 3]$. Stage one trains a 1-50-50-1 ReLU network as a MAP estimate,
+ with an assumed noise $\sigma = 0.3$. Stage two freezes everything below the last layer
+ and replaces its weights by the exact posterior of Bayesian linear regression on the
+ design rows $[\phi(x_n), 1]$,
+ $$A = \alpha I + \Phi^\top\Phi/\sigma^2, \qquad p(\theta \mid D) = \mathcal N\big(A^{-1}\Phi^\top y/\sigma^2,\ A^{-1}\big),$$
+ with predictive variance $\phi_*^\top A^{-1}\phi_* + \sigma^2$: epistemic plus aleatoric.
+
+ Nothing forces us to keep the $\alpha$ and $\sigma$ the backbone was trained with. The
+ evidence $p(y \mid \alpha, \sigma) = \mathcal N(y;\ 0,\ \Phi\Phi^\top/\alpha + \sigma^2 I)$ is exact too,
+ and MacKay's fixed-point updates maximise it:
+ $\gamma = \sum_i \lambda_i/(\lambda_i + \alpha)$ (the number of well-determined weights, from
+ the eigenvalues $\lambda_i$ of $\Phi^\top\Phi/\sigma^2$), $\alpha \leftarrow \gamma/\lVert m\rVert^2$,
+ $\sigma^2 \leftarrow \lVert y - \Phi m\rVert^2/(n - \gamma)$.
+ */
+Narration.section("2. Regression: conjugate last layer, evidence, and the heteroscedastic variant")
+let regression = SyntheticData.regressionWithGap(
+  count: regressionCount, noiseStandardDeviation: trueNoise, using: &rng)
+let regressionTargets = regression.targets.values
+
+/// One MAP regression network trained with Adam under the N(0, 1) prior.
+@MainActor func regressionBackbone(_ sizes: [Int], _ likelihood: Likelihood) -> MLP {
+  orExit("training the regression backbone \(sizes)") {
+    try DeepEnsemble.trainMAP(
+      count: 1, sizes: sizes, likelihood: likelihood,
+      priorStandardDeviation: priorStandardDeviation, on: regression,
+      epochs: regressionSteps
+        / Splits.batchesPerEpoch(count: regressionCount, batchSize: regressionBatchSize),
+      batchSize: regressionBatchSize, learningRate: regressionLearningRate, clipNorm: 10,
+      using: &rng
+    ).members[0]
+  }
+}
+let homoscedasticBackbone = regressionBackbone(
+  regressionSizes, .gaussian(noiseStandardDeviation: assumedNoise))
+let design = LastLayerDesign.rows(homoscedasticBackbone.lastLayerFeatures(at: regression.inputs))
+
+/// The exact last layer on `design` at a given α and noise, or the chapter stops.
+func conjugate(
+  _ design: Matrix, priorPrecision: Double, noise: ConjugateLastLayer.Noise
+) -> ConjugateLastLayer {
+  orExit("solving the conjugate last layer") {
+    try ConjugateLastLayer(
+      design: design, targets: regressionTargets, priorPrecision: priorPrecision, noise: noise)
+  }
+}
+let asTrained = conjugate(
+  design, priorPrecision: 1, noise: .homoscedastic(variance: assumedNoise * assumedNoise))
+let (homoscedastic, homoscedasticUpdates) = orExit("maximising the evidence") {
+  try ConjugateLastLayer.maximisingEvidence(
+    design: design, targets: regressionTargets,
+    noise: .homoscedastic(variance: assumedNoise * assumedNoise))
+}
+guard case .homoscedastic(let fittedNoiseVariance) = homoscedastic.noise else {
+  fatalError("a homoscedastic fit returned another noise model")
+}
+let fittedNoise = fittedNoiseVariance.squareRoot()
+/// The evidence with α and σ² multiplied by `e^a` and `e^b` from their optimum.
+func evidence(logAlphaShift a: Double, logNoiseShift b: Double) -> Double {
+  conjugate(
+    design, priorPrecision: homoscedastic.priorPrecision * exp(a),
+    noise: .homoscedastic(variance: fittedNoiseVariance * exp(b))
+  ).logEvidence
+}
+// The evidence's slopes in log α and log σ² at the optimum, by central differences.
+let step = 1e-4
+let slopeInAlpha =
+  (evidence(logAlphaShift: step, logNoiseShift: 0)
+    - evidence(logAlphaShift: -step, logNoiseShift: 0)) / (2 * step)
+let slopeInNoise =
+  (evidence(logAlphaShift: 0, logNoiseShift: step)
+    - evidence(logAlphaShift: 0, logNoiseShift: -step)) / (2 * step)
+Narration.table(
+  ["last layer", "α", "σ", "log evidence"],
+  [
+    [
+      "as the backbone was trained", "1", Narration.format(assumedNoise),
+      Narration.format(asTrained.logEvidence, digits: 5),
+    ],
+    [
+      "evidence maximised (\(homoscedasticUpdates) updates)",
+      Narration.format(homoscedastic.priorPrecision), Narration.format(fittedNoise),
+      Narration.format(homoscedastic.logEvidence, digits: 5),
+    ],
+  ])
+Narration.result("evidence-maximising α", homoscedastic.priorPrecision)
+Narration.result("evidence-maximising σ", fittedNoise)
+Narration.result(
+  "root mean square of the true σ(x) over the training inputs",
+  SampleSummary.mean(regression.inputs.storage.map { trueNoise($0) * trueNoise($0) }).squareRoot())
+Narration.result(
+  "log evidence gained over the training settings",
+  homoscedastic.logEvidence - asTrained.logEvidence, digits: 4)
+Narration.result(
+  "largest |∂ log evidence / ∂ log α|, |∂ / ∂ log σ²| at the optimum",
+  max(abs(slopeInAlpha), abs(slopeInNoise)), digits: 2)
+/*:
+ The evidence asks for more noise than the 0.3 the backbone assumed — closer to the root
+ mean square of the true $\sigma(x)$ over the inputs, 0.41 — and for a prior $2.5$ times as
+ precise; together they raise the log evidence by 15 nats. Seven updates reach the fixed
+ point, where both slopes vanish (a few $10^{-7}$, the finite differences' own error).
+
+ **The same answer as chapter 8's last-layer Laplace.** Laplace fits a Gaussian at a mode
+ with the curvature there; for a model linear in $\theta$ with Gaussian noise the
+ log-posterior *is* quadratic, so the last-layer Laplace approximation with the GGN
+ (here the exact Hessian), $\delta = \alpha$ and the same $\sigma$, centred at the conjugate
+ posterior mean, must be this posterior — and its marginal likelihood this evidence:
+ */
+let atPosteriorMean = homoscedasticBackbone.replacingLastLayer(
+  withWeights: homoscedastic.posterior.mean.storage)
+let laplaceOfRegression = orExit("fitting the last-layer Laplace approximation") {
+  try LaplaceApproximation(
+    model: atPosteriorMean, data: regression,
+    likelihood: .gaussian(noiseStandardDeviation: fittedNoise), subset: .lastLayer,
+    structure: .full, priorPrecision: homoscedastic.priorPrecision)
+}
+let plotX = SyntheticData.linspace(-4.5, 4.5, count: 181)
+let xs = plotX.storage
+/// The conjugate layer's predictive at `inputs`, with the homoscedastic backbone's features.
+@MainActor func homoscedasticPredictive(at inputs: Matrix) -> RegressionPredictive {
+  homoscedastic.predictive(
+    at: LastLayerDesign.rows(homoscedasticBackbone.lastLayerFeatures(at: inputs)))
+}
+let homoscedasticFit = homoscedasticPredictive(at: plotX)
+let laplaceFit = laplaceOfRegression.regressionPredictive(at: plotX)
+Narration.result(
+  "max |predictive variance, Laplace − conjugate| on [−4.5, 4.5]",
+  zip(homoscedasticFit.total, laplaceFit.total).map { abs($0 - $1) }.max()!, digits: 2)
+Narration.result(
+  "|log marginal likelihood, Laplace − exact evidence|",
+  abs(
+    orExit("the Laplace evidence") { try laplaceOfRegression.logMarginalLikelihood() }
+      - homoscedastic.logEvidence), digits: 2)
+/*:
+ Agreement to round-off, as it must be.
+
+ **Heteroscedastic variant.** Note 001's `HeteroscedasticBLL` gives the last layer a
+ mean head and a log-variance head — and, despite its name, no distribution over any
+ weight: its "samples" are draws of $y$, and its loss is chapter 5's heteroscedastic
+ negative log-likelihood. To make it Bayesian, train the two-headed network (stage one),
+ read the noise level $\sigma^2(x_n) = e^{s(x_n)}$ off its log-variance head, and give the
+ mean head's weights the exact posterior with that *known*, per-point noise:
+ $$A = \alpha I + \sum_n \phi_n^\top\phi_n/\sigma^2(x_n),$$
+ which is ordinary Bayesian linear regression after dividing each row and target by
+ $\sigma(x_n)$ — exact, evidence included (plus $-\sum_n\log\sigma(x_n)$). Only $\alpha$ is
+ left to choose; the evidence chooses it.
+ */
+let heteroscedasticBackbone = regressionBackbone(heteroscedasticSizes, .heteroscedastic)
+/// The two-headed backbone's design rows and noise variances $e^{s(x)}$ at `inputs`.
+@MainActor func heteroscedasticParts(at inputs: Matrix) -> (design: Matrix, variances: [Double]) {
+  var unused = Generator(seed: 0)  // dense layers draw nothing
+  let outputs = heteroscedasticBackbone.predict(inputs, using: &unused)
+  return (
+    LastLayerDesign.rows(heteroscedasticBackbone.lastLayerFeatures(at: inputs)),
+    outputs.column(1).storage.map(exp)
+  )
+}
+let trainingParts = heteroscedasticParts(at: regression.inputs)
+let (heteroscedastic, heteroscedasticUpdates) = orExit("maximising the evidence") {
+  try ConjugateLastLayer.maximisingEvidence(
+    design: trainingParts.design, targets: regressionTargets,
+    noise: .perExample(variances: trainingParts.variances))
+}
+/// The heteroscedastic conjugate layer's predictive at `inputs`.
+@MainActor func heteroscedasticPredictive(at inputs: Matrix) -> RegressionPredictive {
+  let parts = heteroscedasticParts(at: inputs)
+  return heteroscedastic.predictive(at: parts.design, noiseVariances: parts.variances)
+}
+let heteroscedasticFit = heteroscedasticPredictive(at: plotX)
+Narration.result("heteroscedastic: evidence-maximising α", heteroscedastic.priorPrecision)
+Narration.result("heteroscedastic: fixed-point updates", Double(heteroscedasticUpdates), digits: 3)
+for x in [-2.5, 2.5] {
+  let noise = heteroscedasticParts(at: Matrix([[x]])).variances[0].squareRoot()
+  Narration.result(
+    "heteroscedastic: learned σ at x = \(x) (true \(Narration.format(trueNoise(x))))", noise,
+    digits: 3)
+}
+/*:
+ **Held-out data.** 2000 fresh points inside the data's range and 2000 in the gap
+ $(-1, 1)$, from the same $\sigma(x)$. For each predictive: the mean log-likelihood per
+ point and the share inside the central 95 % interval; and, along a grid of $x$, the
+ root of the mean epistemic variance $\phi_*^\top A^{-1}\phi_*$ inside the data, in the gap
+ and beyond $|x| > 3.5$. The point estimates leave the epistemic term out.
+ */
+let freshData = SyntheticData.regressionWithGap(
+  count: freshCount, noiseStandardDeviation: trueNoise, using: &rng)
+let gapInputs = rng.uniformMatrix(rows: freshCount, columns: 1, -1, 1)
+let freshGap = Dataset(
+  inputs: gapInputs,
+  targets: .values(gapInputs.map { SyntheticData.gapFunction($0) + trueNoise($0) * rng.normal() }))
+
+/// A predictive's mean log-likelihood per point and 95 % coverage on `data`.
+func heldOut(_ p: RegressionPredictive, on data: Dataset) -> (
+  logLikelihood: Double, coverage: Double
+) {
+  let y = data.targets.values.storage
+  return (p.meanLogLikelihood(of: y), p.coverage(of: y, within: 1.959964))
+}
+/// The same predictive without its epistemic term (the point estimate's).
+func withoutEpistemic(_ p: RegressionPredictive) -> RegressionPredictive {
+  RegressionPredictive(mean: p.mean, aleatoric: p.aleatoric, epistemic: p.aleatoric.map { _ in 0 })
+}
+/// The MAP networks' own predictives: the homoscedastic one with its assumed σ, the
+/// two-headed one with its heads.
+@MainActor func mapPredictive(heteroscedastic: Bool, at inputs: Matrix) -> RegressionPredictive {
+  var unused = Generator(seed: 0)
+  let network = heteroscedastic ? heteroscedasticBackbone : homoscedasticBackbone
+  let outputs = network.predict(inputs, using: &unused)
+  return RegressionPredictive(
+    mean: outputs.column(0).storage,
+    aleatoric: heteroscedastic
+      ? outputs.column(1).storage.map(exp)
+      : [Double](repeating: assumedNoise * assumedNoise, count: inputs.rows),
+    epistemic: [Double](repeating: 0, count: inputs.rows))
+}
+let regressionPredictives: [(String, (Matrix) -> RegressionPredictive)] = [
+  ("MAP network, σ fixed at \(assumedNoise)", { mapPredictive(heteroscedastic: false, at: $0) }),
+  (
+    "conjugate mean, evidence σ, no epistemic",
+    { withoutEpistemic(homoscedasticPredictive(at: $0)) }
+  ),
+  ("conjugate last layer", { homoscedasticPredictive(at: $0) }),
+  ("two-headed MAP network", { mapPredictive(heteroscedastic: true, at: $0) }),
+  ("heteroscedastic conjugate last layer", { heteroscedasticPredictive(at: $0) }),
+]
+/// The mean of `values` over the plot's inputs where `region` holds.
+func averageOverPlot(_ values: [Double], where region: (Double) -> Bool) -> Double {
+  SampleSummary.mean(zip(xs, values).filter { region($0.0) }.map(\.1))
+}
+var regressionRows = [[String]]()
+var regressionResults = [(String, Double, Double, (data: Double, gap: Double), [Double])]()
+for (name, predictive) in regressionPredictives {
+  let data = heldOut(predictive(freshData.inputs), on: freshData)
+  let gap = heldOut(predictive(freshGap.inputs), on: freshGap)
+  let alongX = predictive(plotX)
+  let spreads = [
+    averageOverPlot(alongX.epistemic) { (1...3).contains(abs($0)) },
+    averageOverPlot(alongX.epistemic) { abs($0) < 1 },
+    averageOverPlot(alongX.epistemic) { abs($0) > 3.5 },
+  ].map { $0.squareRoot() }
+  regressionRows.append(
+    [
+      name, Narration.format(data.logLikelihood, digits: 4),
+      Narration.format(gap.logLikelihood, digits: 4),
+      Narration.format(data.coverage, digits: 3), Narration.format(gap.coverage, digits: 3),
+    ]
+      + spreads.map { Narration.format($0, digits: 3) })
+  regressionResults.append(
+    (name, data.logLikelihood, gap.logLikelihood, (data.coverage, gap.coverage), spreads))
+}
+Narration.table(
+  [
+    "predictive", "LL, data", "LL, gap", "95 % cover, data", "95 % cover, gap", "epi. sd, data",
+    "epi. sd, gap", "epi. sd, |x| > 3.5",
+  ],
+  regressionRows)
+for (name, data, gap, coverage, spreads) in regressionResults {
+  Narration.result("held-out log-likelihood in the data, \(name)", data, digits: 5)
+  Narration.result("held-out log-likelihood in the gap, \(name)", gap, digits: 5)
+  Narration.result("95 % coverage in the data, \(name)", coverage.data, digits: 3)
+  Narration.result("95 % coverage in the gap, \(name)", coverage.gap, digits: 3)
+  Narration.result("epistemic sd in the data, \(name)", spreads[0], digits: 3)
+  Narration.result("epistemic sd in the gap, \(name)", spreads[1], digits: 3)
+  Narration.result("epistemic sd beyond |x| > 3.5, \(name)", spreads[2], digits: 3)
+}
+orExit("saving the regression figure") {
+  func panel(_ title: String, _ fit: RegressionPredictive) -> Figure {
+    var figure = Figure(
+      title: title, xLabel: "x", yLabel: "y",
+      series: Series.predictiveBands(
+        x: xs, mean: fit.mean, aleatoric: fit.aleatoric, total: fit.total)
+        + [
+          .points(
+            x: regression.inputs.storage, y: regressionTargets.storage, title: "training data",
+            color: .black, size: 0.4),
+          .line(
+            x: xs, y: xs.map(SyntheticData.gapFunction), title: "true mean", color: .grey,
+            dashed: true),
+          .line(x: xs, y: fit.mean, title: "predictive mean", color: .blue),
+        ])
+    figure.yRange = -4.5...4.5
+    figure.legend = .topLeft
+    return figure
+  }
+  try figures.save(
+    FigureGrid(
+      title: "Conjugate last layers on the regression with a gap (σ(x) = 0.05 + 0.1(x + 3))",
+      rows: 1, columns: 2,
+      panels: [
+        panel("one noise level σ (evidence)", homoscedasticFit),
+        panel("noise σ(x) from the log-variance head", heteroscedasticFit),
+      ]), name: "regression", panelWidth: 560, panelHeight: 460)
+}
+/*:
+ Three things happen, in order of size. **The noise model matters most.** Learning
+ $\sigma(x)$ lifts the held-out log-likelihood in the data from −0.51 per point to −0.18
+ (the two-headed MAP network) and −0.14 (its conjugate last layer): one noise level is
+ too wide on the quiet left and too narrow on the noisy right (the figure shows it).
+ **The evidence's $\sigma$ comes next**: the same network with its assumed 0.3 scores
+ −0.62 in the data and covers 86 % where it promises 95 %; the evidence's 0.37 gives
+ −0.51 and 91 %. **The epistemic term comes last** — in the data.
+ Its standard deviation there, 0.06, is small next to the noise, and leaving it out
+ changes the log-likelihood in the third decimal. In the gap it is four times larger,
+ and there it counts: it lifts the coverage from 80 % to 88 % and the log-likelihood
+ from −1.07 to −0.89. Beyond the data, $|x| > 3.5$, it is larger still.
+
+ It is not enough to cover the gap: 88 % where 95 % was promised. A last layer can only
+ be uncertain along the directions in which its features vary, and the frozen ReLU
+ features of the backbone interpolate almost linearly across the gap — the last
+ layer's posterior cannot know that the function could have done something else there
+ (the missing "in-between" uncertainty Foong et al. 2019 describe for other
+ approximations). In the heteroscedastic model the exact posterior mean, weighted by the
+ learned noise, fits better than the jointly trained mean head (−0.14 against −0.18 in
+ the data); in the gap both are dominated by what the noise head extrapolates, and score
+ alike.
+
+ ## 3. Classification: a variational last layer on frozen features
+
+ For classification no prior is conjugate to the softmax, so stage two fits a
+ mean-field Gaussian $q(\theta) = \prod_k\mathcal N(\mu_k, \sigma_k^2)$ to the last layer by
+ maximising the ELBO on the frozen features $h_n = \phi(x_n)$,
+ $$\mathrm{ELBO}(q) = \sum_n \mathbb E_q\big[\log\operatorname{softmax}(h_n^\top\theta)_{y_n}\big] - \mathrm{KL}(q\,\|\,p),$$
+ i.e. Bayes by Backprop on a one-layer network whose inputs are the features. Per datum,
+ with minibatches, we minimise the mean cross-entropy over the batch and $S$ draws plus
+ $\mathrm{KL}/N$.
+
+ Note 001's `BayesianLastLayerLinear` gets several pieces of this wrong. **Its KL.** For
+ $q = \mathcal N(\mu, 1/\tau)$ and the prior $\mathcal N(0, 1/\alpha)$ the divergence is
+ $$\mathrm{KL} = \tfrac12\Big(\frac\alpha\tau + \alpha\mu^2 - 1 + \log\tau - \log\alpha\Big);$$
+ the note's `kl_divergence` writes $\tfrac12\tau(\tau^{-1} + \mu^2) - \tfrac12(\log\tau - \log\alpha)$ —
+ the posterior precision $\tau$ where the prior's $\alpha$ belongs, no $-\tfrac12$, and the log
+ term's sign flipped. On concrete numbers, against the closed form of the course's
+ `KLDivergence`:
+ */
+Narration.section("3. A variational last layer: the KL, and note 001's objective")
+let klCases: [(mu: Double, tau: Double, alpha: Double)] = [
+  (0, 1, 1), (0.5, 4, 1), (0, 100, 1), (2, 0.25, 1), (1, 1, 4),
+]
+/// The KL of N(μ, 1/τ) from N(0, 1/α) in closed form.
+func correctKL(mu: Double, tau: Double, alpha: Double) -> Double {
+  0.5 * (alpha / tau + alpha * mu * mu - 1 + log(tau) - log(alpha))
+}
+/// Note 001's formula for the same one weight.
+func notesKL(mu: Double, tau: Double, alpha: Double) -> Double {
+  Errata.note001KLToPrior(mean: [mu], logPrecision: [log(tau)], priorPrecision: alpha)
+}
+Narration.table(
+  ["μ", "τ", "α", "½(α/τ + αμ² − 1 + log τ − log α)", "KLDivergence.gaussian", "note 001"],
+  klCases.map { c in
+    [
+      Narration.format(c.mu), Narration.format(c.tau), Narration.format(c.alpha),
+      Narration.format(correctKL(mu: c.mu, tau: c.tau, alpha: c.alpha)),
+      Narration.format(
+        KLDivergence.gaussian(
+          Gaussian(mean: c.mu, standardDeviation: 1 / c.tau.squareRoot()),
+          Gaussian(mean: 0, standardDeviation: 1 / c.alpha.squareRoot()))),
+      Narration.format(notesKL(mu: c.mu, tau: c.tau, alpha: c.alpha)),
+    ]
+  })
+Narration.result(
+  "largest |closed form − KLDivergence.gaussian| over the cases",
+  klCases.map { c in
+    abs(
+      correctKL(mu: c.mu, tau: c.tau, alpha: c.alpha)
+        - KLDivergence.gaussian(
+          Gaussian(mean: c.mu, standardDeviation: 1 / c.tau.squareRoot()),
+          Gaussian(mean: 0, standardDeviation: 1 / c.alpha.squareRoot())))
+  }.max()!, digits: 2)
+Narration.result("note 001's KL at q = p (μ = 0, τ = α = 1)", notesKL(mu: 0, tau: 1, alpha: 1))
+Narration.result("note 001's KL at μ = 0, τ = 100, α = 1", notesKL(mu: 0, tau: 100, alpha: 1))
+// Each formula's minimiser over τ for one weight, by a fine grid in log τ.
+let logTaus = (0...4000).map { -4 + 10 * Double($0) / 4000 }
+func minimiser(_ f: (Double) -> Double) -> Double {
+  exp(logTaus.min { f(exp($0)) < f(exp($1)) }!)
+}
+let (klMu, klAlpha) = (klExample.mean, klExample.priorPrecision)
+let correctMinimiser = minimiser { correctKL(mu: klMu, tau: $0, alpha: klAlpha) }
+let notesMinimiser = minimiser { notesKL(mu: klMu, tau: $0, alpha: klAlpha) }
+let klSetting = "μ = \(Narration.format(klMu)), α = \(Narration.format(klAlpha))"
+Narration.result("τ minimising the KL at \(klSetting)", correctMinimiser, digits: 4)
+Narration.result("τ minimising note 001's formula at \(klSetting)", notesMinimiser, digits: 4)
+Narration.result(
+  "note 001's formula at its minimiser, \(klSetting)",
+  notesKL(mu: klMu, tau: notesMinimiser, alpha: klAlpha))
+orExit("saving the KL figure") {
+  let taus = (0...300).map { pow(10, -1.5 + 5.5 * Double($0) / 300) }
+  var figure = Figure(
+    title: "One weight: q = N(μ, 1/τ), prior N(0, 1/α), \(klSetting)",
+    xLabel: "posterior precision τ = 1/σ²", yLabel: "nats",
+    series: [
+      .line(x: [taus.first!, taus.last!], y: [0, 0], color: .grey, dashed: true),
+      .line(
+        x: taus, y: taus.map { correctKL(mu: klMu, tau: $0, alpha: klAlpha) },
+        title: "KL(q ‖ p)", color: .blue),
+      .line(
+        x: taus, y: taus.map { notesKL(mu: klMu, tau: $0, alpha: klAlpha) },
+        title: "note 001's kl\\_divergence", color: .vermillion),
+      .points(
+        x: [correctMinimiser], y: [correctKL(mu: klMu, tau: correctMinimiser, alpha: klAlpha)],
+        title: "minimum at τ = α", color: .blue, size: 1.5),
+      .points(
+        x: [notesMinimiser], y: [notesKL(mu: klMu, tau: notesMinimiser, alpha: klAlpha)],
+        title: "minimum at τ = 1/μ²", color: .vermillion, size: 1.5),
+    ])
+  figure.logX = true
+  figure.yRange = -2...6
+  figure.legend = .topRight
+  try figures.save(figure, name: "kl", width: 680, height: 480)
+}
+/*:
+ The note's value is $\tfrac12$ per weight when $q$ *is* the prior, and negative once
+ $\tau$ is large enough — a KL never is. As a function of $\tau$ it is smallest at
+ $\tau = 1/\mu^2$, tying each weight's variance to its squared mean, instead of at
+ $\tau = \alpha$; and it has no minimum at all, falling without bound as $\mu \to 0$ and
+ $\tau \to \infty$.
+
+ **Its `elbo`.** It returns `-cross_entropy + kl / batch_size`, and the training loop
+ *minimises* it: the loop raises the cross-entropy. It also averages the logits of the
+ $S$ draws before the cross-entropy, $-\log\operatorname{softmax}(\bar z)_y$ with
+ $\bar z = \frac1S\sum_s z_s$. Because $-\log\operatorname{softmax}(z)_y$ is convex in $z$, Jensen
+ gives $-\log\operatorname{softmax}(\bar z)_y \le \frac1S\sum_s -\log\operatorname{softmax}(z_s)_y$: the
+ term no longer charges $q$ for its spread, and the objective is no longer a bound on
+ anything. Finally it divides the KL by the batch size $B$ while the cross-entropy is
+ a mean over the batch; per datum the KL belongs over $N$, so it counts $N/B$ times.
+
+ Each defect alone, and all four together as the note's loop runs them, against the
+ correct objective: the same initial layer ($\mu \sim \mathcal N(0, 0.01^2)$, $\sigma = 0.05$),
+ 200 epochs of Adam at note 001's rate $10^{-2}$, $S = 10$ draws per step. The predictive
+ uses 100 draws of the trained $q$ on the held-out 0–4 images; the mean $\sigma$ is over
+ the layer's weights.
+ */
+let trainFeatures = Dataset(
+  inputs: backbone.lastLayerFeatures(at: train.inputs), targets: train.targets)
+let testFeatures = backbone.lastLayerFeatures(at: test.inputs)
+let unknownFeatures = backbone.lastLayerFeatures(at: unknown.inputs)
+let featureWidth = digitsSizes[digitsSizes.count - 2]
+let classes = digitsSizes.last!
+let initialLayerGenerator = rng.fork()
+
+/// What a trained predictive scores on the held-out 0–4 images and on the 5–9 images.
+struct Scores {
+  let accuracy: Double
+  let negativeLogLikelihood: Double
+  let meanInformationKnown: Double
+  let meanInformationUnknown: Double
+  let entropyAUROC: Double
+  let informationAUROC: Double
+  let knownSplit: UncertaintyDecomposition
+  let unknownSplit: UncertaintyDecomposition
+
+  /// Scores sampled class probabilities on the known (test) and unknown inputs.
+  init(known: [Matrix], unknown: [Matrix]) {
+    knownSplit = UncertaintyDecomposition(classProbabilities: known)
+    unknownSplit = UncertaintyDecomposition(classProbabilities: unknown)
+    let p = known.dropFirst().reduce(known[0], +) / Double(known.count)
+    accuracy = ClassificationMetrics.accuracy(p, labels: testLabels)
+    negativeLogLikelihood = ClassificationMetrics.negativeLogLikelihood(p, labels: testLabels)
+    meanInformationKnown = SampleSummary.mean(knownSplit.epistemic)
+    meanInformationUnknown = SampleSummary.mean(unknownSplit.epistemic)
+    entropyAUROC = AUROC.of(positives: unknownSplit.total, negatives: knownSplit.total)
+    informationAUROC = AUROC.of(positives: unknownSplit.epistemic, negatives: knownSplit.epistemic)
+  }
+}
+
+/// `predictiveSamples` draws of a last layer on fixed features, as class probabilities.
+@MainActor func lastLayerSamples(_ layer: BayesianDense, _ features: Matrix) -> [Matrix] {
+  MonteCarloPredictive.probabilitySamples(
+    of: MLP(layers: [layer], activation: .identity), at: features, samples: predictiveSamples,
+    using: &rng)
+}
+
+let objectives: [(String, Note001Defects)] = [
+  ("correct negative ELBO", []),
+  ("sign flipped", [.signFlipped]),
+  ("logits averaged before the likelihood", [.logitsAveraged]),
+  ("note 001's KL", [.wrongKL]),
+  ("KL over the batch size", [.klOverBatchSize]),
+  ("note 001's elbo as written", .all),
+]
+var objectiveRows = [[String]]()
+var objectiveResults = [(name: String, scores: Scores, meanSigma: Double)]()
+var twoStageLayer: BayesianDense!
+var twoStageScores: Scores!
+for (name, defects) in objectives {
+  var initial = initialLayerGenerator
+  let layer = BayesianDense(
+    inputs: featureWidth, outputs: classes, priorStandardDeviation: priorStandardDeviation,
+    gain: 0.01 * Double(featureWidth).squareRoot(), name: "last", using: &initial)
+  var adam = Adam(parameters: layer.parameters, learningRate: lastLayerLearningRate)
+  var own = rng.fork()
+  orExit("training the last layer (\(name))") {
+    try Errata.Note001Objective(layer: layer, defects: defects, samples: trainingSamples).train(
+      on: trainFeatures, epochs: lastLayerEpochs, batchSize: batchSize, optimiser: &adam,
+      using: &own)
+  }
+  let scores = Scores(
+    known: lastLayerSamples(layer, testFeatures), unknown: lastLayerSamples(layer, unknownFeatures))
+  let meanSigma = SampleSummary.mean(layer.weightStandardDeviations.storage)
+  objectiveRows.append([
+    name, Narration.format(scores.accuracy, digits: 4),
+    Narration.format(scores.negativeLogLikelihood, digits: 4),
+    Narration.format(meanSigma, digits: 3),
+    Narration.format(scores.meanInformationKnown, digits: 3),
+    Narration.format(scores.informationAUROC, digits: 3),
+  ])
+  objectiveResults.append((name, scores, meanSigma))
+  if defects.isEmpty {
+    twoStageLayer = layer
+    twoStageScores = scores
+  }
+}
+Narration.table(
+  ["objective", "test accuracy", "test NLL", "mean σ", "MI, 0–4", "AUROC of MI, 5–9"],
+  objectiveRows)
+for (name, scores, meanSigma) in objectiveResults {
+  Narration.result("test accuracy, \(name)", scores.accuracy)
+  Narration.result("test NLL, \(name)", scores.negativeLogLikelihood)
+  Narration.result("mean σ, \(name)", meanSigma, digits: 3)
+  Narration.result("mean MI on held-out 0–4, \(name)", scores.meanInformationKnown, digits: 3)
+  Narration.result("AUROC of MI, \(name)", scores.informationAUROC, digits: 3)
+}
+Narration.result(
+  "N / B, the factor note 001 overweights the KL by",
+  Double(train.count) / Double(batchSize), digits: 3)
+// Jensen's inequality on the trained layer: averaging logits before the likelihood
+// under-states the expected negative log-likelihood.
+let jensenDraws = (0..<predictiveSamples).map { _ in
+  twoStageLayer.frozen(mode: .sample, using: &rng).apply(trainFeatures.inputs, using: &rng)
+}
+/// The mean of −log softmax(z)_y over the training images.
+func crossEntropy(_ logits: Matrix) -> Double {
+  let logp = logits.logSoftmaxRows()
+  return -SampleSummary.mean(train.targets.labels.enumerated().map { logp[$0.offset, $0.element] })
+}
+let expectedNLL = SampleSummary.mean(jensenDraws.map(crossEntropy))
+let averagedLogitNLL = crossEntropy(
+  jensenDraws.dropFirst().reduce(jensenDraws[0], +) / Double(jensenDraws.count))
+Narration.result("E_q[−log p(y | x)] per training image, correct layer", expectedNLL)
+Narration.result("−log softmax(mean logits)_y per training image, same draws", averagedLogitNLL)
+Narration.result("ratio of the two", expectedNLL / averagedLogitNLL, digits: 3)
+/*:
+ Only the correct objective gives a layer that is both accurate and sensibly uncertain.
+ - **Sign flipped**: minimising $-\text{cross-entropy}$ pushes the true class's probability
+   to 0. Test accuracy falls to 0.22 — chance is 0.2 for five classes — and the NLL is
+   infinite: some test images get probability 0 (to double precision) for their label.
+ - **Logits averaged**: with the spread of $q$ free of charge, nothing asks the means to
+   stand out from the noise of the draws, and the KL pulls $\sigma$ up to the prior's 1
+   (0.94 here). The draws disagree even on the images the network knows — a mean
+   mutual information of 0.6 nats on the held-out 0–4 images, against 0.04 — and the
+   predictive is thirteen times worse in NLL (0.27 against 0.021). On the trained
+   correct layer the two "likelihoods" differ by a factor of about 400 (below).
+ - **The note's KL**: it no longer pulls $\sigma$ towards the prior, and $\sigma$ stays near its
+   initial 0.05, fifteen times below the correct layer's; this layer detects the unseen
+   digits less well (AUROC 0.944 against 0.97).
+ - **KL over $B$**: the KL counts $N/B \approx 10$ times; the over-regularised layer is
+   five times worse in NLL.
+ - **All four**, as the note's loop runs them: accuracy 0.20, infinite NLL, and an
+   epistemic term that detects nothing (AUROC 0.49).
+
+ ## 4. End to end: backbone and last layer together
+
+ The alternative to two stages trains everything at once: a network whose lower layers
+ are ordinary dense layers and whose last is a `BayesianDense`, on the objective
+ $\frac1N\big(\mathrm{KL}(q\,\|\,p) - \sum_n\mathbb E_q[\log p(y_n \mid x_n)] + \lVert\psi\rVert^2/2\sigma_p^2\big)$ —
+ the last layer's negative ELBO plus the backbone's weight decay. The backbone runs once
+ per step; only the last layer is drawn ($S = 5$). Note 001 gives the two groups
+ different Adam learning rates; here is why, from the same random start, 100 epochs:
+ */
+Narration.section("4. End to end: one learning rate or two")
+let endToEndStart = rng.fork()
+/// Trains a fresh backbone and Bayesian last layer together with the given Adam rates.
+@MainActor func endToEnd(backboneRate: Double, lastLayerRate: Double) -> (MLP, BayesianDense) {
+  var own = endToEndStart
+  let layer = BayesianDense(
+    inputs: featureWidth, outputs: classes, priorStandardDeviation: priorStandardDeviation,
+    name: "last", using: &own)
+  let model = MLP(sizes: digitsSizes, using: &own).replacingLastLayer(with: layer)
+  let objective = VariationalLastLayer(
+    model: model, likelihood: .categorical, backbonePriorStandardDeviation: priorStandardDeviation,
+    samples: endToEndSamples)
+  var optimiser = ParameterGroups([
+    Adam(parameters: objective.backboneParameters, learningRate: backboneRate),
+    Adam(parameters: layer.parameters, learningRate: lastLayerRate),
+  ])
+  orExit("training end to end") {
+    try objective.train(
+      on: train, epochs: epochs, batchSize: batchSize, optimiser: &optimiser, using: &own)
+  }
+  return (model, layer)
+}
+let steps = epochs * Splits.batchesPerEpoch(count: train.count, batchSize: batchSize)
+var endToEndRows = [[String]]()
+var endToEndScores = [Scores]()
+for (backboneRate, lastLayerRate) in [
+  (learningRate, learningRate), (learningRate, lastLayerLearningRate),
+] {
+  let (model, layer) = endToEnd(backboneRate: backboneRate, lastLayerRate: lastLayerRate)
+  let scores = Scores(
+    known: VariationalLastLayer.probabilitySamples(
+      of: model, at: test.inputs, samples: predictiveSamples, using: &rng),
+    unknown: VariationalLastLayer.probabilitySamples(
+      of: model, at: unknown.inputs, samples: predictiveSamples, using: &rng))
+  endToEndScores.append(scores)
+  let sigmas = layer.weightStandardDeviations.storage
+  let name =
+    "backbone \(Narration.format(backboneRate)), last layer \(Narration.format(lastLayerRate))"
+  endToEndRows.append([
+    name, Narration.format(SampleSummary.mean(sigmas), digits: 3),
+    Narration.format(sigmas.max()!, digits: 3), Narration.format(scores.accuracy, digits: 4),
+    Narration.format(scores.negativeLogLikelihood, digits: 4),
+    Narration.format(scores.meanInformationUnknown, digits: 3),
+    Narration.format(scores.informationAUROC, digits: 3),
+  ])
+  Narration.result("mean σ of the last layer, \(name)", SampleSummary.mean(sigmas), digits: 3)
+  Narration.result("largest σ of the last layer, \(name)", sigmas.max()!, digits: 3)
+}
+Narration.table(
+  ["learning rates", "mean σ", "largest σ", "test accuracy", "test NLL", "MI, 5–9", "AUROC of MI"],
+  endToEndRows)
+Narration.result("Adam steps", Double(steps), digits: 5)
+Narration.result(
+  "σ reachable from 0.05 if log σ² moves by at most the rate per step",
+  exp(-3) * exp(0.5 * Double(steps) * learningRate), digits: 3)
+/*:
+ With one rate of $10^{-3}$ for both groups the last layer's $\sigma$ ends at 0.08, and so
+ does its *largest* $\sigma$: all of them ran into the same ceiling. Adam moves a
+ parameter by about its learning rate per step, whatever the gradient's size, so 1000
+ steps in which the gradient keeps its sign move $\log\sigma^2$ by about 1, and $\sigma$
+ from $e^{-3} = 0.050$ to at most $0.050\,e^{1/2} = 0.082$. The layer is almost
+ deterministic, and its mutual information on the unseen digits is a seventh of that of
+ the layer trained at $10^{-2}$, whose $\sigma$ reached 0.88, near the prior's 1. The
+ learning rate, not the objective, decided how Bayesian the layer became — which is why
+ note 001 gives the last layer its own, larger rate (`ParameterGroups` in the core).
+ Both networks classify every held-out image correctly.
+
+ ## 5. Uncertainty decomposition and out-of-distribution detection
+
+ Chapter 6's test: a classifier trained on digits 0–4 is shown the held-out 0–4 images
+ and every 5–9 image; a score that is higher for the 5–9 images detects them, and the
+ AUROC measures how well without choosing a threshold. The scores are the entropy of
+ the predictive (total uncertainty) and the mutual information between the label and
+ the weights (the epistemic part, chapter 6's split), from 100 draws. On the same
+ backbone:
+ - the **MAP network** (a single prediction: its mutual information is 0);
+ - the **variational last layer**, two-stage, from section 3;
+ - **last-layer Laplace** (chapter 8), full GGN, prior precision by marginal likelihood.
+   Because the outputs are linear in the last layer, its linearised (GLM) predictive and
+   its sampled networks are the same thing: we draw $\theta \sim \mathcal N(\theta_*, \Lambda^{-1})$;
+ - the **end-to-end** last layer of section 4 (two learning rates), its own backbone;
+ - a **fully Bayesian** mean-field network of the same shape, Bayes by Backprop, 100
+   epochs.
+ */
+Narration.section("5. Decomposition and OOD detection on the digits")
+orExit("choosing the last-layer prior precision") {
+  try lastLayerLaplace.optimiseMarginalLikelihood()
+}
+/// `predictiveSamples` draws of the last-layer Laplace posterior on fixed features.
+@MainActor func laplaceSamples(_ features: Matrix) -> [Matrix] {
+  var unused = Generator(seed: 0)  // a dense layer draws nothing
+  return (0..<predictiveSamples).map { _ in
+    lastLayerLaplace.sampledNetwork(using: &rng).layers.last!.apply(features, using: &unused)
+      .softmaxRows()
+  }
+}
+let laplaceScores = Scores(
+  known: laplaceSamples(testFeatures), unknown: laplaceSamples(unknownFeatures))
+do {
+  var adam = Adam(parameters: meanFieldNetwork.parameters, learningRate: learningRate)
+  orExit("training the mean-field network") {
+    try BayesByBackprop(model: meanFieldNetwork, likelihood: .categorical).train(
+      on: train, epochs: epochs, batchSize: batchSize, optimiser: &adam, using: &rng)
+  }
+}
+let meanFieldScores = Scores(
+  known: MonteCarloPredictive.probabilitySamples(
+    of: meanFieldNetwork, at: test.inputs, samples: predictiveSamples, using: &rng),
+  unknown: MonteCarloPredictive.probabilitySamples(
+    of: meanFieldNetwork, at: unknown.inputs, samples: predictiveSamples, using: &rng))
+var unusedGenerator = Generator(seed: 0)
+let mapScores = Scores(
+  known: [backbone.predict(test.inputs, using: &unusedGenerator).softmaxRows()],
+  unknown: [backbone.predict(unknown.inputs, using: &unusedGenerator).softmaxRows()])
+let oodRows: [(name: String, short: String, scores: Scores)] = [
+  ("MAP network", "MAP", mapScores),
+  ("variational last layer, two-stage", "last layer, two-stage", twoStageScores),
+  ("last-layer Laplace", "last-layer Laplace", laplaceScores),
+  ("variational last layer, end to end", "last layer, end to end", endToEndScores[1]),
+  ("mean-field network (Bayes by Backprop)", "whole network, mean field", meanFieldScores),
+]
+Narration.table(
+  [
+    "classifier", "test accuracy", "test NLL", "MI, 0–4", "MI, 5–9", "AUROC of entropy",
+    "AUROC of MI",
+  ],
+  oodRows.map { name, _, s in
+    [
+      name, Narration.format(s.accuracy, digits: 4),
+      Narration.format(s.negativeLogLikelihood, digits: 4),
+      Narration.format(s.meanInformationKnown, digits: 3),
+      Narration.format(s.meanInformationUnknown, digits: 3),
+      Narration.format(s.entropyAUROC, digits: 3),
+      Narration.format(s.informationAUROC, digits: 3),
+    ]
+  })
+for (name, _, s) in oodRows {
+  Narration.result("AUROC of MI, \(name)", s.informationAUROC, digits: 3)
+  Narration.result("AUROC of entropy, \(name)", s.entropyAUROC, digits: 3)
+  Narration.result("test NLL of the predictive, \(name)", s.negativeLogLikelihood)
+}
+let medians = [twoStageScores.knownSplit.epistemic, twoStageScores.unknownSplit.epistemic].map {
+  $0.sorted()[$0.count / 2]
+}
+Narration.result("median MI of a held-out 0–4 image, two-stage layer", medians[0], digits: 3)
+Narration.result("median MI of a 5–9 image, two-stage layer", medians[1], digits: 3)
+Narration.result("held-out 0–4 images", Double(test.count), digits: 4)
+Narration.result(
+  "last-layer Laplace: prior precision by marginal likelihood",
+  lastLayerLaplace.priorPrecision, digits: 3)
+Narration.result(
+  "last-layer Laplace: directions the data determine, γ (of \(lastLayerLaplace.parameterCount))",
+  lastLayerLaplace.curvature.effectiveParameters(
+    scale: lastLayerLaplace.curvatureScale, priorPrecision: lastLayerLaplace.priorPrecision),
+  digits: 3)
+/*:
+ Every predictive classifies the held-out images alike (at most one error in 270). What
+ separates them is the uncertainty:
+ - The **MAP network** has no epistemic term (its AUROC of the mutual information is
+   exactly one half), but the entropy of its single prediction already detects the
+   unseen digits well (0.95). It also has the lowest test NLL: on these easy images the
+   Bayesian predictives are slightly *under*-confident, as chapter 7 found.
+ - The **last-layer predictives** — variational two-stage, variational end to end,
+   Laplace — reach AUROCs between 0.96 and 0.98 with either score, as does the **whole
+   mean-field network**. Making only the last layer Bayesian lost nothing here, at a
+   twentieth of the predictive's cost. With one split and one seed, differences of a
+   hundredth between these four are not a ranking.
+ - **Laplace** is the least confident on the known digits (the largest mutual
+   information on 0–4 and the largest test NLL of the four). The MAP network is nearly
+   certain on its training images, so the softmax's curvature $p(1 - p)$ — and with it
+   the GGN — nearly vanishes there: the data determine only $\gamma = 20$ of the last
+   layer's 325 directions (MacKay's count of section 2), and along the others the
+   posterior stays at the prior, whose precision the marginal likelihood puts at 1.27.
+ - The histograms show the split: for the two-stage layer the median mutual information
+   of a held-out image is under a thousandth of a nat, that of an unseen digit half a
+   nat, spread over 0.1–1.
+
+ **Note 001's decomposition never samples.** Its `UncertaintyDecomposition.estimate` loops
+ `num_samples` times but computes the logits from the mean weights `W` and `b` each
+ time, so every "sample" is the same prediction. The same computation on the two-stage
+ layer:
+ */
+let notesKnown = Errata.note001UnsampledDecomposition(
+  layer: twoStageLayer, features: testFeatures, samples: predictiveSamples)
+let notesUnknown = Errata.note001UnsampledDecomposition(
+  layer: twoStageLayer, features: unknownFeatures, samples: predictiveSamples)
+Narration.result(
+  "note 001: largest epistemic term over all images",
+  (notesKnown.epistemic + notesUnknown.epistemic).max()!, digits: 2)
+Narration.result(
+  "note 001: AUROC of its epistemic term",
+  AUROC.of(positives: notesUnknown.epistemic, negatives: notesKnown.epistemic), digits: 3)
+Narration.result(
+  "ours: smallest epistemic term over all images",
+  (twoStageScores.knownSplit.epistemic + twoStageScores.unknownSplit.epistemic).min()!, digits: 2)
+orExit("saving the OOD histograms") {
+  let panels = oodRows.dropFirst().map { _, name, s -> Figure in
+    let top = max(s.knownSplit.epistemic.max()!, s.unknownSplit.epistemic.max()!)
+    var figure = Figure(
+      title: "\(name): AUROC \(Narration.format(s.informationAUROC, digits: 3))",
+      xLabel: "mutual information (nats)", yLabel: "images",
+      series: [
+        // The unseen digits first, so that the held-out ones (near 0) are drawn on top.
+        .histogram(s.unknownSplit.epistemic, bins: 30, range: 0...top, color: .vermillion),
+        .histogram(s.knownSplit.epistemic, bins: 30, range: 0...top, color: .blue),
+      ])
+    // The key goes in the grid's title: a legend would sit on the bars.
+    figure.legend = .none
+    return figure
+  }
+  try figures.save(
+    FigureGrid(
+      title: "Mutual information from 100 draws — blue: held-out digits 0–4, "
+        + "vermillion: digits 5–9 (never seen)",
+      rows: 2, columns: 2, panels: panels), name: "ood", panelWidth: 520, panelHeight: 400)
+}
+/*:
+ The note's epistemic term is zero up to round-off at every image (the largest is a few
+ $10^{-15}$ nats, where ours is never below $10^{-9}$), so ranking images by it ranks
+ rounding errors: an AUROC of one half, a coin toss. Its `OODDetector`, which flags
+ images whose epistemic term exceeds a threshold, can flag nothing.
+
+ ## Summary
+
+ - A Bayesian last layer keeps the backbone a point estimate and treats the read-out
+   $\theta$ of features $\phi(x)$ as uncertain. Here it held 4 % of the weights; its full
+   covariance was 700 times smaller than the whole network's, and a 100-draw predictive
+   21 times cheaper.
+ - For regression the last layer is exactly Bayesian linear regression: posterior,
+   predictive and evidence in closed form; the evidence chooses $\alpha$ and $\sigma$; and
+   last-layer Laplace gives the same numbers to round-off. With a learned noise level
+   per input the mean head's posterior is still exact (weighted regression). Noise
+   modelling mattered more than the epistemic term inside the data; the epistemic term
+   mattered in the gap, but not enough to cover it.
+ - For classification a mean-field last layer trained on the negative ELBO — mean
+   cross-entropy over draws plus $\mathrm{KL}/N$ — matched the whole mean-field network
+   at detecting unseen digits. Two-stage and end-to-end training both work; end to end,
+   the last layer's scales need their own, larger learning rate.
+ - Note 001's `elbo` must be negated, must average log-likelihoods (not logits) over
+   draws, must divide the KL by $N$, and its KL must be
+   $\tfrac12(\alpha/\tau + \alpha\mu^2 - 1 + \log\tau - \log\alpha)$; its uncertainty
+   decomposition must sample the weights.
+
+ **Exercises.** (1) Put the conjugate last layer on tanh features instead of ReLU
+ features: does the gap's epistemic band widen? (2) Rerun with `--seed 2` … `--seed 5`
+ and watch which method tops the AUROC table. (3) Give the end-to-end network's two
+ groups the rates $10^{-4}$ and $10^{-2}$ that note 001 suggests, starting from the trained
+ MAP backbone instead of from scratch: how far do the features move?
+ */
+Narration.section("Done")
+Narration.note("Figures are in \(options.figures)/\(chapter)-*.png")

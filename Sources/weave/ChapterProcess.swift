@@ -1,0 +1,80 @@
+import BayesianDL
+import Foundation
+
+/// Runs a chapter executable with weave markers on and captures its output.
+enum ChapterProcess {
+  /// Runs `executable` with `arguments` and `BDL_WEAVE_MARKERS=1`, and returns its
+  /// standard output. Its standard error is passed on after a successful run.
+  ///
+  /// - Parameters:
+  ///   - chapter: the chapter's name, for messages.
+  ///   - executable: the chapter's executable.
+  ///   - arguments: its arguments.
+  ///   - echo: whether to show the output (without markers) as it comes.
+  /// - Throws: ``WeaveFailure`` if the chapter cannot start, exits non-zero or is
+  ///   killed, with the end of what it wrote on standard error.
+  static func run(_ chapter: String, executable: URL, arguments: [String], echo: Bool) throws
+    -> String
+  {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    var environment = ProcessInfo.processInfo.environment
+    environment[Weaver.Marker.environmentVariable] = "1"
+    process.environment = environment
+    let output = Pipe()
+    process.standardOutput = output
+    // Standard error goes to a file, so that a chapter filling it cannot block on a pipe
+    // nobody reads while we read its output.
+    let errorsURL = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "weave-\(chapter)-\(UUID().uuidString).stderr")
+    guard FileManager.default.createFile(atPath: errorsURL.path, contents: nil),
+      let errorsHandle = try? FileHandle(forWritingTo: errorsURL)
+    else { throw WeaveFailure("cannot create a temporary file in \(errorsURL.path)") }
+    defer { try? FileManager.default.removeItem(at: errorsURL) }
+    process.standardError = errorsHandle
+    do { try process.run() } catch {
+      throw WeaveFailure("cannot run \(executable.path): \(error.localizedDescription)")
+    }
+    try? errorsHandle.close()
+    var log = Data()
+    var echoed = 0
+    while true {
+      let chunk = output.fileHandleForReading.availableData
+      if chunk.isEmpty { break }  // the end of the output
+      log.append(chunk)
+      if echo, let lastNewline = log.lastIndex(of: UInt8(ascii: "\n")), lastNewline >= echoed {
+        showWithoutMarkers(log[echoed...lastNewline])
+        echoed = lastNewline + 1
+      }
+    }
+    process.waitUntilExit()
+    if echo, echoed < log.count { showWithoutMarkers(log[echoed...]) }
+    let errors = String(decoding: (try? Data(contentsOf: errorsURL)) ?? Data(), as: UTF8.self)
+    guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+      let how =
+        process.terminationReason == .exit
+        ? "exited with status \(process.terminationStatus)"
+        : "was killed by signal \(process.terminationStatus)"
+      throw WeaveFailure("\(chapter) \(how); \(tail(of: errors))")
+    }
+    FileHandle.standardError.write(Data(errors.utf8))
+    return String(decoding: log, as: UTF8.self)
+  }
+
+  /// Writes output lines to standard output, leaving out the markers.
+  private static func showWithoutMarkers(_ bytes: Data) {
+    let lines = String(decoding: bytes, as: UTF8.self).split(
+      separator: "\n", omittingEmptySubsequences: false)
+    let shown = lines.filter { Weaver.Marker(parsing: $0) == nil }
+    FileHandle.standardOutput.write(Data(shown.joined(separator: "\n").utf8))
+  }
+
+  /// The last lines of standard error, on one line.
+  private static func tail(of errors: String) -> String {
+    let lines = errors.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+      .filter { !$0.isEmpty }
+    guard !lines.isEmpty else { return "it wrote nothing on standard error" }
+    return "the end of its standard error: " + lines.suffix(3).joined(separator: " | ")
+  }
+}
