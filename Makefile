@@ -1,7 +1,8 @@
 # The course's orchestrator. Everything it does is spelled out below; no hidden state.
 #
 #   make            install what is missing (as root) or say how, build in release, run
-#                   every chapter, rewrite Figures/
+#                   every chapter, rewrite Figures/ and weave each chapter's page
+#                   (Chapters/NN-slug/README.md: prose, code, output and figures in order)
 #   make test       the test suite (closed forms, gradients, chapter runs)
 #   make 01         one chapter by number (or: make chapter CH=01-bnn-definition)
 #   make bench      the benchmarks, medians of several runs, release build
@@ -42,22 +43,25 @@ deps:
 build: deps
 	$(SWIFT) build -c release
 
-## Every chapter, in order, writing its figures.
+## Every chapter, in order: `weave` runs it (showing its output), which writes its
+## figures, and weaves its page from the source and that output.
 figures: build
 	@for c in $(CHAPTERS); do \
 	  echo "=== $$c"; \
-	  $(RELEASE)/$$c --figures $(FIGURES) || exit 1; \
+	  start=$$(date +%s.%N); \
+	  $(RELEASE)/weave run $$c --echo --figures $(FIGURES) || exit 1; \
+	  awk -v s=$$start -v e=$$(date +%s.%N) 'BEGIN { printf "    (%.1f s)\n", e - s }'; \
 	done
 
 test: deps
 	$(SWIFT) test
 
 $(NUMBERS): build
-	$(RELEASE)/$(filter $@-%,$(CHAPTERS)) --figures $(FIGURES)
+	$(RELEASE)/weave run $(filter $@-%,$(CHAPTERS)) --echo --figures $(FIGURES)
 
 chapter: build
 	@[ -n "$(CH)" ] || { echo "usage: make chapter CH=<one of: $(CHAPTERS)>"; exit 1; }
-	$(RELEASE)/$(CH) --figures $(FIGURES)
+	$(RELEASE)/weave run $(CH) --echo --figures $(FIGURES)
 
 bench: build
 	$(RELEASE)/benchmarks

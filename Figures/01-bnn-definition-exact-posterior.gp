@@ -8,7 +8,6 @@ set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
 set style fill transparent solid 0.25 noborder
-set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 set multiplot layout 1,2
 
 # Panel 1
@@ -19,7 +18,6 @@ set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
 set style fill transparent solid 0.25 noborder
-set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 $p1_1 << EOD
 -4 -4 2.84681e-199
 -3.9 -4 3.73061e-198
@@ -13330,6 +13328,7 @@ set xrange [-4:4]
 set yrange [-4:4]
 set size ratio -1
 set cblabel 'density'
+set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 set key below center horizontal
 plot \
   $p1_1 using 1:2:3 with image pixels, \
@@ -13345,7 +13344,6 @@ set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
 set style fill transparent solid 0.25 noborder
-set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 $p2_1 << EOD
 -4 -1.8731 -0.563479
 -3.9598 -1.87293 -0.563534

@@ -8,7 +8,6 @@ set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
 set style fill transparent solid 0.25 noborder
-set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 $p1_1 << EOD
 -2 -1.5 0.00880104
 -1.94949 -1.5 0.0147507
@@ -10521,6 +10520,7 @@ set ylabel 'x_2'
 set xrange [-2:3]
 set yrange [-1.5:2]
 set cblabel 'entropy (nats)'
+set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 set key below center horizontal
 plot \
   $p1_1 using 1:2:3 with image pixels, \

@@ -8,7 +8,6 @@ set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
 set style fill transparent solid 0.25 noborder
-set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 set multiplot layout 1,3
 
 # Panel 1
@@ -19,7 +18,6 @@ set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
 set style fill transparent solid 0.25 noborder
-set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 $p1_1 << EOD
 -4 -3.5 1
 -3.88608 -3.5 1
@@ -6812,6 +6810,7 @@ set ylabel 'x_2'
 set xrange [-4:5]
 set yrange [-3.5:4]
 set cblabel 'confidence max_k p_k'
+set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
   $p1_1 using 1:2:3 with image pixels, \
@@ -6826,7 +6825,6 @@ set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
 set style fill transparent solid 0.25 noborder
-set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 $p2_1 << EOD
 -4 -3.5 0.887811
 -3.88608 -3.5 0.889754
@@ -13619,6 +13617,7 @@ set ylabel 'x_2'
 set xrange [-4:5]
 set yrange [-3.5:4]
 set cblabel 'confidence max_k p_k'
+set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
   $p2_1 using 1:2:3 with image pixels, \
@@ -13633,7 +13632,6 @@ set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
 set style fill transparent solid 0.25 noborder
-set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 $p3_1 << EOD
 -4 -3.5 0.999855
 -3.88608 -3.5 0.9996
@@ -20426,6 +20424,7 @@ set ylabel 'x_2'
 set xrange [-4:5]
 set yrange [-3.5:4]
 set cblabel 'confidence max_k p_k'
+set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
   $p3_1 using 1:2:3 with image pixels, \

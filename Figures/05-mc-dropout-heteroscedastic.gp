@@ -8,7 +8,6 @@ set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
 set style fill transparent solid 0.25 noborder
-set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 set multiplot layout 1,3
 
 # Panel 1
@@ -19,7 +18,6 @@ set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
 set style fill transparent solid 0.25 noborder
-set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 $p1_1 << EOD
 -4.5 0.83702 1.14563
 -4.45477 0.806785 1.10451
@@ -1251,7 +1249,6 @@ set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
 set style fill transparent solid 0.25 noborder
-set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 $p2_1 << EOD
 -3.14159 0.05
 -3.11002 0.0563148
@@ -1673,7 +1670,6 @@ set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
 set style fill transparent solid 0.25 noborder
-set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 $p3_1 << EOD
 0 -1.44358 -1.15842
 0.251046 -1.53678 -1.26534

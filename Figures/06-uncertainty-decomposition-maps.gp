@@ -8,7 +8,6 @@ set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
 set style fill transparent solid 0.25 noborder
-set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 set multiplot layout 1,3
 
 # Panel 1
@@ -19,7 +18,6 @@ set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
 set style fill transparent solid 0.25 noborder
-set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 $p1_1 << EOD
 -4 -3.5 3.91775e-07
 -3.88608 -3.5 0.000230874
@@ -6813,6 +6811,7 @@ set xrange [-4:5]
 set yrange [-3.5:4]
 set cblabel 'nats'
 set cbrange [0:0.693146]
+set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
   $p1_1 using 1:2:3 with image pixels, \
@@ -6827,7 +6826,6 @@ set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
 set style fill transparent solid 0.25 noborder
-set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 $p2_1 << EOD
 -4 -3.5 3.0762e-07
 -3.88608 -3.5 0.000146062
@@ -13621,6 +13619,7 @@ set xrange [-4:5]
 set yrange [-3.5:4]
 set cblabel 'nats'
 set cbrange [0:0.693146]
+set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
   $p2_1 using 1:2:3 with image pixels, \
@@ -13635,7 +13634,6 @@ set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
 set style fill transparent solid 0.25 noborder
-set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 $p3_1 << EOD
 -4 -3.5 8.41547e-08
 -3.88608 -3.5 8.48121e-05
@@ -20429,6 +20427,7 @@ set xrange [-4:5]
 set yrange [-3.5:4]
 set cblabel 'nats'
 set cbrange [0:0.693146]
+set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
   $p3_1 using 1:2:3 with image pixels, \

@@ -8,7 +8,6 @@ set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
 set style fill transparent solid 0.25 noborder
-set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 $p1_1 << EOD
 0 0
 1 1

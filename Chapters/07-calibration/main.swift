@@ -113,7 +113,8 @@ Narration.result(
  for the MAP network that is its own logits up to a constant per row, which softmax
  ignores — and fits $T$ on the validation split by minimising the NLL, a convex problem
  in $1/T$ solved by safeguarded Newton steps (see `TemperatureScaling`). Every number is a
- mean ± standard deviation over five seeds, each with its own split and initialisation.
+ mean ± standard deviation over three seeds (two with `--quick`), each with its own split and
+ initialisation.
  */
 Narration.section("2. Digits: calibration of four models, before and after temperature scaling")
 let digits = orExit("reading the digits (run from the repository root)") {
@@ -237,10 +238,10 @@ func evaluate(_ generator: Generator) -> SeedResult {
 }
 
 let seedGenerators = (0..<seeds).map { _ in rng.fork() }
-let start = ContinuousClock.now
-let results = Parallel.map(seeds) { evaluate(seedGenerators[$0]) }
-let seconds = ContinuousClock.now - start
-Narration.note("  (\(seeds) seeds × 4 models, trained two seeds at a time: \(seconds))")
+let (results, seconds) = Stopwatch.time { Parallel.map(seeds) { evaluate(seedGenerators[$0]) } }
+Narration.note(
+  "  (\(seeds) seeds × 4 models, trained two seeds at a time: \(Narration.format(seconds, digits: 1)) s)"
+)
 
 /// "mean ± sd" of one score over seeds.
 func summary(_ pick: (SeedResult) -> Double, digits: Int = 3) -> String {

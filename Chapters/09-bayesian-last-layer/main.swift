@@ -401,7 +401,6 @@ func averageOverPlot(_ values: [Double], where region: (Double) -> Bool) -> Doub
   SampleSummary.mean(zip(xs, values).filter { region($0.0) }.map(\.1))
 }
 var regressionRows = [[String]]()
-var regressionResults = [(String, Double, Double, (data: Double, gap: Double), [Double])]()
 for (name, predictive) in regressionPredictives {
   let data = heldOut(predictive(freshData.inputs), on: freshData)
   let gap = heldOut(predictive(freshGap.inputs), on: freshGap)
@@ -418,8 +417,6 @@ for (name, predictive) in regressionPredictives {
       Narration.format(data.coverage, digits: 3), Narration.format(gap.coverage, digits: 3),
     ]
       + spreads.map { Narration.format($0, digits: 3) })
-  regressionResults.append(
-    (name, data.logLikelihood, gap.logLikelihood, (data.coverage, gap.coverage), spreads))
 }
 Narration.table(
   [
@@ -427,15 +424,6 @@ Narration.table(
     "epi. sd, gap", "epi. sd, |x| > 3.5",
   ],
   regressionRows)
-for (name, data, gap, coverage, spreads) in regressionResults {
-  Narration.result("held-out log-likelihood in the data, \(name)", data, digits: 5)
-  Narration.result("held-out log-likelihood in the gap, \(name)", gap, digits: 5)
-  Narration.result("95 % coverage in the data, \(name)", coverage.data, digits: 3)
-  Narration.result("95 % coverage in the gap, \(name)", coverage.gap, digits: 3)
-  Narration.result("epistemic sd in the data, \(name)", spreads[0], digits: 3)
-  Narration.result("epistemic sd in the gap, \(name)", spreads[1], digits: 3)
-  Narration.result("epistemic sd beyond |x| > 3.5, \(name)", spreads[2], digits: 3)
-}
 orExit("saving the regression figure") {
   func panel(_ title: String, _ fit: RegressionPredictive) -> Figure {
     var figure = Figure(
@@ -651,7 +639,6 @@ let objectives: [(String, Note001Defects)] = [
   ("note 001's elbo as written", .all),
 ]
 var objectiveRows = [[String]]()
-var objectiveResults = [(name: String, scores: Scores, meanSigma: Double)]()
 var twoStageLayer: BayesianDense!
 var twoStageScores: Scores!
 for (name, defects) in objectives {
@@ -676,7 +663,6 @@ for (name, defects) in objectives {
     Narration.format(scores.meanInformationKnown, digits: 3),
     Narration.format(scores.informationAUROC, digits: 3),
   ])
-  objectiveResults.append((name, scores, meanSigma))
   if defects.isEmpty {
     twoStageLayer = layer
     twoStageScores = scores
@@ -685,13 +671,6 @@ for (name, defects) in objectives {
 Narration.table(
   ["objective", "test accuracy", "test NLL", "mean σ", "MI, 0–4", "AUROC of MI, 5–9"],
   objectiveRows)
-for (name, scores, meanSigma) in objectiveResults {
-  Narration.result("test accuracy, \(name)", scores.accuracy)
-  Narration.result("test NLL, \(name)", scores.negativeLogLikelihood)
-  Narration.result("mean σ, \(name)", meanSigma, digits: 3)
-  Narration.result("mean MI on held-out 0–4, \(name)", scores.meanInformationKnown, digits: 3)
-  Narration.result("AUROC of MI, \(name)", scores.informationAUROC, digits: 3)
-}
 Narration.result(
   "N / B, the factor note 001 overweights the KL by",
   Double(train.count) / Double(batchSize), digits: 3)
@@ -784,8 +763,6 @@ for (backboneRate, lastLayerRate) in [
     Narration.format(scores.meanInformationUnknown, digits: 3),
     Narration.format(scores.informationAUROC, digits: 3),
   ])
-  Narration.result("mean σ of the last layer, \(name)", SampleSummary.mean(sigmas), digits: 3)
-  Narration.result("largest σ of the last layer, \(name)", sigmas.max()!, digits: 3)
 }
 Narration.table(
   ["learning rates", "mean σ", "largest σ", "test accuracy", "test NLL", "MI, 5–9", "AUROC of MI"],
@@ -875,11 +852,6 @@ Narration.table(
       Narration.format(s.informationAUROC, digits: 3),
     ]
   })
-for (name, _, s) in oodRows {
-  Narration.result("AUROC of MI, \(name)", s.informationAUROC, digits: 3)
-  Narration.result("AUROC of entropy, \(name)", s.entropyAUROC, digits: 3)
-  Narration.result("test NLL of the predictive, \(name)", s.negativeLogLikelihood)
-}
 let medians = [twoStageScores.knownSplit.epistemic, twoStageScores.unknownSplit.epistemic].map {
   $0.sorted()[$0.count / 2]
 }

@@ -28,6 +28,19 @@ struct Chapter09Tests {
       "no row '\(name)' in the table '\(header)'")
   }
 
+  /// Column `column` of the regression table's row for `predictive`: 0–1 held-out
+  /// log-likelihood in the data and the gap, 2–3 95 % coverage there, 4–6 the epistemic
+  /// sd in the data, the gap and beyond |x| > 3.5.
+  func regression(_ run: ChapterRun, _ column: Int, _ predictive: String) throws -> Double {
+    try numbers(row(run, "predictive", predictive), last: 7)[column]
+  }
+
+  /// Column `column` of section 5's row for `name`: 0 accuracy, 1 test NLL, 2–3 mean MI
+  /// on the held-out 0–4 and on the 5–9 images, 4–5 AUROC of the entropy and of the MI.
+  func classifier(_ run: ChapterRun, _ name: String, _ column: Int) throws -> Double {
+    try numbers(row(run, "classifier", name), last: 6)[column]
+  }
+
   @Test func fullRunSucceedsAndWritesEveryFigure() throws {
     let (run, figures) = try Self.fullRun.get()
     try run.expectSuccess(Self.chapter, figures: Self.figureNames, in: figures)
@@ -111,7 +124,7 @@ struct Chapter09Tests {
   @Test func noiseModelThenEvidenceThenEpistemicTermInTheData() throws {
     let run = try run()
     func ll(_ place: String, _ name: String) throws -> Double {
-      try run.value("held-out log-likelihood in the \(place), \(name)")
+      try regression(run, place == "data" ? 0 : 1, name)
     }
     let map = "MAP network, σ fixed at 0.3"
     let point = "conjugate mean, evidence σ, no epistemic"
@@ -125,34 +138,33 @@ struct Chapter09Tests {
     #expect(try ll("data", hetero) > ll("data", twoHeaded))
     // The evidence's σ: −0.62 and 86 % for the MAP network, −0.51 and 91 % after.
     #expect(try abs(ll("data", map) + 0.62) < 0.01)
-    #expect(try abs(run.value("95 % coverage in the data, \(map)") - 0.86) < 0.005)
-    #expect(try abs(run.value("95 % coverage in the data, \(conjugate)") - 0.91) < 0.005)
+    #expect(try abs(regression(run, 2, map) - 0.86) < 0.005)
+    #expect(try abs(regression(run, 2, conjugate) - 0.91) < 0.005)
     // The epistemic term: third decimal in the data, four times larger in the gap.
     #expect(try abs(ll("data", conjugate) - ll("data", point)) < 0.005)
-    let inData = try run.value("epistemic sd in the data, \(conjugate)")
-    let inGap = try run.value("epistemic sd in the gap, \(conjugate)")
-    let beyond = try run.value("epistemic sd beyond |x| > 3.5, \(conjugate)")
+    let inData = try regression(run, 4, conjugate)
+    let inGap = try regression(run, 5, conjugate)
+    let beyond = try regression(run, 6, conjugate)
     #expect(abs(inData - 0.06) < 0.006)
     #expect(inGap / inData > 3.5 && inGap / inData < 4.5)
     #expect(beyond > inGap)
-    #expect(try run.value("epistemic sd in the gap, \(point)") == 0)
+    #expect(try regression(run, 5, point) == 0)
   }
 
   @Test func theEpistemicTermHelpsInTheGapButDoesNotCoverIt() throws {
     let run = try run()
     let point = "conjugate mean, evidence σ, no epistemic"
     let conjugate = "conjugate last layer"
-    let coveredBefore = try run.value("95 % coverage in the gap, \(point)")
-    let coveredAfter = try run.value("95 % coverage in the gap, \(conjugate)")
+    let coveredBefore = try regression(run, 3, point)
+    let coveredAfter = try regression(run, 3, conjugate)
     #expect(abs(coveredBefore - 0.80) < 0.01 && abs(coveredAfter - 0.88) < 0.01)
     #expect(coveredAfter < 0.95)
-    let before = try run.value("held-out log-likelihood in the gap, \(point)")
-    let after = try run.value("held-out log-likelihood in the gap, \(conjugate)")
+    let before = try regression(run, 1, point)
+    let after = try regression(run, 1, conjugate)
     #expect(abs(before + 1.07) < 0.01 && abs(after + 0.89) < 0.01)
     // In the gap both heteroscedastic predictives score alike.
-    let hetero = try run.value(
-      "held-out log-likelihood in the gap, heteroscedastic conjugate last layer")
-    let twoHeaded = try run.value("held-out log-likelihood in the gap, two-headed MAP network")
+    let hetero = try regression(run, 1, "heteroscedastic conjugate last layer")
+    let twoHeaded = try regression(run, 1, "two-headed MAP network")
     #expect(abs(hetero - twoHeaded) < 0.005)
     let rows = run.table(startingWith: "predictive")
     #expect(rows.count == 5)
@@ -186,7 +198,10 @@ struct Chapter09Tests {
 
   @Test func onlyTheCorrectObjectiveGivesAnAccurateAndSensiblyUncertainLayer() throws {
     let run = try run()
-    func v(_ what: String, _ name: String) throws -> Double { try run.value("\(what), \(name)") }
+    let columns = ["test accuracy", "test NLL", "mean σ", "mean MI on held-out 0–4", "AUROC of MI"]
+    func v(_ what: String, _ name: String) throws -> Double {
+      try numbers(row(run, "objective", name), last: 5)[columns.firstIndex(of: what)!]
+    }
     let correct = "correct negative ELBO"
     #expect(try v("test accuracy", correct) > 0.99)
     let nll = try v("test NLL", correct)
@@ -238,13 +253,12 @@ struct Chapter09Tests {
     let ceiling = try run.value(
       "σ reachable from 0.05 if log σ² moves by at most the rate per step")
     #expect(abs(ceiling - exp(-3 + 0.5 * steps * 1e-3)) < 1e-3)
-    let largest = try run.value("largest σ of the last layer, \(one)")
-    let mean = try run.value("mean σ of the last layer, \(one)")
-    #expect(largest <= 1.01 * ceiling && mean > 0.95 * ceiling, "\(mean), \(largest), \(ceiling)")
-    #expect(try abs(run.value("mean σ of the last layer, \(two)") - 0.88) < 0.01)
+    // Columns: mean σ, largest σ, accuracy, NLL, MI 5–9, AUROC.
     let oneRow = try numbers(row(run, "learning rates", one), last: 6)
     let twoRow = try numbers(row(run, "learning rates", two), last: 6)
-    // Columns: mean σ, largest σ, accuracy, NLL, MI 5–9, AUROC.
+    let (mean, largest) = (oneRow[0], oneRow[1])
+    #expect(largest <= 1.01 * ceiling && mean > 0.95 * ceiling, "\(mean), \(largest), \(ceiling)")
+    #expect(abs(twoRow[0] - 0.88) < 0.01)
     #expect(abs(oneRow[4] / twoRow[4] - 1.0 / 7) < 0.02, "a seventh")
     #expect(oneRow[2] == 1 && twoRow[2] == 1)
   }
@@ -263,8 +277,8 @@ struct Chapter09Tests {
       let v = try numbers(r, last: 6)  // accuracy, NLL, MI 0–4, MI 5–9, AUROC H, AUROC MI
       #expect(v[0] >= 269.0 / 270 - 1e-9, "\(r)")
     }
-    #expect(try run.value("AUROC of MI, MAP network") == 0.5)
-    #expect(try abs(run.value("AUROC of entropy, MAP network") - 0.95) < 0.005)
+    #expect(try classifier(run, "MAP network", 5) == 0.5)
+    #expect(try abs(classifier(run, "MAP network", 4) - 0.95) < 0.005)
     let bayesian = [
       "variational last layer, two-stage", "last-layer Laplace",
       "variational last layer, end to end",
@@ -272,17 +286,17 @@ struct Chapter09Tests {
     ]
     for name in bayesian {
       for score in ["MI", "entropy"] {
-        let auroc = try run.value("AUROC of \(score), \(name)")
+        let auroc = try classifier(run, name, score == "MI" ? 5 : 4)
         #expect(auroc > 0.96 && auroc < 0.98, "\(score), \(name): \(auroc)")
       }
       // The MAP network has the lowest test NLL.
       #expect(
-        try run.value("test NLL of the predictive, MAP network")
-          < run.value("test NLL of the predictive, \(name)"))
+        try classifier(run, "MAP network", 1)
+          < classifier(run, name, 1))
     }
     #expect(
-      try run.value("AUROC of MI, variational last layer, two-stage")
-        >= run.value("AUROC of MI, mean-field network (Bayes by Backprop)"))
+      try classifier(run, "variational last layer, two-stage", 5)
+        >= classifier(run, "mean-field network (Bayes by Backprop)", 5))
   }
 
   @Test func laplaceIsTheLeastConfidentBecauseTheDataDetermineFewDirections() throws {
