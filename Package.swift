@@ -14,6 +14,7 @@ let chapters = [
   "07-calibration",
   "08-laplace",
   "09-bayesian-last-layer",
+  "10-hmc-reference",
 ]
 
 // The numerical core and the chapters are compiled with optimisation in debug builds

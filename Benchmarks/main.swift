@@ -181,3 +181,29 @@ benchmark("Laplace last-layer full (65 weights): fit on 200 points + GLM at 200"
     subset: .lastLayer, structure: .full)
   precondition(la.regressionPredictive(at: laplaceQueries).total.allSatisfy(\.isFinite))
 }
+
+// MARK: Network posterior gradient, what HMC spends its time on
+// Chapter 10's two networks: 1-50-1 tanh on 40 points, 2-16-16-2 tanh on 200 points;
+// 1000 evaluations of log p(θ | D) and its gradient (reported per evaluation).
+var posteriorRNG = Generator(seed: 8)
+let gapPosterior = NetworkPosterior(
+  sizes: [1, 50, 1], activation: .tanh,
+  data: SyntheticData.regressionWithGap(count: 40, noise: 0.2, using: &posteriorRNG),
+  likelihood: .gaussian(noiseStandardDeviation: 0.2), priorStandardDeviation: 1)
+let moonsPosterior = NetworkPosterior(
+  sizes: [2, 16, 16, 2], activation: .tanh,
+  data: SyntheticData.twoMoons(count: 200, noise: 0.2, using: &posteriorRNG),
+  likelihood: .categorical, priorStandardDeviation: 1)
+for (label, posterior) in [
+  ("1-50-1, 40 points", gapPosterior), ("2-16-16-2, 200 points", moonsPosterior),
+] {
+  let name = "Network posterior gradient \(label), per evaluation"
+  if let only, !name.contains(only) { continue }
+  let theta = (0..<posterior.dimension).map { _ in posteriorRNG.normal() }
+  let seconds = median(runs) {
+    for _ in 0..<1000 { precondition(posterior.logDensityAndGradient(theta).value.isFinite) }
+  }
+  print(
+    "\(name.padding(toLength: 62, withPad: " ", startingAt: 0)) median \(String(format: "%7.1f", seconds * 1000)) µs  (no target)"
+  )
+}

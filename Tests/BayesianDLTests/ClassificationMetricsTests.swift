@@ -210,4 +210,13 @@ import Testing
     #expect(abs(ece - (meanConfidence - 0.5)) < 4 * bound, "ECE \(ece)")
     #expect(abs(meanConfidence - 0.75) < 5 * (1 / 12.0 / 4 / Double(n)).squareRoot())
   }
+
+  @Test func totalVariationIsHalfTheL1DistanceBetweenRows() {
+    let p = Matrix([[0.7, 0.2, 0.1], [1, 0, 0], [0.5, 0.5, 0]])
+    let q = Matrix([[0.7, 0.2, 0.1], [0, 1, 0], [0.2, 0.3, 0.5]])
+    let d = ClassificationMetrics.totalVariationDistances(p, q)
+    #expect(d[0] == 0)
+    #expect(d[1] == 1)
+    #expect(abs(d[2] - 0.5) < 1e-15)  // ½(0.3 + 0.2 + 0.5)
+  }
 }

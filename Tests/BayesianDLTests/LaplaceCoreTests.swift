@@ -72,6 +72,16 @@ import Testing
     }
   }
 
+  @Test func summedJacobianProductsAreTheColumnSumsOfThePerExampleRows() throws {
+    let (model, data) = Self.classification()
+    let network = try NetworkLinearisation(model: model, inputs: data.inputs)
+    var rng = Generator(seed: 7)
+    let seed = rng.normalMatrix(rows: data.count, columns: model.outputs)
+    let rows = network.jacobianProducts(seed, layers: 0..<2).sum(over: .rows).storage
+    let summed = network.summedJacobianProducts(seed, layers: 0..<2)
+    #expect(zip(rows, summed).allSatisfy { abs($0 - $1) < 1e-12 * (1 + abs($0)) })
+  }
+
   /// The GGN built by hand from finite-difference Jacobians: Σₙ Jₙᵀ Λₙ Jₙ.
   static func referenceGGN(_ model: MLP, _ data: Dataset, categorical: Bool) -> Matrix {
     var ggn: Matrix? = nil

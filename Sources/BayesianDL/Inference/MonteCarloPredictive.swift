@@ -102,8 +102,8 @@ public struct MonteCarloPredictive: Sendable {
 
   /// The summary of the union of two sets of independent draws (the pairwise update of
   /// Chan, Golub & LeVeque, 1979):
-  /// $ar x = (n_aar x_a + n_bar x_b)/n$ and
-  /// $M_2 = M_{2,a} + M_{2,b} + (ar x_b - ar x_a)^2\,n_a n_b/n$, with $M_2 = (n-1)s^2$.
+  /// $\bar x = (n_a\bar x_a + n_b\bar x_b)/n$ and
+  /// $M_2 = M_{2,a} + M_{2,b} + (\bar x_b - \bar x_a)^2\,n_a n_b/n$, with $M_2 = (n-1)s^2$.
   ///
   /// - Parameters:
   ///   - a: a summary.

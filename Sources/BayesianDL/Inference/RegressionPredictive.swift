@@ -88,4 +88,20 @@ public struct RegressionPredictive: Sendable {
     }
     return Double(inside.count) / Double(targets.count)
   }
+
+  /// The 2-Wasserstein distance, input by input, between this predictive and `other`,
+  /// each summarised as a Gaussian with its mean and total variance:
+  /// $W_2 = \sqrt{(\mu - \mu')^2 + (s - s')^2}$ with $s = \sqrt{v}$ (the closed form for two
+  /// one-dimensional Gaussians), in the units of $y$.
+  ///
+  /// - Parameter other: a predictive at the same inputs.
+  public func wassersteinDistances(to other: RegressionPredictive) -> [Double] {
+    precondition(mean.count == other.mean.count, "RegressionPredictive: different inputs")
+    let (s, t) = (total, other.total)
+    return mean.indices.map { i in
+      let dm = mean[i] - other.mean[i]
+      let ds = s[i].squareRoot() - t[i].squareRoot()
+      return (dm * dm + ds * ds).squareRoot()
+    }
+  }
 }

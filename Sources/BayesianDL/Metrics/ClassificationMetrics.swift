@@ -152,4 +152,18 @@ public enum ClassificationMetrics {
     }
     return total / Double(labels.count)
   }
+
+  /// The total-variation distance between two predictives, row by row:
+  /// $\tfrac12\sum_k \lvert p_k - q_k\rvert$, from 0 (the same) to 1 (disjoint support).
+  ///
+  /// - Parameters:
+  ///   - p: `[n, classes]`, rows summing to 1.
+  ///   - q: the same shape.
+  public static func totalVariationDistances(_ p: Matrix, _ q: Matrix) -> [Double] {
+    precondition(
+      p.rows == q.rows && p.columns == q.columns, "totalVariationDistances: shapes differ")
+    return (0..<p.rows).map { i in
+      0.5 * (0..<p.columns).reduce(0) { $0 + abs(p[i, $1] - q[i, $1]) }
+    }
+  }
 }

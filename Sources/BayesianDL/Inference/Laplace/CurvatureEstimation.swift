@@ -145,7 +145,7 @@ public enum CurvatureEstimation {
   ) -> [Double] {
     let seed = LaplaceLikelihood.outputGradient(
       network.outputs, likelihood: likelihood, targets: targets)
-    return network.jacobianProducts(seed, layers: layerRange).sum(over: .rows).storage
+    return network.summedJacobianProducts(seed, layers: layerRange)
   }
 }
 
@@ -161,16 +161,26 @@ enum DenseParameters {
   /// others are shared.
   static func layers(_ layers: [Dense], _ range: Range<Int>, replacedBy theta: [Double]) -> [Dense]
   {
-    var offset = 0
+    guard !range.isEmpty else { return layers }
+    let sizes = [layers[range.lowerBound].inputs] + range.map { layers[$0].outputs }
+    let fresh = Self.layers(sizes: sizes, from: theta, firstIndex: range.lowerBound)
     return layers.enumerated().map { l, layer in
-      guard range.contains(l) else { return layer }
-      let (ni, no) = (layer.inputs, layer.outputs)
+      range.contains(l) ? fresh[l - range.lowerBound] : layer
+    }
+  }
+
+  /// New dense layers of widths `sizes` whose weights come from `theta`, in the same
+  /// order (each layer's weight row-major, then its bias), named from `firstIndex + 1`.
+  static func layers(sizes: [Int], from theta: [Double], firstIndex: Int = 0) -> [Dense] {
+    var offset = 0
+    return zip(sizes, sizes.dropFirst()).enumerated().map { l, shape in
+      let (ni, no) = shape
       let weight = Matrix(
         rows: ni, columns: no, storage: Array(theta[offset..<(offset + ni * no)]))
       let bias = Matrix(
         rows: 1, columns: no, storage: Array(theta[(offset + ni * no)..<(offset + (ni + 1) * no)]))
       offset += (ni + 1) * no
-      return Dense(weight: weight, bias: bias, name: "layer\(l + 1)")
+      return Dense(weight: weight, bias: bias, name: "layer\(firstIndex + l + 1)")
     }
   }
 }

@@ -106,6 +106,25 @@ public struct NetworkLinearisation {
     return deltas
   }
 
+  /// $\sum_n v_n^\top J_n$, the column sums of ``jacobianProducts(_:layers:)`` (a
+  /// gradient, when $v_n$ is the loss's gradient in output space), without forming the
+  /// per-example rows: per layer $\tilde A_\ell^\top\Delta_\ell$ with $\tilde A_\ell$ its
+  /// inputs and a column of ones, one matrix product each.
+  ///
+  /// - Parameters:
+  ///   - seed: the vectors $v_n$ as rows, `[N, K]`.
+  ///   - layerRange: the layers whose weights are differentiated; must end at the last.
+  public func summedJacobianProducts(_ seed: Matrix, layers layerRange: Range<Int>) -> [Double] {
+    let deltas = backpropagate(seed, through: layerRange)
+    var sum = [Double]()
+    sum.reserveCapacity(parameterCount(of: layerRange))
+    for (k, l) in layerRange.enumerated() {
+      sum += Matrix.product(layerInputs[l], deltas[k], transposeA: true).storage
+      sum += deltas[k].sum(over: .rows).storage
+    }
+    return sum
+  }
+
   /// The products $v_n^\top J_n$ for the weights of `layerRange`, one row per example,
   /// `[N, P]`, parameters ordered layer by layer, each layer's weight row-major
   /// `[inputs, outputs]` then its bias (the order of ``MLP/parameters``).

@@ -1,0 +1,824 @@
+/*:
+ # 10. Every approximation against an HMC reference
+
+ The notes rank the ways of doing Bayesian inference in a network in a table: Hamiltonian
+ Monte Carlo "highest quality, very high cost", SGLD "high", mean-field variational
+ inference "medium", MC dropout "medium", ensembles "medium-high". Nothing in the notes
+ measures it, and two of their tables disagree with each other (note 000 rates mean field
+ "medium" in §2.4 and Bayes by Backprop "high" in §9.2). This chapter measures it.
+
+ On problems small enough for **Hamiltonian Monte Carlo** to converge — checked, not
+ assumed — its samples are the posterior predictive up to Monte Carlo error. Every other
+ method in the course is then fitted to the *same* data, the *same* network and the
+ *same* prior, and scored by how far its predictive is from HMC's: over a grid of inputs
+ that reaches far from the data, by its test log-likelihood and calibration, and by what
+ it costs.
+
+ Two problems:
+ 1. regression with a gap — a 1-50-1 tanh network, 40 points in $[-3, -1] \cup [1, 3]$,
+    known noise;
+ 2. two moons — a 2-16-16-2 tanh network, 200 points.
+
+ Mirrors note 000 §2.3–2.4 (and its §9.2 table).
+ */
+import BayesianDL
+import Foundation
+
+let options = ChapterOptions.fromCommandLine()
+let chapter = "10-hmc-reference"
+let figures = orExit("preparing the figures directory") {
+  try FigureWriter(directory: options.figures, chapter: chapter)
+}
+var rng = Generator(seed: options.seed)
+
+//: ## Configuration
+let priorStandardDeviation = 1.0  // N(0, 1) on every weight, for every method
+let regressionCount = 40
+let regressionNoise = 0.2  // σ, known to every method
+let regressionSizes = [1, 50, 1]
+let moonsCount = 200
+let moonsNoise = 0.2
+let moonsSizes = [2, 16, 16, 2]
+let activation = Activation.tanh  // smooth, so that leapfrog trajectories stay accurate
+let testCount = 1000  // fresh points from the training distribution
+let adamSteps = options.budget(3000, quick: 400)  // full-batch steps for every trained method
+let learningRate = 1e-2
+let ensembleSize = 5
+let dropoutRate = 0.1
+let predictiveSamples = options.budget(200, quick: 40)  // S, draws per sampled predictive
+let chains = 4  // HMC chains, two at a time on the two cores
+let warmUp = options.budget(500, quick: 60)  // HMC iterations adapting step size and mass
+let iterations = options.budget(500, quick: 60)  // HMC iterations kept per chain
+let trajectoryLength = 1.0  // HMC integration time per iteration
+let keepEvery = options.budget(5, quick: 3)  // thinning of the kept HMC iterations
+let sgldSteps = options.budget(30000, quick: 3000)
+let sgldBatchSize = 20
+let plotX = SyntheticData.linspace(-6, 6, count: options.budget(121, quick: 41))
+let gridSide = options.budget(50, quick: 20)
+
+/// A network fitted by Adam to the MAP estimate under the N(0, 1) prior, full batch, with
+/// dropout when `dropout > 0` (MC dropout trains this way too).
+///
+/// - Parameters:
+///   - sizes: the widths.
+///   - likelihood: the observation model.
+///   - data: the training set.
+///   - dropout: the dropout rate.
+///   - generator: the initialisation and dropout masks.
+func trainMAP(
+  sizes: [Int], likelihood: Likelihood, on data: Dataset, dropout: Double = 0,
+  generator: Generator
+) -> MLP {
+  var own = generator
+  let model = MLP(sizes: sizes, activation: activation, dropout: dropout, using: &own)
+  var adam = Adam(parameters: model.parameters, learningRate: learningRate)
+  orExit("training the \(dropout > 0 ? "dropout" : "MAP") network \(sizes)") {
+    try MAPEstimation(
+      model: model, likelihood: likelihood, priorStandardDeviation: priorStandardDeviation
+    ).train(on: data, epochs: adamSteps, batchSize: data.count, optimiser: &adam, using: &own)
+  }
+  return model
+}
+
+/// A mean-field Gaussian network fitted by Bayes by Backprop (the ELBO with one weight
+/// draw per step, drawn as `estimator` says), full batch.
+///
+/// - Parameters:
+///   - sizes: the widths.
+///   - likelihood: the observation model.
+///   - data: the training set.
+///   - estimator: how the draws are shared across the batch.
+///   - generator: the initialisation and the draws.
+func trainMeanField(
+  sizes: [Int], likelihood: Likelihood, on data: Dataset, estimator: GradientEstimator,
+  generator: Generator, onLastEpoch: (EpochRecord) -> Void = { _ in }
+) -> MLP {
+  var own = generator
+  let model = MLP.bayesian(
+    sizes: sizes, activation: activation, priorStandardDeviation: priorStandardDeviation,
+    parameterisation: .softplus, initialStandardDeviation: softplus(-4.5), using: &own)
+  model.use(estimator)
+  var adam = Adam(parameters: model.parameters, learningRate: learningRate)
+  let records = orExit("training the mean-field network (\(estimator.rawValue))") {
+    try BayesByBackprop(model: model, likelihood: likelihood).train(
+      on: data, epochs: adamSteps, batchSize: data.count, optimiser: &adam, using: &own)
+  }
+  onLastEpoch(records.last!)
+  return model
+}
+
+/// A deep ensemble of MAP networks, each from its own initialisation.
+///
+/// - Parameters:
+///   - sizes: the widths.
+///   - likelihood: the observation model.
+///   - data: the training set.
+///   - generator: the parent generator of the members.
+func trainEnsemble(sizes: [Int], likelihood: Likelihood, on data: Dataset, generator: Generator)
+  -> DeepEnsemble
+{
+  var own = generator
+  return orExit("training the deep ensemble") {
+    try DeepEnsemble.trainMAP(
+      count: ensembleSize, sizes: sizes, activation: activation, likelihood: likelihood,
+      priorStandardDeviation: priorStandardDeviation, on: data, epochs: adamSteps,
+      batchSize: data.count, learningRate: learningRate, using: &own)
+  }
+}
+
+/// A Laplace approximation at `map` with the same prior as every other method (no
+/// tuning by marginal likelihood: the reference posterior is the one of this prior).
+///
+/// - Parameters:
+///   - map: the MAP network.
+///   - data: its training set.
+///   - likelihood: the observation model.
+///   - subset: all weights or the last layer.
+///   - structure: full, K-FAC or diagonal.
+func laplace(
+  _ map: MLP, _ data: Dataset, _ likelihood: Likelihood, _ subset: WeightSubset,
+  _ structure: HessianStructure
+) -> LaplaceApproximation {
+  orExit("fitting the \(subset.rawValue) \(structure.rawValue) Laplace approximation") {
+    try LaplaceApproximation(
+      model: map, data: data, likelihood: likelihood, subset: subset, structure: structure,
+      priorPrecision: 1 / (priorStandardDeviation * priorStandardDeviation))
+  }
+}
+
+/// HMC chains on the posterior of a dense network, each started from its own MAP
+/// estimate (so that warm-up does not have to find the data first).
+///
+/// - Parameters:
+///   - posterior: the log posterior.
+///   - starts: one MAP network per chain.
+///   - generator: the parent of the chains' generators.
+func runHMC(_ posterior: NetworkPosterior, from starts: [MLP], generator: Generator)
+  -> [MarkovChain]
+{
+  var own = generator
+  let sampler = HamiltonianMonteCarlo(
+    warmUp: warmUp, iterations: iterations, trajectoryLength: trajectoryLength,
+    keepEvery: keepEvery)
+  let generators = starts.map { _ in own.fork() }
+  return orExit("sampling the posterior by HMC") {
+    try sampler.sampleChains(
+      posterior, from: starts.map(NetworkPosterior.parameters(of:)), generators: generators)
+  }
+}
+
+/// SGLD draws on the posterior of a dense network, from a MAP start.
+///
+/// - Parameters:
+///   - posterior: the log posterior (minibatch gradients).
+///   - start: the MAP network.
+///   - generator: the minibatches and the injected noise.
+func runSGLD(_ posterior: NetworkPosterior, from start: MLP, generator: Generator) -> [[Double]] {
+  var own = generator
+  let sampler = StochasticGradientLangevin(
+    steps: sgldSteps, batchSize: sgldBatchSize, burnIn: sgldSteps / 2,
+    keep: predictiveSamples)
+  return orExit("sampling the posterior by SGLD") {
+    try sampler.sample(posterior, from: NetworkPosterior.parameters(of: start), using: &own)
+  }
+}
+
+/// Runs `body` and returns its result and wall-clock seconds.
+func timed<T>(_ body: () -> T) -> (T, Double) {
+  let (value, seconds) = Stopwatch.time(body)
+  return (value, seconds)
+}
+
+/*:
+ ## 1. The reference: HMC, and how we know it converged
+
+ HMC treats $U(\theta) = -\log p(\theta \mid D)$ as a potential energy, gives the weights a
+ momentum $r \sim \mathcal N(0, M)$ and follows Hamilton's equations for a while with the
+ leapfrog integrator, then accepts the end point with probability
+ $\min(1, e^{-\Delta H})$. Leapfrog is reversible and preserves volume, so the Metropolis
+ step makes the chain exact whatever the step size; the step size only decides how often
+ it accepts. Warm-up adapts the step size (dual averaging, to accept 80 %) and a diagonal
+ mass matrix (the variances of the weights); then the kept draws are the sample.
+
+ Converged means: several chains from different starts agree. For chosen *predictions*
+ (not weights — a network's weights can be permuted and sign-flipped without changing
+ the function, so the weight posterior has many equivalent modes no chain needs to
+ visit) we report the split-$\hat R$, which is 1 when the chains agree and must be below
+ 1.01, and the effective sample size.
+ */
+Narration.section("1. HMC on the regression with a gap, and its diagnostics")
+let regressionLikelihood = Likelihood.gaussian(noiseStandardDeviation: regressionNoise)
+let regression = SyntheticData.regressionWithGap(
+  count: regressionCount, noise: regressionNoise, using: &rng)
+let regressionTest = SyntheticData.regressionWithGap(
+  count: testCount, noise: regressionNoise, using: &rng)
+let regressionPosterior = NetworkPosterior(
+  sizes: regressionSizes, activation: activation, data: regression,
+  likelihood: regressionLikelihood, priorStandardDeviation: priorStandardDeviation)
+let regressionStartGenerators = (0..<chains).map { _ in rng.fork() }
+let (regressionStarts, regressionStartSeconds) = timed {
+  Parallel.map(chains) { k in
+    trainMAP(
+      sizes: regressionSizes, likelihood: regressionLikelihood, on: regression,
+      generator: regressionStartGenerators[k])
+  }
+}
+let (regressionChains, regressionHMCSeconds) = timed {
+  runHMC(regressionPosterior, from: regressionStarts, generator: rng.fork())
+}
+/// Chain diagnostics of scalar predictions: for each probe, split-R̂ and the effective
+/// sample size over all chains, from each kept draw's prediction at that probe.
+///
+/// - Parameters:
+///   - chains: the HMC chains.
+///   - posterior: turns a draw into a network.
+///   - probes: inputs `[m, inputs]`.
+///   - quantity: the scalar read off a network's outputs at the probes (one per probe).
+func diagnostics(
+  _ chains: [MarkovChain], _ posterior: NetworkPosterior, probes: Matrix,
+  quantity: (Matrix) -> [Double]
+) -> [(rHat: Double, effectiveSize: Double)] {
+  var unused = Generator(seed: 0)  // dense networks draw nothing
+  // values[chain][draw][probe]
+  let values = chains.map { chain in
+    chain.draws.map { quantity(posterior.network($0).predict(probes, using: &unused)) }
+  }
+  return (0..<probes.rows).map { j in
+    let perChain = values.map { chain in chain.map { $0[j] } }
+    return (
+      MCMCDiagnostics.splitRHat(perChain), MCMCDiagnostics.effectiveSampleSize(perChain)
+    )
+  }
+}
+
+/// The outputs of the networks with weights `draws` at `inputs`.
+///
+/// - Parameters:
+///   - draws: weight vectors.
+///   - posterior: turns a draw into a network.
+///   - inputs: `[n, inputs]`.
+func outputs(of draws: [[Double]], _ posterior: NetworkPosterior, at inputs: Matrix) -> [Matrix] {
+  var unused = Generator(seed: 0)
+  return draws.map { posterior.network($0).predict(inputs, using: &unused) }
+}
+
+/// Prints how each chain ran, and each probe's split-R̂ and effective sample size.
+///
+/// - Parameters:
+///   - chains: the HMC chains.
+///   - probes: a label per probe.
+///   - diagnostics: the probes' diagnostics, in the same order.
+func reportChains(
+  _ chains: [MarkovChain], probes: [String], _ diagnostics: [(rHat: Double, effectiveSize: Double)]
+) {
+  Narration.table(
+    ["chain", "acceptance", "step size", "leapfrog steps", "divergent", "draws kept"],
+    chains.enumerated().map { k, c in
+      [
+        "\(k + 1)", Narration.format(c.acceptanceRate, digits: 3),
+        Narration.format(c.stepSize, digits: 3), "\(c.leapfrogSteps)", "\(c.divergences)",
+        "\(c.draws.count)",
+      ]
+    })
+  Narration.table(
+    ["prediction", "split R̂", "effective sample size"],
+    zip(probes, diagnostics).map { label, d in
+      [label, Narration.format(d.rHat, digits: 4), Narration.format(d.effectiveSize, digits: 4)]
+    })
+}
+
+let regressionProbes = [-2.0, 0, 2, 4.5]
+let regressionDiagnostics = diagnostics(
+  regressionChains, regressionPosterior, probes: Matrix.column(regressionProbes)
+) { $0.storage }
+reportChains(
+  regressionChains, probes: regressionProbes.map { "f(\(Narration.format($0, digits: 2)))" },
+  regressionDiagnostics)
+Narration.result(
+  "largest split R̂ over the regression probes", regressionDiagnostics.map(\.rHat).max()!,
+  digits: 4)
+Narration.result("HMC wall-clock seconds, regression", regressionHMCSeconds, digits: 3)
+Narration.result(
+  "HMC gradient evaluations, all chains, regression",
+  Double(regressionChains.reduce(0) { $0 + $1.gradientEvaluations }), digits: 4)
+/*:
+ The four chains start from four different MAP networks and agree: every probe's
+ $\hat R$ is below 1.01, with a few hundred effective draws each. The price is in the
+ step size. The posterior is narrow along the directions the 40 points pin down and
+ wide along the others (the prior's scale), so the leapfrog step must stay near 0.004
+ and a unit of integration time takes about 270 gradient evaluations: about a million
+ evaluations for the whole run.
+ */
+/*:
+ ## 2. Regression: every method against HMC
+
+ Each method is fitted to the same 40 points with the same network, prior and noise. Its
+ predictive at each $x$ is summarised as a Gaussian with the predictive mean and the total
+ variance (spread of $f$ plus $\sigma^2$), and compared with HMC's by the 2-Wasserstein
+ distance between the two Gaussians,
+ $$W_2 = \sqrt{(\mu - \mu_{\mathrm{HMC}})^2 + (s - s_{\mathrm{HMC}})^2},$$
+ in the units of $y$: averaged over 121 inputs on $[-6, 6]$, and over those beyond the
+ data ($|x| > 3$), where the methods differ most. The test scores are on 1000 fresh points
+ from the training distribution: the mean log-likelihood per point (higher is better) and
+ the share inside the central 95 % interval. Costs are wall-clock seconds on the two
+ cores: fitting, and predicting at the grid and the test points.
+ */
+Narration.section("2. Regression: distance to HMC, test scores and cost")
+
+/// One fitted method: its predictive at the grid and at the test inputs, and what they
+/// cost.
+struct Fit<Predictive> {
+  let name: String
+  let trainSeconds: Double
+  let predictSeconds: Double
+  let grid: Predictive
+  let test: Predictive
+}
+
+/// Fits a method (`train` returns its predictor) and predicts at `grid` and `test`,
+/// timing both.
+///
+/// - Parameters:
+///   - name: the method.
+///   - grid: the comparison inputs.
+///   - test: the test inputs.
+///   - before: seconds already spent on what the method starts from (its MAP network).
+///   - train: fits the method and returns how it predicts.
+func fit<Predictive>(
+  _ name: String, grid: Matrix, test: Matrix, before: Double = 0,
+  _ train: () -> (Matrix) -> Predictive
+) -> Fit<Predictive> {
+  let (predict, trainSeconds) = timed(train)
+  let ((atGrid, atTest), predictSeconds) = timed { (predict(grid), predict(test)) }
+  return Fit(
+    name: name, trainSeconds: before + trainSeconds, predictSeconds: predictSeconds,
+    grid: atGrid, test: atTest)
+}
+
+/// The predictive of sampled outputs $f_s(x)$ with the known noise: mean and spread of
+/// the draws, plus $\sigma^2$.
+func regressionPredictive(_ draws: [Matrix]) -> RegressionPredictive {
+  let noise = Matrix(rows: draws[0].rows, columns: 1, repeating: regressionNoise * regressionNoise)
+  return RegressionPredictive(means: draws, variances: draws.map { _ in noise })
+}
+
+/// The predictive of a network with stochastic layers (mean-field or dropout): $S$
+/// forward passes, plus the noise.
+@MainActor func monteCarloRegression(_ model: MLP) -> (Matrix) -> RegressionPredictive {
+  var own = rng.fork()
+  return { inputs in
+    let f = MonteCarloPredictive.outputs(
+      of: model, at: inputs, samples: predictiveSamples, using: &own)
+    return RegressionPredictive(
+      mean: f.mean.storage,
+      aleatoric: f.mean.storage.map { _ in regressionNoise * regressionNoise },
+      epistemic: f.variance.storage)
+  }
+}
+
+/// The outputs of a deterministic network (or several) at `inputs`.
+func predictions(_ networks: [MLP], at inputs: Matrix) -> [Matrix] {
+  var unused = Generator(seed: 0)  // dense networks draw nothing
+  return networks.map { $0.predict(inputs, using: &unused) }
+}
+
+let (regressionMAP, regressionMAPSeconds) = timed {
+  trainMAP(
+    sizes: regressionSizes, likelihood: regressionLikelihood, on: regression,
+    generator: rng.fork())
+}
+let regressionPrecision = 1 / (priorStandardDeviation * priorStandardDeviation)
+/// `fit` on the regression's grid and test inputs.
+@MainActor func fitRegression(
+  _ name: String, before: Double = 0, _ train: () -> (Matrix) -> RegressionPredictive
+) -> Fit<RegressionPredictive> {
+  fit(name, grid: plotX, test: regressionTest.inputs, before: before, train)
+}
+let regressionFits: [Fit<RegressionPredictive>] = [
+  fitRegression("HMC (reference)", before: regressionStartSeconds + regressionHMCSeconds) {
+    let draws = regressionChains.flatMap(\.draws)
+    return { regressionPredictive(outputs(of: draws, regressionPosterior, at: $0)) }
+  },
+  fitRegression("MAP", before: regressionMAPSeconds) {
+    { regressionPredictive(predictions([regressionMAP], at: $0)) }
+  },
+  fitRegression("mean field (Bayes by Backprop)") {
+    monteCarloRegression(
+      trainMeanField(
+        sizes: regressionSizes, likelihood: regressionLikelihood, on: regression,
+        estimator: .sharedWeights, generator: rng.fork()
+      ) { last in
+        // The ELBO's two terms, summed over the data: KL(q‖p) against the expected misfit.
+        let n = Double(regressionCount)
+        Narration.result(
+          "mean field: KL(q ‖ p) at the end of training (nats)", last.regulariser * n)
+        Narration.result(
+          "mean field: expected negative log-likelihood, summed over the data (nats)",
+          last.negativeLogLikelihood * n)
+        let mapFit = regressionPredictive(predictions([regressionMAP], at: regression.inputs))
+        Narration.result(
+          "MAP network: negative log-likelihood, summed over the data (nats)",
+          -mapFit.meanLogLikelihood(of: regression.targets.values.storage) * n)
+      })
+  },
+  fitRegression("mean field, local reparameterisation") {
+    monteCarloRegression(
+      trainMeanField(
+        sizes: regressionSizes, likelihood: regressionLikelihood, on: regression,
+        estimator: .localReparameterisation, generator: rng.fork()))
+  },
+  fitRegression("mean field, Flipout") {
+    monteCarloRegression(
+      trainMeanField(
+        sizes: regressionSizes, likelihood: regressionLikelihood, on: regression,
+        estimator: .flipout, generator: rng.fork()))
+  },
+  fitRegression("MC dropout (rate \(dropoutRate))") {
+    monteCarloRegression(
+      trainMAP(
+        sizes: regressionSizes, likelihood: regressionLikelihood, on: regression,
+        dropout: dropoutRate, generator: rng.fork()))
+  },
+  fitRegression("deep ensemble of \(ensembleSize)") {
+    let ensemble = trainEnsemble(
+      sizes: regressionSizes, likelihood: regressionLikelihood, on: regression,
+      generator: rng.fork())
+    return { regressionPredictive(predictions(ensemble.members, at: $0)) }
+  },
+  fitRegression("Laplace, diagonal, GLM", before: regressionMAPSeconds) {
+    let la = laplace(regressionMAP, regression, regressionLikelihood, .all, .diagonal)
+    return { la.regressionPredictive(at: $0) }
+  },
+  fitRegression("Laplace, K-FAC, GLM", before: regressionMAPSeconds) {
+    let la = laplace(regressionMAP, regression, regressionLikelihood, .all, .kronecker)
+    return { la.regressionPredictive(at: $0) }
+  },
+  fitRegression("Laplace, full, GLM", before: regressionMAPSeconds) {
+    let la = laplace(regressionMAP, regression, regressionLikelihood, .all, .full)
+    return { la.regressionPredictive(at: $0) }
+  },
+  fitRegression("Laplace, last layer, GLM", before: regressionMAPSeconds) {
+    let la = laplace(regressionMAP, regression, regressionLikelihood, .lastLayer, .full)
+    return { la.regressionPredictive(at: $0) }
+  },
+  fitRegression("Bayesian last layer (conjugate)", before: regressionMAPSeconds) {
+    let head = orExit("solving the conjugate last layer") {
+      try ConjugateLastLayer(
+        design: LastLayerDesign.rows(regressionMAP.lastLayerFeatures(at: regression.inputs)),
+        targets: regression.targets.values, priorPrecision: regressionPrecision,
+        noise: .homoscedastic(variance: regressionNoise * regressionNoise))
+    }
+    return { head.predictive(at: LastLayerDesign.rows(regressionMAP.lastLayerFeatures(at: $0))) }
+  },
+  fitRegression("SGLD", before: regressionMAPSeconds) {
+    let draws = runSGLD(regressionPosterior, from: regressionMAP, generator: rng.fork())
+    return { regressionPredictive(outputs(of: draws, regressionPosterior, at: $0)) }
+  },
+]
+let regressionReference = regressionFits[0]
+let regressionTargets = regressionTest.targets.values.storage
+let beyondData = plotX.storage.indices.filter { abs(plotX.storage[$0]) > 3 }
+/// The mean of `values` at the indices `subset` (all when nil).
+func average(_ values: [Double], over subset: [Int]? = nil) -> Double {
+  SampleSummary.mean(subset.map { $0.map { values[$0] } } ?? values)
+}
+Narration.table(
+  [
+    "method", "W2 to HMC", "W2, |x| > 3", "sd at x = −6", "sd at x = 6", "test log-lik.",
+    "95 % cover", "fit (s)", "predict (s)",
+  ],
+  regressionFits.map { f in
+    let distance = f.grid.wassersteinDistances(to: regressionReference.grid)
+    return [
+      f.name, Narration.format(average(distance), digits: 3),
+      Narration.format(average(distance, over: beyondData), digits: 3),
+      Narration.format(f.grid.total.first!.squareRoot(), digits: 3),
+      Narration.format(f.grid.total.last!.squareRoot(), digits: 3),
+      Narration.format(f.test.meanLogLikelihood(of: regressionTargets), digits: 4),
+      Narration.format(f.test.coverage(of: regressionTargets, within: 1.959964), digits: 3),
+      Narration.format(f.trainSeconds, digits: 3), Narration.format(f.predictSeconds, digits: 3),
+    ]
+  })
+orExit("saving the regression panels") {
+  let hmcSD = regressionReference.grid.total.map { $0.squareRoot() }
+  let x = plotX.storage
+  let panels = regressionFits.enumerated().map { k, f in
+    let sd = f.grid.total.map { $0.squareRoot() }
+    var figure = Figure(
+      title: f.name, xLabel: "x", yLabel: "y",
+      series: [
+        .band(
+          x: x, lower: zip(f.grid.mean, sd).map { $0 - 2 * $1 },
+          upper: zip(f.grid.mean, sd).map { $0 + 2 * $1 }, title: "±2 sd", color: .blue),
+        .line(x: x, y: f.grid.mean, title: "mean", color: .blue),
+        .line(
+          x: x, y: zip(regressionReference.grid.mean, hmcSD).map { $0 + 2 * $1 },
+          title: "HMC ±2 sd", color: .black, width: 1, dashed: true),
+        .line(
+          x: x, y: zip(regressionReference.grid.mean, hmcSD).map { $0 - 2 * $1 }, color: .black,
+          width: 1, dashed: true),
+        .points(
+          x: regression.inputs.storage, y: regression.targets.values.storage, color: .vermillion,
+          size: 0.4),
+      ])
+    figure.yRange = -6...6
+    figure.legend = k == 0 ? .topLeft : .none
+    return figure
+  }
+  try figures.save(
+    FigureGrid(
+      title: "Predictive ±2 sd of each method (blue) against HMC's (dashed); data in vermillion",
+      rows: 3, columns: 5, panels: panels), name: "regression", panelWidth: 360, panelHeight: 300)
+}
+/*:
+ What the table says, from the largest effect down:
+
+ - **Mean field and MC dropout are the farthest from HMC — farther than the plain MAP
+   network.** All three mean-field estimators optimise the same ELBO and land in the
+   same place: a nearly flat function through the middle of the data, with bands that
+   neither widen in the gap nor outside. The ELBO's two terms say why. The mean-field
+   network ends with a KL of about 180 nats and an expected negative log-likelihood of
+   about 200 nats, where the MAP network's negative log-likelihood is below zero. Fitting the wiggles would need many
+   weights pinned down narrowly, and under a factorised $q$ each one costs KL on its own,
+   so switching units off is cheaper — the "over-pruning" of mean-field VI (Trippe &
+   Turner 2017). MC dropout at $p = 0.1$ underfits the same way; its test
+   log-likelihood is the worst of all.
+ - **The Laplace approximations, the last-layer methods, the ensemble, MAP and SGLD sit
+   together**, 0.3–0.5 from HMC, and the order within them follows how much of the
+   posterior's shape each keeps: full Laplace (all weights, GLM) is closer than K-FAC,
+   K-FAC closer than the last layer alone or the diagonal. SGLD, started from the MAP
+   network, is as close as full Laplace.
+ - **Far from the data the methods part ways, and that is where the distances are
+   largest.** At $x = \pm 6$ HMC's predictive standard deviation is about 1.2. Full
+   Laplace is the only method wider than that (about 1.6); K-FAC, the last-layer methods
+   and SGLD reach about half; the ensemble, MAP and dropout stay near the noise level
+   0.2.
+ - **Cost.** HMC takes about twenty seconds on two cores, some twenty times the next most
+   expensive method; every Laplace variant costs the MAP network plus milliseconds.
+ */
+/*:
+ ## 3. Two moons: every method against HMC
+
+ The same comparison for classification. The distance between two predictives at an
+ input is the total variation $\tfrac12\sum_k \lvert p_k - p_k^{\mathrm{HMC}}\rvert$ — the
+ largest difference in probability the two give any event — averaged over a grid that
+ covers the moons and the empty space around them, and over the grid points more than
+ one unit from every training point. Test scores: accuracy, mean log-likelihood and the
+ expected calibration error (15 bins) on 1000 fresh points. The Laplace rows use the GLM
+ predictive, by Monte Carlo over the linearised network's Gaussian logits.
+ */
+Narration.section("3. Two moons: HMC, then distance to HMC, test scores and cost")
+let moons = SyntheticData.twoMoons(count: moonsCount, noise: moonsNoise, using: &rng)
+let moonsTest = SyntheticData.twoMoons(count: testCount, noise: moonsNoise, using: &rng)
+let moonsPosterior = NetworkPosterior(
+  sizes: moonsSizes, activation: activation, data: moons, likelihood: .categorical,
+  priorStandardDeviation: priorStandardDeviation)
+let moonsStartGenerators = (0..<chains).map { _ in rng.fork() }
+let (moonsStarts, moonsStartSeconds) = timed {
+  Parallel.map(chains) { k in
+    trainMAP(
+      sizes: moonsSizes, likelihood: .categorical, on: moons, generator: moonsStartGenerators[k])
+  }
+}
+let (moonsChains, moonsHMCSeconds) = timed {
+  runHMC(moonsPosterior, from: moonsStarts, generator: rng.fork())
+}
+let moonsProbes = Matrix([[0.5, 0.25], [-1, 1.5], [2.5, -1.5], [0, -2], [3.5, 2.5]])
+let moonsDiagnostics = diagnostics(moonsChains, moonsPosterior, probes: moonsProbes) {
+  $0.softmaxRows().column(1).storage
+}
+reportChains(
+  moonsChains,
+  probes: (0..<moonsProbes.rows).map { j in
+    "p(class 1 | (\(Narration.format(moonsProbes[j, 0], digits: 2)), \(Narration.format(moonsProbes[j, 1], digits: 2))))"
+  }, moonsDiagnostics)
+Narration.result(
+  "largest split R̂ over the moons probes", moonsDiagnostics.map(\.rHat).max()!, digits: 4)
+Narration.result("HMC wall-clock seconds, moons", moonsHMCSeconds, digits: 3)
+
+let moonsXs = SyntheticData.linspace(-3, 4, count: gridSide).storage
+let moonsYs = SyntheticData.linspace(-2.5, 3, count: gridSide).storage
+let moonsGrid = SyntheticData.grid(x: -3...4, y: -2.5...3, nx: gridSide, ny: gridSide)
+/// The class probabilities of a network with stochastic layers: the mean of $S$ softmaxes.
+@MainActor func monteCarloProbabilities(_ model: MLP) -> (Matrix) -> Matrix {
+  var own = rng.fork()
+  return { inputs in
+    MonteCarloPredictive.probabilities(
+      of: model, at: inputs, samples: predictiveSamples, using: &own
+    ).mean
+  }
+}
+/// The mean of the softmaxes of several outputs.
+func meanSoftmax(_ outputs: [Matrix]) -> Matrix {
+  outputs.map { $0.softmaxRows() }.dropFirst().reduce(outputs[0].softmaxRows(), +)
+    / Double(outputs.count)
+}
+/// The GLM predictive of a Laplace approximation, by Monte Carlo over its logits.
+@MainActor func laplaceProbabilities(_ la: LaplaceApproximation) -> (Matrix) -> Matrix {
+  var own = rng.fork()
+  return { la.glmSampledProbabilities(at: $0, samples: predictiveSamples, using: &own) }
+}
+/// `fit` on the moons grid and test inputs.
+@MainActor func fitMoons(_ name: String, before: Double = 0, _ train: () -> (Matrix) -> Matrix)
+  -> Fit<Matrix>
+{
+  fit(name, grid: moonsGrid, test: moonsTest.inputs, before: before, train)
+}
+let (moonsMAP, moonsMAPSeconds) = timed {
+  trainMAP(sizes: moonsSizes, likelihood: .categorical, on: moons, generator: rng.fork())
+}
+let moonsFits: [Fit<Matrix>] = [
+  fitMoons("HMC (reference)", before: moonsStartSeconds + moonsHMCSeconds) {
+    let draws = moonsChains.flatMap(\.draws)
+    return { meanSoftmax(outputs(of: draws, moonsPosterior, at: $0)) }
+  },
+  fitMoons("MAP", before: moonsMAPSeconds) { { meanSoftmax(predictions([moonsMAP], at: $0)) } },
+  fitMoons("mean field (Bayes by Backprop)") {
+    monteCarloProbabilities(
+      trainMeanField(
+        sizes: moonsSizes, likelihood: .categorical, on: moons, estimator: .sharedWeights,
+        generator: rng.fork()))
+  },
+  fitMoons("mean field, local reparameterisation") {
+    monteCarloProbabilities(
+      trainMeanField(
+        sizes: moonsSizes, likelihood: .categorical, on: moons,
+        estimator: .localReparameterisation, generator: rng.fork()))
+  },
+  fitMoons("mean field, Flipout") {
+    monteCarloProbabilities(
+      trainMeanField(
+        sizes: moonsSizes, likelihood: .categorical, on: moons, estimator: .flipout,
+        generator: rng.fork()))
+  },
+  fitMoons("MC dropout (rate \(dropoutRate))") {
+    monteCarloProbabilities(
+      trainMAP(
+        sizes: moonsSizes, likelihood: .categorical, on: moons, dropout: dropoutRate,
+        generator: rng.fork()))
+  },
+  fitMoons("deep ensemble of \(ensembleSize)") {
+    let ensemble = trainEnsemble(
+      sizes: moonsSizes, likelihood: .categorical, on: moons, generator: rng.fork())
+    return { ensemble.probabilities(at: $0).mean }
+  },
+  fitMoons("Laplace, diagonal, GLM", before: moonsMAPSeconds) {
+    laplaceProbabilities(laplace(moonsMAP, moons, .categorical, .all, .diagonal))
+  },
+  fitMoons("Laplace, K-FAC, GLM", before: moonsMAPSeconds) {
+    laplaceProbabilities(laplace(moonsMAP, moons, .categorical, .all, .kronecker))
+  },
+  fitMoons("Laplace, full, GLM", before: moonsMAPSeconds) {
+    laplaceProbabilities(laplace(moonsMAP, moons, .categorical, .all, .full))
+  },
+  fitMoons("Laplace, last layer, GLM", before: moonsMAPSeconds) {
+    laplaceProbabilities(laplace(moonsMAP, moons, .categorical, .lastLayer, .full))
+  },
+  fitMoons("Bayesian last layer (variational)", before: moonsMAPSeconds) {
+    var own = rng.fork()
+    let width = moonsSizes[moonsSizes.count - 2]
+    let head = MLP(
+      layers: [
+        BayesianDense(
+          inputs: width, outputs: moonsSizes.last!, priorStandardDeviation: priorStandardDeviation,
+          gain: 0.01 * Double(width).squareRoot(), name: "last", using: &own)
+      ], activation: .identity)
+    let features = Dataset(
+      inputs: moonsMAP.lastLayerFeatures(at: moons.inputs), targets: moons.targets)
+    var adam = Adam(parameters: head.parameters, learningRate: learningRate)
+    orExit("training the variational last layer") {
+      try BayesByBackprop(model: head, likelihood: .categorical).train(
+        on: features, epochs: adamSteps, batchSize: moons.count, optimiser: &adam, using: &own)
+    }
+    let predict = monteCarloProbabilities(head)
+    return { predict(moonsMAP.lastLayerFeatures(at: $0)) }
+  },
+  fitMoons("SGLD", before: moonsMAPSeconds) {
+    let draws = runSGLD(moonsPosterior, from: moonsMAP, generator: rng.fork())
+    return { meanSoftmax(outputs(of: draws, moonsPosterior, at: $0)) }
+  },
+]
+let moonsReference = moonsFits[0]
+let moonsLabels = moonsTest.targets.labels
+// Grid points more than one unit from every training point.
+let farFromMoons = (0..<moonsGrid.rows).filter { i in
+  (0..<moons.count).allSatisfy { n in
+    let (dx, dy) = (moonsGrid[i, 0] - moons.inputs[n, 0], moonsGrid[i, 1] - moons.inputs[n, 1])
+    return dx * dx + dy * dy > 1
+  }
+}
+Narration.table(
+  [
+    "method", "TV to HMC", "TV, far", "accuracy", "test log-lik.", "ECE", "fit (s)",
+    "predict (s)",
+  ],
+  moonsFits.map { f in
+    let distance = ClassificationMetrics.totalVariationDistances(f.grid, moonsReference.grid)
+    return [
+      f.name, Narration.format(average(distance), digits: 3),
+      Narration.format(average(distance, over: farFromMoons), digits: 3),
+      Narration.format(ClassificationMetrics.accuracy(f.test, labels: moonsLabels), digits: 3),
+      Narration.format(
+        -ClassificationMetrics.negativeLogLikelihood(f.test, labels: moonsLabels), digits: 4),
+      Narration.format(
+        ClassificationMetrics.expectedCalibrationError(f.test, labels: moonsLabels), digits: 3),
+      Narration.format(f.trainSeconds, digits: 3), Narration.format(f.predictSeconds, digits: 3),
+    ]
+  })
+Narration.result(
+  "grid points more than one unit from the data", Double(farFromMoons.count), digits: 5)
+orExit("saving the moons panels") {
+  let panels = moonsFits.map { f in
+    var figure = Figure.planeMap(
+      title: f.name, xs: moonsXs, ys: moonsYs, values: f.grid.max(over: .columns).storage,
+      colorBarLabel: "confidence", data: moons)
+    figure.colorRange = 0.5...1
+    return figure
+  }
+  try figures.save(
+    FigureGrid(
+      title: "Confidence max_k p_k of each method's predictive; HMC's is the reference",
+      rows: 3, columns: 5, panels: panels), name: "moons", panelWidth: 360, panelHeight: 300)
+}
+/*:
+ On two moons the spread is smaller (the data pin the boundary down, and every method
+ agrees near it) and one thing is new: **mean field's result depends on the run.** The
+ three estimators optimise the same objective from the same initialisation. Two of them
+ settle on an almost straight, under-confident boundary (accuracy 0.87–0.92); the
+ Flipout run finds the curved one and is the closest of all methods to HMC. Which
+ optimum the noisy ELBO gradients reach is luck here, and the distance to HMC varies
+ more than threefold with it. Full and K-FAC Laplace are again the closest Laplace
+ variants, followed by the ensemble and the diagonal Laplace. The diagonal Laplace is the odd one out: closest to
+ HMC *far* from the data, where it is uncertain, but under-confident on the test points
+ (the largest ECE, about 0.17), because a diagonal posterior over correlated weights
+ spreads the logits everywhere.
+ */
+/*:
+ ## 4. The measured table, against the notes'
+
+ One picture of both tables: each method's distance to HMC, on both problems (MF: mean
+ field; LA: Laplace, GLM; BLL: Bayesian last layer).
+ */
+Narration.section("4. Distance to HMC, both problems")
+orExit("saving the summary") {
+  // Short names for the axis, in the order of the tables.
+  let names = [
+    "MAP", "MF", "MF LRT", "MF Flipout", "dropout", "ensemble", "LA diag", "LA K-FAC",
+    "LA full", "LA last", "BLL", "SGLD",
+  ]
+  precondition(names.count == regressionFits.count - 1, "one short name per method")
+  let regressionDistances = regressionFits.dropFirst().map {
+    average($0.grid.wassersteinDistances(to: regressionReference.grid))
+  }
+  let moonsDistances = moonsFits.dropFirst().map {
+    average(ClassificationMetrics.totalVariationDistances($0.grid, moonsReference.grid))
+  }
+  let positions = names.indices.map(Double.init)
+  func panel(_ title: String, _ yLabel: String, _ heights: [Double], _ color: Color) -> Figure {
+    var figure = Figure(
+      title: title, xLabel: "", yLabel: yLabel,
+      series: [.bars(x: positions, heights: heights, width: 0.7, color: color)])
+    figure.legend = .none
+    figure.xRange = -0.6...(Double(names.count) - 0.4)
+    figure.yRange = 0...(heights.max()! * 1.1)
+    figure.xTickLabels = zip(positions, names).map { ($0, $1) }
+    return figure
+  }
+  try figures.save(
+    FigureGrid(
+      rows: 2, columns: 1,
+      panels: [
+        panel("Regression: mean W2 to HMC over x in [−6, 6]", "W2", regressionDistances, .blue),
+        panel(
+          "Two moons: mean total variation to HMC over the grid", "TV", moonsDistances, .vermillion),
+      ]), name: "summary", panelWidth: 1100, panelHeight: 380)
+}
+
+/*:
+ **Against note 000's table.**
+
+ | the notes say | measured here |
+ |---|---|
+ | HMC: highest quality, very high cost | the reference; about 10–20× the cost of the most expensive other method, and tens of times a MAP network |
+ | SGLD: high quality, high cost | the closest on the regression, mid-table on the moons; a tenth to a twentieth of HMC's cost |
+ | mean field: medium (§2.4), "high" for Bayes by Backprop (§9.2) | the farthest on the regression, and erratic on the moons |
+ | MC dropout: medium quality, low cost | cheap, but in the bottom half on both at $p = 0.1$ |
+ | ensembles: medium-high quality, adjustable cost | mid-table on both, little closer than the MAP network it multiplies by five |
+ | (Laplace is not in the table) | full GLM Laplace is second-closest on both, for milliseconds on top of the MAP |
+
+ So the notes' place for HMC holds; the rest of their ranking is not borne out on these
+ problems. Mean field in particular is not a "medium" method here: with little data
+ its KL term wins, and it ends up farther from the posterior than no posterior at all.
+
+ **Against Izmailov et al. (2021)**, who compared with HMC on real networks and data:
+ they found deep ensembles closer to HMC's predictive than mean-field VI. So do we on the
+ regression, by a factor of about three, and on the moons against two of the three
+ mean-field runs — the third, lucky one beats the ensemble. They also found the
+ HMC predictive hard to match far from the data, as here.
+
+ These are two small problems with one seed; the tests pin the numbers of this seed
+ and the chapter's claims, not a ranking for every network.
+ */
+
+Narration.section("Done")
+Narration.note("Figures are in \(options.figures)/\(chapter)-*.png")

@@ -1,0 +1,78 @@
+# 10-hmc-reference-summary.gp — written by the course; redraw with: gnuplot 10-hmc-reference-summary.gp
+if (!exists("outfile")) outfile = '10-hmc-reference-summary.png'
+set terminal pngcairo size 1100,760 enhanced font 'DejaVu Sans,11' background rgb 'white'
+set output outfile
+set encoding utf8
+set border 3 lw 1 lc rgb '#444444'
+set tics nomirror out scale 0.6
+set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
+set key noautotitle samplen 2.5 spacing 1.1 font ',10'
+set style fill transparent solid 0.25 noborder
+set multiplot layout 2,1
+
+# Panel 1
+reset
+set encoding utf8
+set border 3 lw 1 lc rgb '#444444'
+set tics nomirror out scale 0.6
+set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
+set key noautotitle samplen 2.5 spacing 1.1 font ',10'
+set style fill transparent solid 0.25 noborder
+$p1_1 << EOD
+0 0.481371
+1 1.4657
+2 1.33297
+3 1.3392
+4 1.42158
+5 0.469487
+6 0.430728
+7 0.370719
+8 0.311905
+9 0.400216
+10 0.397934
+11 0.294746
+EOD
+set title 'Regression: mean W2 to HMC over x in [−6, 6]' font ',13'
+set xlabel ''
+set ylabel 'W2'
+set xrange [-0.6:11.6]
+set yrange [0:1.61227]
+set xtics ('MAP' 0, 'MF' 1, 'MF LRT' 2, 'MF Flipout' 3, 'dropout' 4, 'ensemble' 5, 'LA diag' 6, 'LA K-FAC' 7, 'LA full' 8, 'LA last' 9, 'BLL' 10, 'SGLD' 11)
+unset colorbox
+unset key
+plot \
+  $p1_1 using 1:2:(0.63) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle
+
+# Panel 2
+reset
+set encoding utf8
+set border 3 lw 1 lc rgb '#444444'
+set tics nomirror out scale 0.6
+set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
+set key noautotitle samplen 2.5 spacing 1.1 font ',10'
+set style fill transparent solid 0.25 noborder
+$p2_1 << EOD
+0 0.0853337
+1 0.162522
+2 0.204286
+3 0.0589652
+4 0.101535
+5 0.0775009
+6 0.0775642
+7 0.0729036
+8 0.069663
+9 0.0845508
+10 0.0842718
+11 0.101841
+EOD
+set title 'Two moons: mean total variation to HMC over the grid' font ',13'
+set xlabel ''
+set ylabel 'TV'
+set xrange [-0.6:11.6]
+set yrange [0:0.224714]
+set xtics ('MAP' 0, 'MF' 1, 'MF LRT' 2, 'MF Flipout' 3, 'dropout' 4, 'ensemble' 5, 'LA diag' 6, 'LA K-FAC' 7, 'LA full' 8, 'LA last' 9, 'BLL' 10, 'SGLD' 11)
+unset colorbox
+unset key
+plot \
+  $p2_1 using 1:2:(0.63) with boxes lc rgb '#D55E00' fs solid 0.6 noborder notitle
+unset multiplot
