@@ -36,6 +36,33 @@ public enum ShippedData {
     return Dataset(inputs: table.values.columns(0..<64) / 16, targets: .classes(labels))
   }
 
+  /// Boston housing (Harrison & Rubinfeld, 1978): 506 towns, 13 features, and the median
+  /// home value in thousands of dollars (`medv`) as the target — a UCI regression benchmark.
+  ///
+  /// - Parameter directory: the folder holding `boston.csv`.
+  /// - Throws: ``CSVError`` if the file is missing or malformed.
+  public static func boston(directory: String = "Data") throws -> Dataset {
+    try regressionTable("\(directory)/boston.csv", columns: 14)
+  }
+
+  /// Concrete compressive strength (Yeh, 1998): 1030 mixes, 8 features (ingredients per
+  /// m³ and age in days), and the strength in MPa as the target.
+  ///
+  /// - Parameter directory: the folder holding `concrete.csv`.
+  /// - Throws: ``CSVError`` if the file is missing or malformed.
+  public static func concrete(directory: String = "Data") throws -> Dataset {
+    try regressionTable("\(directory)/concrete.csv", columns: 9)
+  }
+
+  /// A CSV file with a header whose last column is the target.
+  private static func regressionTable(_ path: String, columns: Int) throws -> Dataset {
+    let table = try CSVTable.read(path: path, hasHeader: true)
+    try requireColumns(columns, in: table, path: path)
+    return Dataset(
+      inputs: table.values.columns(0..<(columns - 1)),
+      targets: .values(table.values.columns((columns - 1)..<columns)))
+  }
+
   /// Throws unless the table has `count` columns.
   private static func requireColumns(_ count: Int, in table: CSVTable, path: String) throws {
     guard table.values.columns == count else {
