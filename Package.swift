@@ -15,6 +15,7 @@ let chapters = [
   "08-laplace",
   "09-bayesian-last-layer",
   "10-hmc-reference",
+  "11-uci-benchmark",
 ]
 
 // The numerical core and the chapters are compiled with optimisation in debug builds
