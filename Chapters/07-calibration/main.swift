@@ -240,7 +240,7 @@ func evaluate(_ generator: Generator) -> SeedResult {
 let seedGenerators = (0..<seeds).map { _ in rng.fork() }
 let (results, seconds) = Stopwatch.time { Parallel.map(seeds) { evaluate(seedGenerators[$0]) } }
 Narration.note(
-  "  (\(seeds) seeds × 4 models, trained two seeds at a time: \(Narration.format(seconds, digits: 1)) s)"
+  "  (\(seeds) seeds × 4 models, trained two seeds at a time: \(Narration.format(seconds, digits: 2)) s)"
 )
 
 /// "mean ± sd" of one score over seeds.
@@ -261,16 +261,6 @@ for k in modelNames.indices {
   let t = SampleSummary.meanAndStandardDeviation(results.map { $0.temperatures[k] })
   Narration.result(
     "fitted T, \(modelNames[k])", t.mean, digits: 3, unit: "± \(Narration.format(t.sd, digits: 2))")
-}
-for k in modelNames.indices {
-  for (j, name) in Scores.names.enumerated() where ["NLL", "ECE"].contains(name) {
-    Narration.result(
-      "\(name), \(modelNames[k]), before",
-      SampleSummary.meanAndStandardDeviation(results.map { $0.before[k].values[j] }).mean)
-    Narration.result(
-      "\(name), \(modelNames[k]), after",
-      SampleSummary.meanAndStandardDeviation(results.map { $0.after[k].values[j] }).mean)
-  }
 }
 Narration.result(
   "largest change of accuracy by temperature scaling", results.map(\.largestAccuracyChange).max()!,

@@ -35,12 +35,29 @@ struct Chapter07Tests {
     #expect(calibrated == calibrated.sorted(by: >), "ECE should fall with n: \(calibrated)")
   }
 
+  /// The mean over seeds of one score of the digits table, for `model` before
+  /// temperature scaling or after (its "+ T" row).
+  func score(_ run: ChapterRun, _ model: String, _ name: String, scaled: Bool) throws -> Double {
+    let rows = run.table(startingWith: "model")
+    let wanted = scaled ? model + " + T" : model
+    let row = try #require(
+      rows.first { cells in
+        cells.prefix { Double($0) == nil }.joined(separator: " ") == wanted
+      }, "no row \(wanted)")
+    // Cells after the name: "mean ± sd" per score, in the order of the header.
+    let means = row.drop { Double($0) == nil }.filter { $0 != "±" }.compactMap(Double.init)
+      .enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
+    let names = ["accuracy", "NLL", "Brier", "ECE", "MCE", "adaptive ECE"]
+    return means[try #require(names.firstIndex(of: name))]
+  }
+
   @Test func temperatureScalingKeepsTheAccuracyAndLowersEveryModelsNLL() throws {
     let run = try run()
     #expect(try run.value("largest change of accuracy by temperature scaling") == 0)
     for model in Self.models {
       #expect(
-        try run.value("NLL, \(model), after") < run.value("NLL, \(model), before"), "\(model)")
+        try score(run, model, "NLL", scaled: true) < score(run, model, "NLL", scaled: false),
+        "\(model)")
     }
   }
 
@@ -51,10 +68,10 @@ struct Chapter07Tests {
     #expect(abs(try run.value("fitted T, MAP network") - 1) < 0.15)
     for model in Self.models.dropFirst() {
       #expect(try run.value("fitted T, \(model)") < 1, "\(model)")
-      #expect(try run.value("ECE, \(model), after") < run.value("ECE, \(model), before"))
+      #expect(try score(run, model, "ECE", scaled: true) < score(run, model, "ECE", scaled: false))
     }
     for model in Self.models {
-      let after = try run.value("ECE, \(model), after")
+      let after = try score(run, model, "ECE", scaled: true)
       #expect(after > 0.005 && after < 0.03, "\(model): \(after)")
     }
   }

@@ -75,3 +75,15 @@ public func tanh(_ x: Variable) -> Variable {
 public func sigmoid(_ x: Variable) -> Variable {
   x.elementwise(sigmoid) { _, y in y * (1 - y) }
 }
+
+/// The Gaussian error linear unit (Hendrycks & Gimpel 2016), exactly:
+/// $\operatorname{GELU}(x) = x\,\Phi(x)$ with $\Phi$ the standard normal CDF;
+/// $\bar x = \bar y\,(\Phi(x) + x\,\varphi(x))$.
+public func gelu(_ x: Variable) -> Variable {
+  x.elementwise {
+    $0 * 0.5 * erfc(-$0 / 2.0.squareRoot())
+  } derivative: { x, _ in
+    0.5 * erfc(-x / 2.0.squareRoot()) + x * Foundation.exp(-0.5 * x * x)
+      / (2 * Double.pi).squareRoot()
+  }
+}
