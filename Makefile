@@ -14,7 +14,7 @@ FIGURES  ?= Figures
 CHAPTERS := $(shell sed -n '/^let chapters = \[/,/^\]/p' Package.swift | grep -o '"[^"]*"' | tr -d '"')
 NUMBERS  := $(foreach c,$(CHAPTERS),$(firstword $(subst -, ,$(c))))
 RELEASE  := .build/release
-PACKAGES := gnuplot-nox libopenblas-dev liblapacke-dev pkg-config
+PACKAGES := gnuplot-nox libopenblas-dev liblapacke-dev pkg-config wamerican
 
 .PHONY: all figures test bench clean deps build chapter $(NUMBERS)
 
@@ -28,6 +28,7 @@ deps:
 	[ -f /usr/include/lapacke.h ] || missing="$$missing liblapacke-dev"; \
 	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
 	command -v gnuplot >/dev/null 2>&1 || missing="$$missing gnuplot-nox"; \
+	[ -f /usr/share/dict/words ] || missing="$$missing wamerican"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing:$$missing"; \
@@ -35,7 +36,7 @@ deps:
 	  else \
 	    echo "missing system packages:$$missing"; \
 	    echo "install them with:  sudo apt-get install -y$$missing"; \
-	    case "$$missing" in *libopenblas-dev*|*liblapacke-dev*|*pkg-config*) exit 1;; esac; \
+	    case "$$missing" in *libopenblas-dev*|*liblapacke-dev*|*pkg-config*|*wamerican*) exit 1;; esac; \
 	    echo "(continuing without gnuplot: chapters write the .gp scripts but no .png)"; \
 	  fi; \
 	fi

@@ -16,6 +16,7 @@ let chapters = [
   "09-bayesian-last-layer",
   "10-hmc-reference",
   "11-uci-benchmark",
+  "12-sequence-uncertainty",
 ]
 
 // The numerical core and the chapters are compiled with optimisation in debug builds

@@ -82,8 +82,8 @@ public func sigmoid(_ x: Variable) -> Variable {
 public func gelu(_ x: Variable) -> Variable {
   x.elementwise {
     $0 * 0.5 * erfc(-$0 / 2.0.squareRoot())
-  } derivative: { x, _ in
-    0.5 * erfc(-x / 2.0.squareRoot()) + x * Foundation.exp(-0.5 * x * x)
-      / (2 * Double.pi).squareRoot()
+  } derivative: { x, y in
+    // Φ(x) = y/x reuses the forward pass's erfc (one ulp off; Φ(0) = ½ exactly).
+    (x == 0 ? 0.5 : y / x) + x * Foundation.exp(-0.5 * x * x) / (2 * Double.pi).squareRoot()
   }
 }

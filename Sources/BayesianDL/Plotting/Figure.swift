@@ -185,6 +185,9 @@ public struct Figure: Sendable {
   public var divergingColors = false
   /// Named tick marks on the x axis (e.g. categories under bars), or nil for numbers.
   public var xTickLabels: [(position: Double, label: String)]?
+  /// Named tick marks on the y axis (e.g. the rows of a heat strip), or nil for numbers;
+  /// an empty list draws no y tick marks at all.
+  public var yTickLabels: [(position: Double, label: String)]?
 
   /// Creates a figure.
   ///

@@ -146,6 +146,11 @@ public enum GnuplotScript {
         separator: ", ")
       out += "set xtics (\(list))\n"
     }
+    if let ticks = figure.yTickLabels {
+      let list = ticks.map { "'\(escape($0.label))' \(format($0.position))" }.joined(
+        separator: ", ")
+      out += ticks.isEmpty ? "unset ytics\n" : "set ytics (\(list))\n"
+    }
     if let cb = figure.colorBarLabel { out += "set cblabel '\(escape(cb))'\n" }
     if let r = figure.colorRange {
       out += "set cbrange [\(format(r.lowerBound)):\(format(r.upperBound))]\n"

@@ -1,0 +1,501 @@
+/*:
+ # 12. Uncertainty in attention models and in sampled generations
+
+ The last part of note 000 takes MC dropout into a Transformer layer (§8.2) and then asks
+ how uncertain a large language model is about what it generates (§8.3): per-token
+ entropy, sequence-level entropy, and the agreement between several sampled answers. A
+ large model will not train on two CPU cores, but every one of these quantities is
+ already there in a *tiny* one. This chapter trains a character-level causal Transformer
+ of about 11 000 parameters on an English word list and asks it the chapter-6 questions
+ at the level of characters and words:
+
+ - With dropout kept on at prediction time, how does the uncertainty of each next
+   character split into an aleatoric part (English spelling is genuinely unpredictable)
+   and an epistemic part (this string is unlike anything in training)?
+ - Which of those scores tells English words from strings the model never saw: random
+   letters, English words spelled backwards, romanised Russian, digits?
+ - When the model *generates*, what do the notes' sample-based quantities measure, and
+   how should the probability of a generated sequence be computed? (Note 000's
+   `compute_log_prob` computes something else; section 6 shows what, and why it matters.)
+
+ Mirrors note 000 §8.2 (`BayesianTransformerLayer`) and §8.3 (`LLMPromptUncertainty`);
+ the entropy split is chapter 6's.
+ */
+import BayesianDL
+import Foundation
+
+let options = ChapterOptions.fromCommandLine()
+let chapter = "12-sequence-uncertainty"
+let figures = orExit("preparing the figures directory") {
+  try FigureWriter(directory: options.figures, chapter: chapter)
+}
+var rng = Generator(seed: options.seed)
+
+//: ## Configuration
+let letters = "abcdefghijklmnopqrstuvwxyz"
+let alphabet = letters + "0123456789"  // digits are tokens the training text never uses
+let wordLengths = 3...10
+let contextLength = wordLengths.upperBound + 1  // the start boundary plus the letters
+let trainingWords = options.budget(32_000, quick: 1_500)
+let epochs = options.budget(2, quick: 1)
+let batchSize = 64
+let learningRate = 6e-3
+let width = 32  // d: every token's vector
+let heads = 2
+let hiddenWidth = 64  // d_ff: the feed-forward layer inside the block
+let blocks = 1
+let dropoutRate = 0.1  // note 000's default, in all three places of the block
+let passes = options.budget(30, quick: 4)  // MC-dropout passes per string
+let stringsPerSet = options.budget(400, quick: 40)  // per evaluation set
+let prompts = ["questio", "beautif", "thr", "xqz", "77"]  // three English openings, two foreign
+let samplesPerPrompt = 20  // note 000's n_samples is 10; 20 steadies the fractions
+let entropySamples = options.budget(400, quick: 40)  // τ = 1 samples for the entropy estimate
+let noteSampler = NucleusSampler(temperature: 0.8, topP: 0.9)  // note 000's settings
+
+/*:
+ ## 1. Words as text
+
+ The training text is the system word list, `/usr/share/dict/words` from Debian's
+ `wamerican` (`make` installs it). We keep the lower-case words of 3–10 letters and hold
+ some out. Each word becomes a sequence of tokens framed by a boundary token, `.`, which
+ marks both "a word begins" and "the word is over": `.cat.` The model reads `.cat` and
+ at each position predicts the next token, so it learns which letters follow which, and
+ also where words end.
+ */
+Narration.section("1. The word list")
+let vocabulary = CharacterVocabulary(alphabet: alphabet)
+let allWords = orExit("reading the word list") {
+  try WordList.read(alphabet: letters, lengths: wordLengths)
+}
+let shuffled = rng.permutation(allWords.count).map { allWords[$0] }
+let heldOut = Array(shuffled.prefix(stringsPerSet))
+let training = Array(shuffled.dropFirst(stringsPerSet).prefix(trainingWords))
+Narration.result("lower-case words of 3–10 letters", Double(allWords.count), digits: 6)
+Narration.result("training words", Double(training.count), digits: 6)
+Narration.result("held-out words (never trained on)", Double(heldOut.count), digits: 6)
+Narration.result("tokens (boundary, 26 letters, 10 digits)", Double(vocabulary.count), digits: 3)
+
+/*:
+ ## 2. A causal Transformer with dropout inside
+
+ One block in the layout of note 000's `BayesianTransformerLayer`: self-attention with two
+ heads, then a GELU feed-forward layer, each added back to its input and
+ layer-normalised, with dropout on the attention output, on the feed-forward hidden
+ units and on the feed-forward output. Two changes from the note's layer: the attention
+ is **causal** (position $t$ sees positions $\le t$ only, so that the model can generate),
+ and there is no dropout on the attention weights themselves (PyTorch's
+ `MultiheadAttention(dropout=…)` has one; three dropouts are enough to make the passes
+ differ). Token and position embeddings go in, a linear read-out to 37 logits comes out.
+ */
+Narration.section("2. The model")
+let model = CharacterTransformer(
+  vocabularySize: vocabulary.count, contextLength: contextLength, width: width, heads: heads,
+  hiddenWidth: hiddenWidth, blocks: blocks, dropout: dropoutRate, using: &rng)
+Narration.result("parameters", Double(model.parameterCount), digits: 6)
+
+/*:
+ ## 3. Training
+
+ Maximum likelihood with dropout on, as note 000 trains its layer: the loss is the mean
+ cross-entropy of each next token, in nats per predicted token (uniform guessing over 37
+ tokens costs $\log 37 = 3.61$). Adam, global gradient norm clipped at 1.
+ */
+Narration.section("3. Training")
+let trainingSet = orExit("encoding the training words") {
+  try CharacterTransformer.wordDataset(
+    training, vocabulary: vocabulary, contextLength: contextLength)
+}
+var optimiser = Adam(parameters: model.parameters, learningRate: learningRate)
+let progress = ProgressLine("training", total: epochs)
+let (history, trainingSeconds) = Stopwatch.time {
+  orExit("training the Transformer") {
+    try model.train(
+      on: trainingSet, epochs: epochs, batchSize: batchSize, optimiser: &optimiser, clipNorm: 1,
+      using: &rng
+    ) { record in progress.update(record.epoch, "loss \(Narration.format(record.loss))") }
+  }
+}
+progress.finish()
+/// The mean next-token cross-entropy of words under the network without dropout.
+func meanTokenLoss(_ words: [String]) -> Double {
+  var unused = Generator(seed: 0)  // a `.mean` pass draws nothing
+  let total = words.reduce(0.0) { sum, word in
+    let tokens = try! vocabulary.framedTokens(of: word)
+    return sum
+      - model.logProbability(of: Array(tokens.dropFirst()), after: [tokens[0]], using: &unused)
+  }
+  return total / Double(words.reduce(0) { $0 + $1.count + 1 })
+}
+let heldOutLoss = meanTokenLoss(heldOut)
+Narration.result(
+  "last epoch's training loss (dropout on)", history.last!.loss, digits: 3, unit: "nats/token")
+Narration.result(
+  "held-out words, network without dropout", heldOutLoss, digits: 3, unit: "nats/token")
+Narration.result("training seconds", trainingSeconds, digits: 2)
+
+/*:
+ About 2.2 nats per token, against 3.61 for guessing: the model has learnt a good deal of
+ English spelling, and held-out words cost it no more than the training loss (which is
+ measured with dropout on) — it has not memorised the list.
+
+ ## 4. MC dropout, character by character
+
+ For each string, $S$ passes with dropout on give $S$ next-token distributions at every
+ position. Chapter 6's split applies position by position:
+ $$\underbrace{H\big[\bar p\big]}_{\text{total}} = \underbrace{\tfrac1S\textstyle\sum_s H[p_s]}_{\text{expected entropy (aleatoric)}} + \underbrace{I[y; w]}_{\text{mutual information (epistemic)}},\qquad \bar p = \tfrac1S\textstyle\sum_s p_s,$$
+ and the string's *surprisal* per token, $-\frac1{n+1}\sum_t \log \bar p(x_{t+1} \mid x_{\le t})$,
+ says how unlikely the string itself is. A string's score is the mean over its positions.
+
+ The out-of-distribution sets, each as large as the held-out set where it can be:
+ - **random letters**, uniform over a–z, with the held-out words' lengths;
+ - **reversed words**, the held-out words spelled backwards (same letters, wrong order);
+ - **romanised Russian**, `Data/russian_romanised.txt`, English words removed;
+ - **digits**, random digit strings: tokens the model has never *read*, since no
+   training word contains one.
+ */
+Narration.section("4. Per-character uncertainty under MC dropout")
+let englishWords = Set(allWords)
+let russian = orExit("reading the romanised Russian words") {
+  try WordList.read(path: "Data/russian_romanised.txt", alphabet: letters, lengths: wordLengths)
+}.filter { !englishWords.contains($0) }
+/// A random string of the same length as each word, from `characters`.
+func randomStrings(like words: [String], from characters: String, using rng: inout Generator)
+  -> [String]
+{
+  let pool = Array(characters)
+  return words.map { word in
+    String((0..<word.count).map { _ in pool[Int(rng.next() % UInt64(pool.count))] })
+  }
+}
+let sets: [(name: String, strings: [String])] = [
+  ("held-out English", heldOut),
+  ("random letters", randomStrings(like: heldOut, from: letters, using: &rng)),
+  ("reversed words", heldOut.map { String($0.reversed()) }.filter { !englishWords.contains($0) }),
+  ("romanised Russian", Array(russian.prefix(stringsPerSet))),
+  ("digits", randomStrings(like: heldOut, from: "0123456789", using: &rng)),
+]
+
+/// What MC dropout says about one string, position by position.
+struct StringUncertainty: Sendable {
+  let text: String
+  let decomposition: UncertaintyDecomposition
+  /// $-\log \bar p$ of each actual next token (the last one is the end boundary).
+  let surprisal: [Double]
+
+  var meanSurprisal: Double { SampleSummary.mean(surprisal) }
+  var meanTotal: Double { SampleSummary.mean(decomposition.total) }
+  var meanAleatoric: Double { SampleSummary.mean(decomposition.aleatoric) }
+  var meanEpistemic: Double { SampleSummary.mean(decomposition.epistemic) }
+  /// $\log \bar p(\text{string})$, the sequence log-probability under the MC predictive.
+  var logProbability: Double { -surprisal.reduce(0, +) }
+}
+
+/// $S$ dropout passes over all strings at once (passes in parallel), then the split.
+func mcDropout(_ strings: [String], using rng: inout Generator) -> [StringUncertainty] {
+  let framed = strings.map { try! vocabulary.framedTokens(of: $0) }
+  let inputs = framed.map { Array($0.dropLast()) }
+  let generators = (0..<passes).map { _ in rng.fork() }
+  let perPass = Parallel.map(passes) { s in
+    var g = generators[s]
+    return model.nextTokenProbabilities(inputs, mode: .sample, using: &g)
+  }
+  return strings.indices.map { k in
+    let samples = perPass.map { $0[k] }  // S × [n + 1, tokens]
+    let mean = samples.dropFirst().reduce(samples[0], +) / Double(passes)
+    let surprisal = (0..<mean.rows).map { t in -Foundation.log(mean[t, framed[k][t + 1]]) }
+    return StringUncertainty(
+      text: strings[k], decomposition: UncertaintyDecomposition(classProbabilities: samples),
+      surprisal: surprisal)
+  }
+}
+let (scored, mcSeconds) = Stopwatch.time { sets.map { mcDropout($0.strings, using: &rng) } }
+Narration.table(
+  ["set", "strings", "surprisal", "total H", "expected H", "mutual inf."],
+  zip(sets, scored).map { set, results in
+    [
+      set.name, "\(results.count)",
+      Narration.format(SampleSummary.mean(results.map(\.meanSurprisal)), digits: 3),
+      Narration.format(SampleSummary.mean(results.map(\.meanTotal)), digits: 3),
+      Narration.format(SampleSummary.mean(results.map(\.meanAleatoric)), digits: 3),
+      Narration.format(SampleSummary.mean(results.map(\.meanEpistemic)), digits: 4),
+    ]
+  })
+Narration.note("means over strings of the per-position means, nats; \(passes) passes per string")
+Narration.result("seconds for the MC-dropout passes", mcSeconds, digits: 2)
+
+/*:
+ Read the table column by column. **Surprisal** rises steeply from English to anything
+ else: reversed words and Russian cost about 3.1 nats per token against 2.2, random
+ letters about 4.9, and digits — which the model has learnt never to predict — about 10.
+ **Total entropy**, how unsure the model is about the *next* character, hardly moves:
+ after any English prefix the next letter is genuinely open (2.2 nats is about 9 equally
+ likely letters), and after random letters the model is, if anything, *less* unsure
+ than after English. Nearly all of the entropy is **expected entropy**, the aleatoric
+ part. The **mutual information**, the epistemic part, is a few hundredths of a nat
+ everywhere; it rises by about a quarter on random letters and by about 70 % on digits,
+ and not at all on romanised Russian.
+
+ ## 5. Which score detects which strings?
+
+ The AUROC of each score for telling each foreign set from held-out English words (1 is
+ perfect, 0.5 is chance, below 0.5 means the score points the wrong way).
+ */
+Narration.section("5. AUROC against held-out English words")
+let scores: [(name: String, value: (StringUncertainty) -> Double)] = [
+  ("surprisal", \.meanSurprisal), ("total entropy", \.meanTotal),
+  ("expected entropy", \.meanAleatoric), ("mutual information", \.meanEpistemic),
+]
+let english = scored[0]
+let auroc = scored.dropFirst().map { foreign in
+  scores.map { score in
+    AUROC.of(positives: foreign.map(score.value), negatives: english.map(score.value))
+  }
+}
+Narration.table(
+  ["foreign set"] + scores.map(\.name),
+  zip(sets.dropFirst(), auroc).map { set, row in
+    [set.name] + row.map { Narration.format($0, digits: 3) }
+  })
+
+/*:
+ The string's own probability (surprisal) is the best detector of every foreign set
+ (AUROC 0.93–1.0), as it should be: a language model *is* a density over strings, and
+ these strings are improbable under it. Of the uncertainty scores, the **mutual
+ information** detects what is far from the training text — digits, tokens the model
+ never read (0.97), and random letters (0.78) — but not romanised Russian (0.49 here, 0.51–0.55 with seeds 2 and 3: chance):
+ those strings are made of letter pairs that English has too, and the dropout passes
+ agree about them. The **entropy** scores are weak, and on random letters they point the
+ wrong way (about 0.38): so note 000's "per-token entropy" is, by itself, no measure of
+ whether the model knows what it is reading.
+
+ The heat strips show where along a string each kind of uncertainty sits: each cell is
+ the uncertainty of the prediction *of* that character from the characters before it
+ (the last cell, `.`, is the prediction that the word ends).
+ */
+Narration.section("Heat strips: uncertainty along six strings")
+/// The strings to draw: the first held-out word, its reversal, one string of each other set.
+let stripStrings = [
+  scored[0][0], scored[0][1], scored[2][0], scored[3][0], scored[1][0], scored[4][0],
+]
+/// One heat map per quantity: a row per string, a cell per predicted character (blank
+/// past the string's end).
+func strips(_ title: String, _ values: (StringUncertainty) -> [Double]) -> Figure {
+  let xs = (0..<contextLength).map(Double.init)
+  let rows = stripStrings.reversed().flatMap { item in
+    let v = values(item)
+    return v + Array(repeating: Double.nan, count: contextLength - v.count)
+  }
+  var figure = Figure(
+    title: title, xLabel: "character predicted (position in the string)", yLabel: "",
+    series: [
+      .heatmap(
+        xs: xs, ys: stripStrings.indices.map(Double.init),
+        values: Matrix(rows: stripStrings.count, columns: contextLength, storage: rows))
+    ])
+  figure.yTickLabels = stripStrings.reversed().enumerated().map { (Double($0), $1.text + ".") }
+  figure.xTickLabels = (0..<contextLength).map { (Double($0), "\($0 + 1)") }
+  figure.colorBarLabel = "nats"
+  figure.legend = .none
+  return figure
+}
+orExit("saving the heat strips") {
+  try figures.save(
+    FigureGrid(
+      rows: 1, columns: 2,
+      panels: [
+        strips("Total entropy of each next character", \.decomposition.total),
+        strips("Mutual information (epistemic part)", \.decomposition.epistemic),
+      ]), name: "heat-strips", panelWidth: 560, panelHeight: 360)
+}
+
+/*:
+ ## 6. Sampled generations
+
+ Note 000 §8.3 estimates a language model's uncertainty about a prompt by sampling
+ several completions (temperature 0.8, nucleus $p = 0.9$) and comparing them. Here a
+ prompt is the start of a word, and a completion is the rest of it up to the end token.
+ For each prompt we draw 20 completions from the network without dropout and report:
+ - the **fraction of distinct completions**, $n_{\text{distinct}}/N$;
+ - the **modal share**, how many samples agree with the most common completion — the vote
+   of self-consistency, matched exactly because a character model has no notion of two
+   answers meaning the same;
+ - the mean and spread of each completion's **log-probability** under the model,
+   $\log p(y \mid x) = \sum_k \log p(y_k \mid x, y_{<k})$;
+ - the sequence **entropy** $H[Y \mid x] = \mathbb E[-\log p(Y \mid x)]$, estimated from
+   separate samples drawn from the model itself ($\tau = 1$, no nucleus) — the only
+   sampling under which that average is the entropy.
+
+ Two of the note's own quantities are wrong, and the table prints them beside ours:
+ - its `disagreement = 1 - n_unique/n_samples` is **an agreement score**: it is $1 - 1/N$
+   when every sample is the same and 0 when they all differ;
+ - its `compute_log_prob` passes the generated output as `labels` and returns
+   `result.loss.item()`: the *mean* cross-entropy per token over prompt and completion
+   together. That is positive, so its `mean_log_prob` is larger for *less* probable
+   samples; dividing by the length hides that a long completion is far less probable
+   than a short one with the same per-token loss; and the prompt's tokens, the same for
+   every sample, dilute it.
+ */
+Narration.section("6. Sampled completions of five prompts")
+struct PromptReport {
+  let prompt: String
+  let agreement: GenerationAgreement
+  let noteScores: [Double]
+  let entropy: (value: Double, standardError: Double)
+}
+let reports: [PromptReport] = prompts.map { prompt in
+  let promptTokens = [CharacterVocabulary.boundary] + (try! vocabulary.tokens(of: prompt))
+  var drawn = [String]()
+  var logProbabilities = [Double]()
+  var noteScores = [Double]()
+  for _ in 0..<samplesPerPrompt {
+    let completion = model.complete(promptTokens, sampler: noteSampler, using: &rng)
+    drawn.append(vocabulary.text(of: completion))
+    logProbabilities.append(model.logProbability(of: completion, after: promptTokens, using: &rng))
+    noteScores.append(
+      Errata.note000SequenceScore(of: completion, after: promptTokens, model: model))
+  }
+  let fromModel = (0..<entropySamples).map { _ in
+    let completion = model.complete(promptTokens, sampler: .model, using: &rng)
+    return (
+      vocabulary.text(of: completion),
+      model.logProbability(of: completion, after: promptTokens, using: &rng)
+    )
+  }
+  return PromptReport(
+    prompt: prompt,
+    agreement: GenerationAgreement(completions: drawn, logProbabilities: logProbabilities),
+    noteScores: noteScores,
+    entropy: GenerationAgreement(
+      completions: fromModel.map(\.0), logProbabilities: fromModel.map(\.1)
+    )
+    .entropyEstimate)
+}
+Narration.table(
+  [
+    "prompt", "distinct", "modal share", "note's 'disagreement'", "log p mean", "log p sd",
+    "note's score", "entropy (τ 1)", "± se", "most common",
+  ],
+  reports.map { r in
+    let (mean, sd) = r.agreement.logProbabilitySummary
+    return [
+      r.prompt, Narration.format(r.agreement.distinctFraction, digits: 2),
+      Narration.format(r.agreement.modalShare, digits: 2),
+      Narration.format(Errata.note000Disagreement(of: r.agreement.completions), digits: 2),
+      Narration.format(mean, digits: 3), Narration.format(sd, digits: 2),
+      Narration.format(SampleSummary.mean(r.noteScores), digits: 3),
+      Narration.format(r.entropy.value, digits: 3),
+      Narration.format(r.entropy.standardError, digits: 2),
+      r.prompt + r.agreement.modalCompletion,
+    ]
+  })
+for r in reports {
+  Narration.note(
+    "\(r.prompt): " + r.agreement.completions.prefix(8).map { r.prompt + $0 }.joined(separator: " ")
+  )
+}
+
+/*:
+ The long English prompts leave few ways to go on: "questio" is completed by
+ "question." or "questions." in most samples (modal share 0.4, three in ten samples
+ distinct), and the completions are probable (log p about −2). After "thr" every sample
+ differs: many words start that way. The foreign prompts do *not* stand out by
+ disagreement — "xqz" gets no less agreement than "thr", because the model falls back on
+ common endings such as "-ing" — but they do by log-probability: with the prompt's own
+ improbability excluded, their completions are still less probable than those of
+ "questio" or "beautif". So on a model of this size the agreement statistics measure
+ mostly how many ways the text can go on (aleatoric spread), not whether the model
+ knows the prompt.
+
+ Three more things the table shows. The note's "disagreement" column is exactly
+ $1 -$ the distinct fraction: high where the samples agree. The note's score is a
+ positive loss, about 2–4 for every prompt, where a log-probability is negative. And
+ the mean $-\log p$ of the nucleus samples ($\tau = 0.8$, $p = 0.9$) is well below the
+ entropy estimated from samples of the model itself (2.1 against 3.8 for "questio"):
+ sharpened sampling visits the likely completions only, so its average $-\log p$ is not
+ the sequence entropy that note 000's list promises.
+
+ Does the note's score at least *rank* samples like their probability? Reading it as a
+ loss (lower = more probable), count the pairs of completions that it orders
+ differently from $\log p(y \mid x)$:
+ */
+Narration.section("The note's compute_log_prob against the sequence log-probability")
+var discordant = 0
+var pairs = 0
+for r in reports {
+  let lp = r.agreement.logProbabilities
+  for i in lp.indices {
+    for j in lp.indices where j > i && lp[i] != lp[j] {
+      pairs += 1
+      if (lp[i] > lp[j]) != (r.noteScores[i] < r.noteScores[j]) { discordant += 1 }
+    }
+  }
+}
+Narration.result("pairs of distinct completions", Double(pairs), digits: 4)
+Narration.result(
+  "share the note's score orders wrongly", Double(discordant) / Double(pairs), digits: 2)
+
+/*:
+ Close to half of the pairs come out the wrong way round (0.57 and 0.63 with seeds 2
+ and 3): the score orders samples no better than a coin would. Averaging the loss over
+ prompt and completion rewards a long completion of ordinary letters over a short, more
+ probable one, and the prompt's tokens, shared by every sample, dilute the differences. When the question is "how likely is this
+ answer", the answer is the sum $\sum_k \log p(y_k \mid x, y_{<k})$ over the
+ completion's tokens only (with a Hugging Face model: set the prompt's labels to −100,
+ and multiply the mean loss by minus the number of completion tokens).
+
+ ## 7. How probable are whole strings?
+
+ The distribution of $\log \bar p(\text{string})$ under the MC predictive, per set: the
+ quantity the surprisal column averaged, now as a sum over the whole string. English
+ words sit well apart from everything else; digit strings are off the chart to the left.
+ */
+Narration.section("7. Sequence log-probabilities per set")
+let shownSets = Array(zip(sets, scored).filter { $0.0.name != "digits" })
+let low = shownSets.flatMap { $0.1.map(\.logProbability) }.min()!
+let bins = 30
+let binWidth = -low / Double(bins)
+let histogramSeries: [Series] = shownSets.enumerated().map { k, pair in
+  let values = pair.1.map(\.logProbability)
+  var density = [Double](repeating: 0, count: bins)
+  for v in values {
+    density[Swift.min(Int((v - low) / binWidth), bins - 1)] += 1 / (Double(values.count) * binWidth)
+  }
+  return .line(
+    x: (0..<bins).map { low + (Double($0) + 0.5) * binWidth }, y: density, title: pair.0.name,
+    color: Color.palette[k])
+}
+var logProbabilityFigure = Figure(
+  title: "Sequence log-probability under the MC-dropout predictive",
+  xLabel: "log p(string) (nats)", yLabel: "density (per nat)", series: histogramSeries)
+logProbabilityFigure.legend = .topLeft
+orExit("saving the log-probability figure") {
+  try figures.save(logProbabilityFigure, name: "log-probabilities")
+}
+let digitLogProbability = SampleSummary.mean(scored[4].map(\.logProbability))
+Narration.result(
+  "mean log p of a digit string (not drawn)", digitLogProbability, digits: 3, unit: "nats")
+
+/*:
+ ## Summary
+
+ - A Transformer block with dropout inside gives MC-dropout uncertainty like any other
+   network: $S$ passes, and chapter 6's split at every position.
+ - On strings, the model's own probability is the strongest out-of-distribution score;
+   among the uncertainty scores the mutual information catches what is far from the
+   training text (digits, random letters) but not foreign spelling made of familiar
+   letter pairs, and the next-token entropy can point the wrong way (random letters).
+ - Sampling several generations measures mostly how many ways the text can go on; its
+   honest summaries are the distinct fraction, the modal share, and the sequence entropy
+   estimated from samples of the model itself — not from temperature or nucleus samples.
+ - The log-probability of a generation is the sum of its tokens' log-probabilities given
+   the prompt — not the mean loss over prompt and completion that note 000 computes, and
+   its "disagreement" is an agreement.
+
+ Exercises: (1) add a second block and see whether the mutual information separates
+ reversed words better; (2) draw each completion with a fresh dropout mask per step
+ (`mode: .sample` in `complete`) and compare the distinct fraction with the network
+ without dropout — the difference is the epistemic part of the spread; (3) score the strings by the network without dropout
+ (`mode: .mean`) and compare its surprisal AUROCs with the MC predictive's.
+ */
+Narration.section("Done")
+Narration.note("Figures are in \(options.figures)/\(chapter)-*.png")
