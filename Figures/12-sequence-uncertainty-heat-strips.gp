@@ -20,26 +20,26 @@ set key noautotitle samplen 2.5 spacing 1.1 font ',10'
 set style fill transparent solid 0.25 noborder
 $p1_1 << EOD
 0 0 2.98265
-1 0 2.65098
-2 0 2.50419
-3 0 2.7235
-4 0 2.34768
-5 0 2.47552
-6 0 2.21666
-7 0 1.61853
-8 0 1.55196
+1 0 1.91817
+2 0 2.8046
+3 0 2.65532
+4 0 2.19195
+5 0 1.96632
+6 0 2.49511
+7 0 2.18456
+8 0 2.4152
 9 0 NaN
 10 0 NaN
 
 0 1 2.97142
-1 1 2.65038
-2 1 2.14637
-3 1 1.95941
-4 1 2.22944
-5 1 1.82139
-6 1 2.45595
-7 1 1.93535
-8 1 1.96856
+1 1 1.70942
+2 1 2.71586
+3 1 2.94933
+4 1 2.49061
+5 1 1.1935
+6 1 1.09059
+7 1 2.07197
+8 1 1.82389
 9 1 NaN
 10 1 NaN
 
@@ -96,7 +96,7 @@ set title 'Total entropy of each next character' font ',13'
 set xlabel 'character predicted (position in the string)'
 set ylabel ''
 set xtics ('1' 0, '2' 1, '3' 2, '4' 3, '5' 4, '6' 5, '7' 6, '8' 7, '9' 8, '10' 9, '11' 10)
-set ytics ('79347133.' 0, 'spwfnibj.' 1, 'spasibo.' 2, 'snoosnom.' 3, 'monastery.' 4, 'monsoons.' 5)
+set ytics ('47382508.' 0, 'uajwvvjk.' 1, 'spasibo.' 2, 'snoosnom.' 3, 'monastery.' 4, 'monsoons.' 5)
 set cblabel 'nats'
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
@@ -113,26 +113,26 @@ set key noautotitle samplen 2.5 spacing 1.1 font ',10'
 set style fill transparent solid 0.25 noborder
 $p2_1 << EOD
 0 0 0.0106657
-1 0 0.0459075
-2 0 0.0244907
-3 0 0.0284136
-4 0 0.0497142
-5 0 0.0397901
-6 0 0.0518841
-7 0 0.0575733
-8 0 0.0451555
+1 0 0.0578723
+2 0 0.0616138
+3 0 0.0116052
+4 0 0.0269744
+5 0 0.0573551
+6 0 0.0442943
+7 0 0.0283587
+8 0 0.0314812
 9 0 NaN
 10 0 NaN
 
 0 1 0.0109561
-1 1 0.0194018
-2 1 0.0251705
-3 1 0.0235252
-4 1 0.0266385
-5 1 0.024336
-6 1 0.0132634
-7 1 0.0284426
-8 1 0.118635
+1 1 0.0419543
+2 1 0.0278088
+3 1 0.0376501
+4 1 0.0385125
+5 1 0.0135421
+6 1 0.0200942
+7 1 0.10201
+8 1 0.0237648
 9 1 NaN
 10 1 NaN
 
@@ -189,7 +189,7 @@ set title 'Mutual information (epistemic part)' font ',13'
 set xlabel 'character predicted (position in the string)'
 set ylabel ''
 set xtics ('1' 0, '2' 1, '3' 2, '4' 3, '5' 4, '6' 5, '7' 6, '8' 7, '9' 8, '10' 9, '11' 10)
-set ytics ('79347133.' 0, 'spwfnibj.' 1, 'spasibo.' 2, 'snoosnom.' 3, 'monastery.' 4, 'monsoons.' 5)
+set ytics ('47382508.' 0, 'uajwvvjk.' 1, 'spasibo.' 2, 'snoosnom.' 3, 'monastery.' 4, 'monsoons.' 5)
 set cblabel 'nats'
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key

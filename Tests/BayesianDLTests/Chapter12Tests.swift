@@ -75,7 +75,7 @@ struct Chapter12Tests {
     let random = try uncertainty(run, "random letters")
     let digits = try uncertainty(run, "digits")
     for s in [reversed, russian] { #expect(abs(s[1] - 3.1) < 0.2, "about 3.1 nats") }
-    #expect(abs(random[1] - 4.9) < 0.3)
+    #expect(abs(random[1] - 4.8) < 0.3)
     #expect(digits[1] > 9)
     // Total entropy within about 0.25 nats of English everywhere; lower on random letters.
     for s in [reversed, russian, random, digits] { #expect(abs(s[2] - english[2]) < 0.3) }
@@ -98,7 +98,7 @@ struct Chapter12Tests {
       #expect(a[0] == a.max(), "surprisal is the best score for \(set)")
     }
     #expect(try auroc(run, "digits")[3] > 0.9)
-    #expect(try abs(auroc(run, "random letters")[3] - 0.78) < 0.06)
+    #expect(try abs(auroc(run, "random letters")[3] - 0.79) < 0.06)
     #expect(try abs(auroc(run, "romanised Russian")[3] - 0.5) < 0.1, "chance")
     let random = try auroc(run, "random letters")
     #expect(random[1] < 0.45 && random[2] < 0.45, "the entropies point the wrong way")
@@ -117,7 +117,7 @@ struct Chapter12Tests {
       // The note's "disagreement" is exactly 1 − the distinct fraction.
       #expect(abs(row[2] - (1 - row[0])) < 0.011)
       // Its score is a positive loss where a log-probability is negative.
-      #expect(row[5] > 1 && row[5] < 5 && row[3] < 0)
+      #expect(row[5] > 1.5 && row[5] < 4 && row[3] < 0)
       // Nucleus samples' mean −log p falls below the entropy by more than its error.
       #expect(-row[3] < row[6] - 3 * row[7])
     }

@@ -117,6 +117,17 @@ import Testing
     #expect(width == 0.5)
   }
 
+  @Test func densityPolygonIsCountsOverSampleSizeTimesBinWidth() {
+    let series = Series.densityPolygon([0, 0.1, 0.5, 0.9, 1, 2], bins: 2, range: 0...1)
+    guard case .line(let x, let y, _, _, _, _) = series else {
+      Issue.record("a density polygon is drawn as a line")
+      return
+    }
+    // Counts 2 and 3 of the 6 values, in bins 0.5 wide: 2/3 and 1 per unit.
+    #expect(x == [0.25, 0.75])
+    #expect(abs(y[0] - 2.0 / 3) < 1e-15 && y[1] == 1)
+  }
+
   @Test func gridValuesAreWrittenAsScanLines() {
     let figure = Figure(
       title: "h", xLabel: "x", yLabel: "y",

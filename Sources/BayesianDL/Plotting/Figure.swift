@@ -85,6 +85,35 @@ public enum Series: Sendable {
     _ values: [Double], bins: Int, range: ClosedRange<Double>? = nil, title: String? = nil,
     color: Color = .blue
   ) -> Series {
+    let (centres, counts, width) = binned(values, bins: bins, range: range)
+    return .bars(x: centres, heights: counts, width: width, title: title, color: color)
+  }
+
+  /// A density estimate of `values` drawn as a line through the bin centres (a frequency
+  /// polygon): the heights are count / (n · bin width), so the area under it is the
+  /// share of the sample inside `range`, and several samples can share one plot without
+  /// their bars covering each other.
+  ///
+  /// - Parameters:
+  ///   - values: the sample.
+  ///   - bins: the number of bins.
+  ///   - range: the binned range (default: the sample's range).
+  ///   - title: legend entry, or nil for none.
+  ///   - color: the colour.
+  public static func densityPolygon(
+    _ values: [Double], bins: Int, range: ClosedRange<Double>? = nil, title: String? = nil,
+    color: Color = .blue
+  ) -> Series {
+    let (centres, counts, width) = binned(values, bins: bins, range: range)
+    let scale = 1 / (Double(Swift.max(values.count, 1)) * width)
+    return .line(x: centres, y: counts.map { $0 * scale }, title: title, color: color)
+  }
+
+  /// Counts of `values` in `bins` equal-width bins over `range` (default: the sample's
+  /// range); the top edge belongs to the last bin, and values outside are left out.
+  private static func binned(_ values: [Double], bins: Int, range: ClosedRange<Double>?) -> (
+    centres: [Double], counts: [Double], width: Double
+  ) {
     precondition(bins >= 1, "histogram: needs at least one bin")
     let lo = range?.lowerBound ?? (values.min() ?? 0)
     let hi = range?.upperBound ?? (values.max() ?? 1)
@@ -93,8 +122,7 @@ public enum Series: Sendable {
     for v in values where v >= lo && v <= hi {
       counts[Swift.min(Int((v - lo) / width), bins - 1)] += 1
     }
-    let centres = (0..<bins).map { lo + (Double($0) + 0.5) * width }
-    return .bars(x: centres, heights: counts, width: width, title: title, color: color)
+    return ((0..<bins).map { lo + (Double($0) + 0.5) * width }, counts, width)
   }
 
   /// A predictive's ±2 sd bands split by kind: the aleatoric band ($\mu \pm 2\sqrt{\text{aleatoric}}$)
