@@ -4,9 +4,10 @@
  several runs, after one warm-up run.
  */
 import BayesianDL
+import PredictionFiles
 import Foundation
 
-Runtime.configure()
+ProcessTuning.apply()
 let runs = CommandLine.arguments.contains("--quick") ? 3 : 7
 /// `--only NAME` runs the benchmarks whose name contains NAME (for profiling one).
 let only: String? = CommandLine.arguments.firstIndex(of: "--only").map {

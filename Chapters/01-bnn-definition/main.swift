@@ -30,38 +30,36 @@
  Bayesian networks).
  */
 import BayesianDL
+import BayesianDLPlotting
+import CourseSupport
 import Foundation
 
-let options = ChapterOptions.fromCommandLine()
-let chapter = "01-bnn-definition"
-let figures = orExit("preparing the figures directory") {
-  try FigureWriter(directory: options.figures, chapter: chapter)
-}
-var rng = Generator(seed: options.seed)
+let chapter = Chapter.start()
+var rng = Generator(seed: chapter.seed)
 
 //: ## Configuration
 let priorScales = [0.3, 1.0, 3.0]  // σ_p of the N(0, σ_p²) weight prior, one panel each
 let priorHidden = 50  // hidden units of the 1-50-1 tanh network drawn from the prior
-let priorDraws = options.budget(4000, quick: 400)  // prior networks for the spread of f(0)
+let priorDraws = chapter.budget(4000, quick: 400)  // prior networks for the spread of f(0)
 let shownFunctions = 12  // prior functions drawn per panel
-let plotPoints = options.budget(200, quick: 60)  // x positions on every curve
+let plotPoints = chapter.budget(200, quick: 60)  // x positions on every curve
 
 let trueA = 1.5  // the two-weight network f(x) = b·tanh(a·x) that made the data
 let trueB = 1.2
 let twoWeightNoise = 0.3  // σ of the observation noise, known
 let twoWeightCount = 10  // data points
-let gridPoints = options.budget(241, quick: 81)  // grid nodes per weight axis
-let evidenceDraws = options.budget(40000, quick: 4000)  // prior draws for the Monte Carlo p(D)
+let gridPoints = chapter.budget(241, quick: 81)  // grid nodes per weight axis
+let evidenceDraws = chapter.budget(40000, quick: 4000)  // prior draws for the Monte Carlo p(D)
 
 let gapCount = 40  // points of the 1-D regression with a gap
 let gapNoise = 0.1  // its noise σ
 let hiddenSizes = [1, 50, 50, 1]  // the network of sections 3–4
-let mapEpochs = options.budget(1500, quick: 600)  // full-batch Adam steps for the point estimate
+let mapEpochs = chapter.budget(1500, quick: 600)  // full-batch Adam steps for the point estimate
 let layerSigma = exp(-3.0)  // σ of every weight in the Bayesian copy: log σ² = −6, as note 000
 let predictiveSamples = 200  // S for the predictive band (cheap: one draw per pass)
-let referenceSamples = options.budget(8192, quick: 1024)  // S for the "exact" predictive
-let convergenceMaxS = options.budget(64, quick: 16)  // largest S in the convergence study
-let convergenceRepeats = options.budget(64, quick: 16)  // independent estimates per S
+let referenceSamples = chapter.budget(8192, quick: 1024)  // S for the "exact" predictive
+let convergenceMaxS = chapter.budget(64, quick: 16)  // largest S in the convergence study
+let convergenceRepeats = chapter.budget(64, quick: 16)  // independent estimates per S
 
 /*:
  ## 1. The prior is a distribution over functions
@@ -134,7 +132,7 @@ for sigmaP in priorScales {
 }
 Narration.table(["σp", "sd f(0) sampled", "sd f(0) exact", "z-score"], priorRows)
 orExit("saving the prior figure") {
-  try figures.save(
+  try chapter.figures.save(
     FigureGrid(
       title: "Prior predictive of a 1-50-1 tanh network", rows: 1, columns: 3, panels: priorPanels),
     name: "prior-functions", panelWidth: 460, panelHeight: 400)
@@ -303,7 +301,7 @@ let predictivePanel: Figure = {
   return figure
 }()
 orExit("saving the posterior figure") {
-  try figures.save(
+  try chapter.figures.save(
     FigureGrid(rows: 1, columns: 2, panels: [contourPanel, predictivePanel]),
     name: "exact-posterior", panelWidth: 560, panelHeight: 520)
 }
@@ -499,7 +497,7 @@ let convergencePanel: Figure = {
   return figure
 }()
 orExit("saving the Monte Carlo figure") {
-  try figures.save(
+  try chapter.figures.save(
     FigureGrid(rows: 1, columns: 2, panels: [bandPanel, convergencePanel]), name: "mc-predictive",
     panelWidth: 560, panelHeight: 500)
 }
@@ -511,7 +509,7 @@ orExit("saving the Monte Carlo figure") {
  ## 4. Deterministic and Bayesian networks side by side
  */
 Narration.section("4. Deterministic vs Bayesian network")
-let timingRepeats = options.budget(100, quick: 10)
+let timingRepeats = chapter.budget(100, quick: 10)
 let clock = ContinuousClock()
 let singlePass =
   clock.measure {
@@ -566,5 +564,3 @@ Narration.table(
  3. In section 3, set $\sigma = 0.2$. Where does the band grow, and what happens to the gap
     between the mean forward pass and the predictive mean?
  */
-Narration.section("Done")
-Narration.note("  figures in \(options.figures)/\(chapter)-*.png")

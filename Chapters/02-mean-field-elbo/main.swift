@@ -23,14 +23,12 @@
  Mirrors note 000 §2–3, note 003 §1.2–1.3 and the variational part of note 004.
  */
 import BayesianDL
+import BayesianDLPlotting
+import CourseSupport
 import Foundation
 
-let options = ChapterOptions.fromCommandLine()
-let chapter = "02-mean-field-elbo"
-let figures = orExit("preparing the figures directory") {
-  try FigureWriter(directory: options.figures, chapter: chapter)
-}
-var rng = Generator(seed: options.seed)
+let chapter = Chapter.start()
+var rng = Generator(seed: chapter.seed)
 
 //: ## Configuration
 let pointCount = 12  // observations: few, so that the posterior stays broad
@@ -39,10 +37,10 @@ let trueSlope = 1.5
 let noiseSD = 0.5  // σ, known
 let priorPrecision = 1.0  // α: weights ~ N(0, 1/α)
 let caviSweeps = 300  // coordinate-ascent sweeps (slow when the weights are correlated)
-let scaleCount = options.budget(121, quick: 31)  // covariance scales c for the ELBO curve
-let monteCarloDraws = options.budget(200_000, quick: 20_000)  // draws for each KL estimate
+let scaleCount = chapter.budget(121, quick: 31)  // covariance scales c for the ELBO curve
+let monteCarloDraws = chapter.budget(200_000, quick: 20_000)  // draws for each KL estimate
 let klWeights = [1.0, 0.1, 0.01]  // β values for the tempering figure
-let bandPoints = options.budget(121, quick: 41)  // x positions on the bands
+let bandPoints = chapter.budget(121, quick: 41)  // x positions on the bands
 
 /*:
  ## 1. A model where everything is exact
@@ -160,7 +158,7 @@ orExit("saving the ELBO figure") {
   figure.legend = .bottomRight
   figure.yRange = (model.logEvidence - 8)...(model.logEvidence + 1.5)  // the ELBO falls off steeply
   figure.xRange = scales[0]...scales[scales.count - 1]
-  try figures.save(figure, name: "elbo-gap")
+  try chapter.figures.save(figure, name: "elbo-gap")
 }
 /*:
  The ELBO peaks at $c = 1$, where $q$ *is* the posterior and the bound is tight; the
@@ -203,7 +201,7 @@ Narration.result("mean-field / true variance of w1", varianceRatios[1], digits: 
 Narration.result("1 − ρ²", 1 - correlation * correlation, digits: 4)
 orExit("saving the ellipse figure") {
   var draws = (x: [Double](), y: [Double]())
-  for _ in 0..<options.budget(400, quick: 100) {
+  for _ in 0..<chapter.budget(400, quick: 100) {
     let w = posterior.sample(using: &rng)
     draws.x.append(w[0, 0])
     draws.y.append(w[1, 0])
@@ -224,7 +222,7 @@ orExit("saving the ellipse figure") {
       .points(x: [trueIntercept], y: [trueSlope], title: "truth", color: .black, size: 1.4),
     ])
   figure.legend = .outsideRight
-  try figures.save(figure, name: "mean-field-ellipses", width: 860, height: 560)
+  try chapter.figures.save(figure, name: "mean-field-ellipses", width: 860, height: 560)
 }
 /*:
  The mean-field ellipses are axis-aligned and sit inside the posterior's: they match
@@ -351,7 +349,7 @@ orExit("saving the tempering figure") {
     series: bandSeries + [.points(x: xs, y: ys, title: "data", color: .black, size: 0.9)])
   figure.legend = .topLeft
   figure.xRange = -1...5
-  try figures.save(figure, name: "tempering")
+  try chapter.figures.save(figure, name: "tempering")
 }
 /*:
  At $\beta = 0.01$ the band is about ten times narrower ($\sqrt\beta$, when the data
@@ -374,5 +372,3 @@ orExit("saving the tempering figure") {
  3. Find the $\beta$ at which the tempered band at $x = 5$ is half the Bayesian one, and explain
     the number.
  */
-Narration.section("Done")
-Narration.note("  figures in \(options.figures)/\(chapter)-*.png")

@@ -19,32 +19,30 @@
  Mirrors note 000 §4.1–4.3, note 003 §2–3 and note 004.
  */
 import BayesianDL
+import BayesianDLPlotting
+import CourseSupport
 import Foundation
 
-let options = ChapterOptions.fromCommandLine()
-let chapter = "03-bayes-by-backprop"
-let figures = orExit("preparing the figures directory") {
-  try FigureWriter(directory: options.figures, chapter: chapter)
-}
-var rng = Generator(seed: options.seed)
+let chapter = Chapter.start()
+var rng = Generator(seed: chapter.seed)
 
 //: ## Configuration
-let gradientDraws = options.budget(100_000, quick: 10_000)  // ε draws for the gradient check
+let gradientDraws = chapter.budget(100_000, quick: 10_000)  // ε draws for the gradient check
 let moonsCount = 1000  // two-moons training points, as note 000
 let moonsNoise = 0.1
 let classifierSizes = [2, 64, 64, 2]  // note 000's network
-let classifierEpochs = options.budget(100, quick: 15)
+let classifierEpochs = chapter.budget(100, quick: 15)
 let batchSize = 64
 let learningRate = 1e-3  // Adam, as note 000
 let testCount = 1000  // a fresh two-moons test set
 let predictiveSamples = 100  // S for every predictive
-let gridSide = options.budget(100, quick: 25)  // entropy map resolution
+let gridSide = chapter.budget(100, quick: 25)  // entropy map resolution
 let gapCount = 200  // regression points, in [−3, −1] ∪ [1, 3]
 let gapNoise = 0.1  // their noise σ, known
 let regressionSizes = [1, 50, 50, 1]
-let regressionEpochs = options.budget(2000, quick: 300)  // full-batch steps
+let regressionEpochs = chapter.budget(2000, quick: 300)  // full-batch steps
 let regressionLearningRate = 0.01  // as note 003
-let varianceProbes = options.budget(400, quick: 80)  // gradient draws for S = 1 vs S = 4
+let varianceProbes = chapter.budget(400, quick: 80)  // gradient draws for S = 1 vs S = 4
 
 /*:
  ## 1. The reparameterisation trick, checked
@@ -229,7 +227,7 @@ orExit("saving the training curves") {
     curve("E_q[log p(D | w)]", logLikelihood, .green), curve("KL(q ‖ prior)", kl, .vermillion),
     curve("ELBO = E_q[log p(D | w)] − KL", elbo, .blue),
   ]
-  try figures.save(
+  try chapter.figures.save(
     FigureGrid(rows: 1, columns: 3, panels: panels), name: "training-curves", panelWidth: 440,
     panelHeight: 380)
 }
@@ -267,7 +265,7 @@ orExit("saving the entropy map") {
   figure.legend = .below
   figure.xRange = -2...3
   figure.yRange = -1.5...2
-  try figures.save(figure, name: "entropy-map", width: 760, height: 620)
+  try chapter.figures.save(figure, name: "entropy-map", width: 760, height: 620)
 }
 
 /*:
@@ -408,7 +406,7 @@ let gapData = SyntheticData.regressionWithGap(count: gapCount, noise: gapNoise, 
 }
 let bayesian = trainRegression(noise: gapNoise, beta: 1, label: "ELBO")
 let recipe = trainRegression(noise: 0.5.squareRoot(), beta: 0.01, label: "MSE + 0.01 KL/N")
-let curve = SyntheticData.linspace(-5, 5, count: options.budget(201, quick: 101))
+let curve = SyntheticData.linspace(-5, 5, count: chapter.budget(201, quick: 101))
 let bayesianF = MonteCarloPredictive.outputs(
   of: bayesian, at: curve, samples: predictiveSamples, using: &rng)
 let recipeF = MonteCarloPredictive.outputs(
@@ -494,7 +492,7 @@ orExit("saving the regression figure") {
     figure.yRange = -6...6
     return figure
   }
-  try figures.save(
+  try chapter.figures.save(
     FigureGrid(
       rows: 1, columns: 2,
       panels: [
@@ -522,5 +520,3 @@ orExit("saving the regression figure") {
  3. Use $S = 4$ samples per step for the classifier and compare the training curves at
     equal *time* rather than equal epochs.
  */
-Narration.section("Done")
-Narration.note("  figures in \(options.figures)/\(chapter)-*.png")

@@ -22,23 +22,21 @@
  Mirrors note 000 §4.4.
  */
 import BayesianDL
+import BayesianDLPlotting
+import CourseSupport
 import Foundation
 
-let options = ChapterOptions.fromCommandLine()
-let chapter = "04-local-reparameterization"
-let figures = orExit("preparing the figures directory") {
-  try FigureWriter(directory: options.figures, chapter: chapter)
-}
-var rng = Generator(seed: options.seed)
+let chapter = Chapter.start()
+var rng = Generator(seed: chapter.seed)
 
 //: ## Configuration
-let outputDraws = options.budget(40_000, quick: 8_000)  // forward passes for the moment check
+let outputDraws = chapter.budget(40_000, quick: 8_000)  // forward passes for the moment check
 let moonsCount = 1000
 let sizes = [2, 64, 64, 2]  // note 000's network
 let batchSize = 64
-let warmUpEpochs = options.budget(30, quick: 8)  // training before the variance is measured
-let gradientDraws = options.budget(300, quick: 120)  // minibatch gradients per estimator
-let timingSteps = options.budget(200, quick: 20)  // training steps timed per estimator
+let warmUpEpochs = chapter.budget(30, quick: 8)  // training before the variance is measured
+let gradientDraws = chapter.budget(300, quick: 120)  // minibatch gradients per estimator
+let timingSteps = chapter.budget(200, quick: 20)  // training steps timed per estimator
 
 let estimators: [(name: String, estimator: GradientEstimator?, short: String)] = [
   ("no noise (mean weights)", nil, "means"),
@@ -202,7 +200,7 @@ orExit("saving the variance figure") {
       .line(x: x, y: heights, title: estimator, color: colors[k], width: 1.5))
   }
   histogram.legend = .topRight
-  try figures.save(
+  try chapter.figures.save(
     FigureGrid(rows: 1, columns: 2, panels: [histogram, bars]), name: "gradient-variance",
     panelWidth: 600, panelHeight: 460)
 }
@@ -263,5 +261,3 @@ Narration.table(["estimator", "time per step (measured now)"], costRows)
  2. Train the classifier of chapter 3 with each estimator for the same time (not the same
     number of epochs) and compare the test NLL.
  */
-Narration.section("Done")
-Narration.note("  figures in \(options.figures)/\(chapter)-*.png")

@@ -27,14 +27,12 @@
  Mirrors note 000 §5, §7.1–7.3 and §8.1.
  */
 import BayesianDL
+import BayesianDLPlotting
+import CourseSupport
 import Foundation
 
-let options = ChapterOptions.fromCommandLine()
-let chapter = "05-mc-dropout"
-let figures = orExit("preparing the figures directory") {
-  try FigureWriter(directory: options.figures, chapter: chapter)
-}
-var rng = Generator(seed: options.seed)
+let chapter = Chapter.start()
+var rng = Generator(seed: chapter.seed)
 
 //: ## Configuration
 let moonsCount = 1000  // two-moons training points, as note 000 §7.3
@@ -45,19 +43,19 @@ let farRadii = 3.0...4.0  // its radii, around the moons' centre (0.5, 0.25)
 let sizes = [2, 64, 64, 2]  // note 000's network
 let dropoutRate = 0.2  // p for the main MC dropout model (the sweep below varies it)
 let priorStandardDeviation = 1.0  // the Gaussian prior behind the weight decay
-let epochs = options.budget(100, quick: 12)
+let epochs = chapter.budget(100, quick: 12)
 let batchSize = 64
 let learningRate = 1e-3  // Adam, as note 000
 let passes = 100  // T, stochastic passes per MC dropout prediction
-let referencePasses = options.budget(2000, quick: 400)  // T for the "exact" predictive
+let referencePasses = chapter.budget(2000, quick: 400)  // T for the "exact" predictive
 let convergenceCount = 500  // test points used in the convergence study
 let convergenceRepeats = 3  // independent estimates averaged per T
 let sweepRates = [0.0, 0.1, 0.2, 0.3, 0.5, 0.7]
 let noteRate = 0.5  // note 000's dropout rate, for the dropout-on-logits comparison
 let ensembleSize = 5  // M, as Lakshminarayanan et al.
-let gridSide = options.budget(80, quick: 20)  // confidence maps
+let gridSide = chapter.budget(80, quick: 20)  // confidence maps
 let regressionSizes = [1, 50, 50, 2]  // outputs [μ, log σ²]
-let regressionSteps = options.budget(1500, quick: 150)  // Adam steps per member
+let regressionSteps = chapter.budget(1500, quick: 150)  // Adam steps per member
 let regressionBatchSize = 100
 let regressionLearningRate = 1e-2
 let syntheticCount = 400  // heteroscedastic sine, noise σ(x) = 0.05 + 0.2(x + π)
@@ -223,7 +221,7 @@ orExit("saving the convergence figure") {
   figure.logX = true
   figure.logY = true
   figure.legend = .topRight
-  try figures.save(figure, name: "passes", width: 700, height: 480)
+  try chapter.figures.save(figure, name: "passes", width: 700, height: 480)
 }
 /*:
  The measured error follows the $1/\sqrt T$ law at every $T$. At $T = 100$ the typical
@@ -282,7 +280,7 @@ orExit("saving the dropout-rate figure") {
       .points(x: rates, y: sweep.map(\.scores.testMutualInformation), color: .blue, size: 1),
     ])
   information.legend = .topLeft
-  try figures.save(
+  try chapter.figures.save(
     FigureGrid(rows: 1, columns: 2, panels: [nll, information]), name: "dropout-rate",
     panelWidth: 520, panelHeight: 400)
 }
@@ -435,7 +433,7 @@ orExit("saving the confidence maps") {
       title: title, xs: xs, ys: ys, values: p.max(over: .columns).storage,
       colorBarLabel: "confidence max_k p_k", data: moons)
   }
-  try figures.save(
+  try chapter.figures.save(
     FigureGrid(rows: 1, columns: 3, panels: panels), name: "confidence-maps", panelWidth: 520,
     panelHeight: 440)
 }
@@ -612,7 +610,7 @@ orExit("saving the heteroscedastic figure") {
     data: (motorcycleAll.inputs.storage, motorcycleAll.targets.values.storage),
     title: "Motorcycle crash: heteroscedastic ensemble", xLabel: "time after impact (ms)",
     yLabel: "head acceleration (g)")
-  try figures.save(
+  try chapter.figures.save(
     FigureGrid(rows: 1, columns: 3, panels: [syntheticPanel, sigmaPanel, motorcyclePanel]),
     name: "heteroscedastic", panelWidth: 520, panelHeight: 420)
 }
@@ -641,5 +639,3 @@ orExit("saving the heteroscedastic figure") {
  networks improve on either? (3) Predict the motorcycle data with an MC-dropout
  heteroscedastic network instead of an ensemble and compare the bands.
  */
-Narration.section("Done")
-Narration.note("Figures are in \(options.figures)/\(chapter)-*.png")

@@ -25,39 +25,37 @@
  note 003 part 4.
  */
 import BayesianDL
+import BayesianDLPlotting
+import CourseSupport
 import Foundation
 
-let options = ChapterOptions.fromCommandLine()
-let chapter = "06-uncertainty-decomposition"
-let figures = orExit("preparing the figures directory") {
-  try FigureWriter(directory: options.figures, chapter: chapter)
-}
-var rng = Generator(seed: options.seed)
+let chapter = Chapter.start()
+var rng = Generator(seed: chapter.seed)
 
 //: ## Configuration
-let randomSets = options.budget(5_000, quick: 1_000)  // random sample sets for the identity
+let randomSets = chapter.budget(5_000, quick: 1_000)  // random sample sets for the identity
 let moonsCount = 1000
 let moonsNoise = 0.25  // more than note 000's 0.1, so that the classes overlap
 let sizes = [2, 64, 64, 2]
 let dropoutRate = 0.2  // MC dropout, as in chapter 5
 let priorStandardDeviation = 1.0
-let epochs = options.budget(100, quick: 12)
+let epochs = chapter.budget(100, quick: 12)
 let batchSize = 64
 let learningRate = 1e-3
 let passes = 100  // T
 let farRadii = 3.0...4.0  // an annulus around the moons' centre (0.5, 0.25)
 let shift = (0.0, 2.5)  // the shifted test set: the moons moved up
-let gridSide = options.budget(80, quick: 20)
+let gridSide = chapter.budget(80, quick: 20)
 let ensembleSize = 5
 let regressionSizes = [1, 50, 50, 2]  // [μ, log σ²] heads
-let regressionSteps = options.budget(1500, quick: 150)
+let regressionSteps = chapter.budget(1500, quick: 150)
 let regressionBatchSize = 100
 let regressionLearningRate = 1e-2
 let regressionCount = 200  // in [−3, −1] ∪ [1, 3], as chapter 3's regression with a gap
-let dataSizes = options.budget([50, 200, 800], quick: [50, 400])
+let dataSizes = chapter.budget([50, 200, 800], quick: [50, 400])
 let digitsInDistribution = 0...4  // train on these digits; 5–9 are out of distribution
 let digitsSizes = [64, 64, 64, 5]
-let digitsEpochs = options.budget(100, quick: 15)
+let digitsEpochs = chapter.budget(100, quick: 15)
 let digitsTestFraction = 0.3
 
 /// One row of probabilities as a matrix `[1, C]`.
@@ -228,7 +226,7 @@ orExit("saving the uncertainty maps") {
     figure.colorRange = 0...largest  // one scale for all three panels
     return figure
   }
-  try figures.save(
+  try chapter.figures.save(
     FigureGrid(rows: 1, columns: 3, panels: panels), name: "maps", panelWidth: 520,
     panelHeight: 440)
 }
@@ -348,7 +346,7 @@ Narration.result("inside the data: mean |learned σ / true σ − 1|", noiseErro
  */
 let probe = regressionModel.gaussianComponents(at: .column([0]))
 let probeFit = regressionModel.regressionPredictive(at: .column([0]))
-let mixtureDraws = options.budget(200_000, quick: 40_000)
+let mixtureDraws = chapter.budget(200_000, quick: 40_000)
 var drawn = [Double]()
 drawn.reserveCapacity(mixtureDraws)
 for _ in 0..<mixtureDraws {
@@ -392,7 +390,7 @@ orExit("saving the regression figure") {
     ])
   parts.logY = true
   parts.legend = .topLeft
-  try figures.save(
+  try chapter.figures.save(
     FigureGrid(rows: 1, columns: 2, panels: [bands, parts]), name: "regression", panelWidth: 560,
     panelHeight: 420)
 }
@@ -476,7 +474,7 @@ orExit("saving the data-size figure") {
   figure.logX = true
   figure.logY = true
   figure.legend = .bottomRight
-  try figures.save(figure, name: "data-size", width: 680, height: 480)
+  try chapter.figures.save(figure, name: "data-size", width: 680, height: 480)
 }
 /*:
  With sixteen times the data the bootstrap ensemble's epistemic part falls several-fold,
@@ -598,7 +596,7 @@ orExit("saving the OOD histograms") {
       "Mutual information", digitsInScores.mutualInformation, digitsOutScores.mutualInformation,
       "I[y; w] (nats)"),
   ]
-  try figures.save(
+  try chapter.figures.save(
     FigureGrid(rows: 1, columns: 2, panels: panels), name: "digits-ood", panelWidth: 560,
     panelHeight: 420)
 }
@@ -630,5 +628,3 @@ orExit("saving the OOD histograms") {
  (2) Replace the annulus by inputs *between* the moons' arms: which part grows there?
  (3) In section 5, plot the epistemic variance against $1/N$: is it a straight line?
  */
-Narration.section("Done")
-Narration.note("Figures are in \(options.figures)/\(chapter)-*.png")

@@ -21,25 +21,23 @@
  Mirrors note 000 §7.4.
  */
 import BayesianDL
+import BayesianDLPlotting
+import CourseSupport
 import Foundation
 
-let options = ChapterOptions.fromCommandLine()
-let chapter = "07-calibration"
-let figures = orExit("preparing the figures directory") {
-  try FigureWriter(directory: options.figures, chapter: chapter)
-}
-var rng = Generator(seed: options.seed)
+let chapter = Chapter.start()
+var rng = Generator(seed: chapter.seed)
 
 //: ## Configuration
-let populationSizes = options.budget([1_000, 10_000, 100_000], quick: [1_000, 10_000])
+let populationSizes = chapter.budget([1_000, 10_000, 100_000], quick: [1_000, 10_000])
 let bins = 15  // as Guo et al.; note 000 uses 10
-let seeds = options.budget(3, quick: 2)  // independent splits and initialisations
+let seeds = chapter.budget(3, quick: 2)  // independent splits and initialisations
 let validationFraction = 0.2  // of the digits, for fitting T
 let testFraction = 0.2
 let sizes = [64, 64, 64, 10]
 let priorStandardDeviation = 1.0
-let epochs = options.budget(100, quick: 8)  // MAP, dropout and ensemble members
-let variationalEpochs = options.budget(100, quick: 8)  // Bayes by Backprop, the same budget
+let epochs = chapter.budget(100, quick: 8)  // MAP, dropout and ensemble members
+let variationalEpochs = chapter.budget(100, quick: 8)  // Bayes by Backprop, the same budget
 let batchSize = 64
 let learningRate = 1e-3
 let dropoutRate = 0.2
@@ -47,7 +45,7 @@ let passes = 100  // MC dropout and Bayes by Backprop predictive samples
 let ensembleSize = 5
 let regressionTrainCount = 400
 let regressionTestCount = 4000
-let regressionSteps = options.budget(1500, quick: 150)
+let regressionSteps = chapter.budget(1500, quick: 150)
 let levels = (1...19).map { Double($0) / 20 } + [0.99]  // nominal coverages
 
 /*:
@@ -308,7 +306,7 @@ orExit("saving the reliability diagrams") {
   }
   // The key goes in the title: a legend would sit on the bars.
   for k in panels.indices { panels[k].legend = .none }
-  try figures.save(
+  try chapter.figures.save(
     FigureGrid(
       title: "Digits test set — blue: accuracy per bin, red: gap to the bin's mean confidence, "
         + "dashed: perfect calibration",
@@ -451,7 +449,7 @@ orExit("saving the coverage curves") {
   figure.xRange = 0...1
   figure.yRange = 0...1
   figure.legend = .topLeft
-  try figures.save(figure, name: "coverage", width: 640, height: 520)
+  try chapter.figures.save(figure, name: "coverage", width: 640, height: 520)
 }
 /*:
  The heteroscedastic ensemble's intervals hold close to what they promise at every
@@ -477,5 +475,3 @@ orExit("saving the coverage curves") {
  on the calibrated population: how does its floor move? (3) Scale the temperature of each
  MC-dropout pass's logits before averaging instead of after: is the fitted $T$ the same?
  */
-Narration.section("Done")
-Narration.note("Figures are in \(options.figures)/\(chapter)-*.png")

@@ -26,37 +26,35 @@
  2021), so the same weights and data give the same numbers.
  */
 import BayesianDL
+import BayesianDLPlotting
+import CourseSupport
 import Foundation
 
-let options = ChapterOptions.fromCommandLine()
-let chapter = "08-laplace"
-let figures = orExit("preparing the figures directory") {
-  try FigureWriter(directory: options.figures, chapter: chapter)
-}
-var rng = Generator(seed: options.seed)
+let chapter = Chapter.start()
+var rng = Generator(seed: chapter.seed)
 
 //: ## Configuration
 let sineCount = 100  // note 002: x = linspace(−5, 5, 100), y = sin x + 0.3 ε
 let sineNoise = 0.3
 let sizes = [1, 64, 64, 1]  // note 002's network
 let defaultPrior = 1.0  // δ, laplace-torch's default; also the MAP's weight decay (σ_p = 1)
-let epochs = options.budget(2000, quick: 200)  // Adam, batch 32, as note 002 but trained longer
+let epochs = chapter.budget(2000, quick: 200)  // Adam, batch 32, as note 002 but trained longer
 let batchSize = 32
 let learningRate = 0.01  // note 002
 let smallSizes = [1, 6, 1]  // a network small enough for the exact Hessian (19 weights)
 let smallCount = 40
-let smallEpochs = options.budget(3000, quick: 300)
+let smallEpochs = chapter.budget(3000, quick: 300)
 let linearCount = 50  // Kunstner et al.'s point on a straight line
 let linearNoise = 0.3
 let assumedNoises = [0.1, 0.3, 1.0]  // the σ the Laplace approximation is told
 let batchSizes = [1, 5, 20, 100]  // for note 002's ggn_matrix
 let probePoints = [0.0, 4.5, 6.0]  // where the structures' predictive std is compared
-let nnSamples = options.budget(200, quick: 40)  // sampled networks in the "nn" predictive
+let nnSamples = chapter.budget(200, quick: 40)  // sampled networks in the "nn" predictive
 let moonsCount = 500
 let moonsSizes = [2, 64, 64, 2]
-let moonsEpochs = options.budget(150, quick: 20)
-let gridSide = options.budget(70, quick: 20)
-let mcSamples = options.budget(2000, quick: 300)  // draws per input for the probit check
+let moonsEpochs = chapter.budget(150, quick: 20)
+let gridSide = chapter.budget(70, quick: 20)
+let mcSamples = chapter.budget(2000, quick: 300)  // draws per input for the probit check
 let coverageCount = 2000  // fresh test points for the interval check
 let plotX = SyntheticData.linspace(-6, 6, count: 241)
 
@@ -224,7 +222,7 @@ orExit("saving the curvature heatmaps") {
     figure.divergingColors = true
     return figure
   }
-  try figures.save(
+  try chapter.figures.save(
     FigureGrid(
       title: "Curvature of the 1-6-1 tanh network at its MAP (19 weights)", rows: 1, columns: 3,
       panels: panels),
@@ -413,7 +411,7 @@ orExit("saving the structure comparison") {
       "\(fit.la.subset.rawValue), \(fit.la.structure.rawValue) (δ = \(Narration.format(fit.la.priorPrecision, digits: 2)))",
       fit.la.regressionPredictive(at: plotX), data: sine, legend: k == 0)
   }
-  try figures.save(
+  try chapter.figures.save(
     FigureGrid(rows: 2, columns: 3, panels: panels), name: "structures", panelWidth: 520,
     panelHeight: 400)
 }
@@ -483,7 +481,7 @@ Narration.table(
   _ name: String, _ left: (String, RegressionPredictive), _ right: (String, RegressionPredictive)
 ) {
   orExit("saving \(name)") {
-    try figures.save(
+    try chapter.figures.save(
       FigureGrid(
         rows: 1, columns: 2,
         panels: [
@@ -588,7 +586,7 @@ orExit("saving the confidence maps") {
     figure.colorRange = 0.5...1
     return figure
   }
-  try figures.save(
+  try chapter.figures.save(
     FigureGrid(rows: 1, columns: 3, panels: panels), name: "moons-confidence", panelWidth: 520,
     panelHeight: 440)
 }

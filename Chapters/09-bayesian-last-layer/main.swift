@@ -26,32 +26,30 @@
  Mirrors note 001.
  */
 import BayesianDL
+import BayesianDLPlotting
+import CourseSupport
 import Foundation
 
-let options = ChapterOptions.fromCommandLine()
-let chapter = "09-bayesian-last-layer"
-let figures = orExit("preparing the figures directory") {
-  try FigureWriter(directory: options.figures, chapter: chapter)
-}
-var rng = Generator(seed: options.seed)
+let chapter = Chapter.start()
+var rng = Generator(seed: chapter.seed)
 
 //: ## Configuration
 let digitsInDistribution = 0...4  // train on these digits; 5–9 are out of distribution
 let digitsTestFraction = 0.3  // of the 0–4 images, held out
 let digitsSizes = [64, 64, 64, 5]  // the backbone: two hidden layers of 64, five classes
 let priorStandardDeviation = 1.0  // N(0, 1) on every weight: α = 1, and the MAP weight decay
-let epochs = options.budget(100, quick: 10)  // backbone, end-to-end and full-network training
+let epochs = chapter.budget(100, quick: 10)  // backbone, end-to-end and full-network training
 let batchSize = 64
 let learningRate = 1e-3  // Adam, for whole networks
 let lastLayerLearningRate = 1e-2  // Adam, for a last layer (note 001's choice)
-let lastLayerEpochs = options.budget(200, quick: 20)  // two-stage training on frozen features
+let lastLayerEpochs = chapter.budget(200, quick: 20)  // two-stage training on frozen features
 let trainingSamples = 10  // weight draws per step for the last layer (note 001's elbo)
 let endToEndSamples = 5  // weight draws per step end to end (note 001's train_step)
 let predictiveSamples = 100  // S, draws per predictive
 let regressionCount = 300  // points in [−3, −1] ∪ [1, 3]
 let regressionSizes = [1, 50, 50, 1]
 let heteroscedasticSizes = [1, 50, 50, 2]  // outputs [μ, log σ²]
-let regressionSteps = options.budget(2000, quick: 200)  // Adam steps per regression backbone
+let regressionSteps = chapter.budget(2000, quick: 200)  // Adam steps per regression backbone
 let regressionBatchSize = 100
 let regressionLearningRate = 1e-2
 let assumedNoise = 0.3  // the σ the homoscedastic backbone is trained with
@@ -443,7 +441,7 @@ orExit("saving the regression figure") {
     figure.legend = .topLeft
     return figure
   }
-  try figures.save(
+  try chapter.figures.save(
     FigureGrid(
       title: "Conjugate last layers on the regression with a gap (σ(x) = 0.05 + 0.1(x + 3))",
       rows: 1, columns: 2,
@@ -566,7 +564,7 @@ orExit("saving the KL figure") {
   figure.logX = true
   figure.yRange = -2...6
   figure.legend = .topRight
-  try figures.save(figure, name: "kl", width: 680, height: 480)
+  try chapter.figures.save(figure, name: "kl", width: 680, height: 480)
 }
 /*:
  The note's value is $\tfrac12$ per weight when $q$ *is* the prior, and negative once
@@ -921,7 +919,7 @@ orExit("saving the OOD histograms") {
     figure.legend = .none
     return figure
   }
-  try figures.save(
+  try chapter.figures.save(
     FigureGrid(
       title: "Mutual information from 100 draws — blue: held-out digits 0–4, "
         + "vermillion: digits 5–9 (never seen)",
@@ -960,5 +958,3 @@ orExit("saving the OOD histograms") {
  groups the rates $10^{-4}$ and $10^{-2}$ that note 001 suggests, starting from the trained
  MAP backbone instead of from scratch: how far do the features move?
  */
-Narration.section("Done")
-Narration.note("Figures are in \(options.figures)/\(chapter)-*.png")

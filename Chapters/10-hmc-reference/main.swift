@@ -22,14 +22,12 @@
  Mirrors note 000 §2.3–2.4 (and its §9.2 table).
  */
 import BayesianDL
+import BayesianDLPlotting
+import CourseSupport
 import Foundation
 
-let options = ChapterOptions.fromCommandLine()
-let chapter = "10-hmc-reference"
-let figures = orExit("preparing the figures directory") {
-  try FigureWriter(directory: options.figures, chapter: chapter)
-}
-var rng = Generator(seed: options.seed)
+let chapter = Chapter.start()
+var rng = Generator(seed: chapter.seed)
 
 //: ## Configuration
 let priorStandardDeviation = 1.0  // N(0, 1) on every weight, for every method
@@ -41,20 +39,20 @@ let moonsNoise = 0.2
 let moonsSizes = [2, 16, 16, 2]
 let activation = Activation.tanh  // smooth, so that leapfrog trajectories stay accurate
 let testCount = 1000  // fresh points from the training distribution
-let adamSteps = options.budget(3000, quick: 400)  // full-batch steps for every trained method
+let adamSteps = chapter.budget(3000, quick: 400)  // full-batch steps for every trained method
 let learningRate = 1e-2
 let ensembleSize = 5
 let dropoutRate = 0.1
-let predictiveSamples = options.budget(200, quick: 40)  // S, draws per sampled predictive
+let predictiveSamples = chapter.budget(200, quick: 40)  // S, draws per sampled predictive
 let chains = 4  // HMC chains, two at a time on the two cores
-let warmUp = options.budget(500, quick: 60)  // HMC iterations adapting step size and mass
-let iterations = options.budget(500, quick: 60)  // HMC iterations kept per chain
+let warmUp = chapter.budget(500, quick: 60)  // HMC iterations adapting step size and mass
+let iterations = chapter.budget(500, quick: 60)  // HMC iterations kept per chain
 let trajectoryLength = 1.0  // HMC integration time per iteration
-let keepEvery = options.budget(5, quick: 3)  // thinning of the kept HMC iterations
-let sgldSteps = options.budget(30000, quick: 3000)
+let keepEvery = chapter.budget(5, quick: 3)  // thinning of the kept HMC iterations
+let sgldSteps = chapter.budget(30000, quick: 3000)
 let sgldBatchSize = 20
-let plotX = SyntheticData.linspace(-6, 6, count: options.budget(121, quick: 41))
-let gridSide = options.budget(50, quick: 20)
+let plotX = SyntheticData.linspace(-6, 6, count: chapter.budget(121, quick: 41))
+let gridSide = chapter.budget(50, quick: 20)
 
 /// A network fitted by Adam to the MAP estimate under the N(0, 1) prior, full batch, with
 /// dropout when `dropout > 0` (MC dropout trains this way too).
@@ -525,7 +523,7 @@ orExit("saving the regression panels") {
     figure.legend = k == 0 ? .topLeft : .none
     return figure
   }
-  try figures.save(
+  try chapter.figures.save(
     FigureGrid(
       title: "Predictive ±2 sd of each method (blue) against HMC's (dashed); data in vermillion",
       rows: 3, columns: 5, panels: panels), name: "regression", panelWidth: 360, panelHeight: 300)
@@ -735,7 +733,7 @@ orExit("saving the moons panels") {
     figure.colorRange = 0.5...1
     return figure
   }
-  try figures.save(
+  try chapter.figures.save(
     FigureGrid(
       title: "Confidence max_k p_k of each method's predictive; HMC's is the reference",
       rows: 3, columns: 5, panels: panels), name: "moons", panelWidth: 360, panelHeight: 300)
@@ -784,7 +782,7 @@ orExit("saving the summary") {
     figure.xTickLabels = zip(positions, names).map { ($0, $1) }
     return figure
   }
-  try figures.save(
+  try chapter.figures.save(
     FigureGrid(
       rows: 2, columns: 1,
       panels: [
@@ -819,6 +817,3 @@ orExit("saving the summary") {
  These are two small problems with one seed; the tests pin the numbers of this seed
  and the chapter's claims, not a ranking for every network.
  */
-
-Narration.section("Done")
-Narration.note("Figures are in \(options.figures)/\(chapter)-*.png")

@@ -24,27 +24,25 @@
  Bayesian last layer).
  */
 import BayesianDL
+import BayesianDLPlotting
+import CourseSupport
 import Foundation
 
-let options = ChapterOptions.fromCommandLine()
-let chapter = "11-uci-benchmark"
-let figures = orExit("preparing the figures directory") {
-  try FigureWriter(directory: options.figures, chapter: chapter)
-}
-var rng = Generator(seed: options.seed)
+let chapter = Chapter.start()
+var rng = Generator(seed: chapter.seed)
 
 //: ## Configuration
-let splitCount = options.budget(20, quick: 3)  // of the 20 published splits
+let splitCount = chapter.budget(20, quick: 3)  // of the 20 published splits
 let hidden = 50  // ReLU units, as published
-let epochs = options.budget(40, quick: 8)  // as published for the ensemble
-let dropoutEpochs = options.budget(400, quick: 10)  // as published after tuning
-let bayesEpochs = options.budget(100, quick: 10)
+let epochs = chapter.budget(40, quick: 8)  // as published for the ensemble
+let dropoutEpochs = chapter.budget(400, quick: 10)  // as published after tuning
+let bayesEpochs = chapter.budget(100, quick: 10)
 let batchSize = 32
 let learningRate = 1e-2
 let validationFraction = 0.2  // of each training split, for choosing hyperparameters
 let dropoutRates = [0.01, 0.05]  // candidates, chosen on the validation cut
 let noiseGrid = stride(from: -3.0, through: 0.5, by: 0.125).map(exp)  // σ candidates (standardised)
-let passes = options.budget(100, quick: 20)  // MC dropout passes and Bayes by Backprop draws
+let passes = chapter.budget(100, quick: 20)  // MC dropout passes and Bayes by Backprop draws
 let ensembleSize = 5
 let priorStandardDeviation = 1.0  // N(0, 1) on every weight: weight decay 1/(σ_p² N)
 
@@ -400,7 +398,7 @@ orExit("saving the comparison figure") {
       ),
     ]
   }
-  try figures.save(
+  try chapter.figures.save(
     FigureGrid(rows: 2, columns: 2, panels: panels), name: "scores", panelWidth: 560,
     panelHeight: 380)
 }
@@ -413,6 +411,3 @@ orExit("saving the comparison figure") {
  pay in log-likelihood for their single noise level. Bayes by Backprop, as in chapter 10,
  has the worst RMSE on both data sets, as mean-field VI does in the published tables.
  */
-
-Narration.section("Done")
-Narration.note("Figures are in \(options.figures)/\(chapter)-*.png")

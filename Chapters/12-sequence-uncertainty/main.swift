@@ -22,22 +22,20 @@
  the entropy split is chapter 6's.
  */
 import BayesianDL
+import BayesianDLPlotting
+import CourseSupport
 import Foundation
 
-let options = ChapterOptions.fromCommandLine()
-let chapter = "12-sequence-uncertainty"
-let figures = orExit("preparing the figures directory") {
-  try FigureWriter(directory: options.figures, chapter: chapter)
-}
-var rng = Generator(seed: options.seed)
+let chapter = Chapter.start()
+var rng = Generator(seed: chapter.seed)
 
 //: ## Configuration
 let letters = "abcdefghijklmnopqrstuvwxyz"
 let alphabet = letters + "0123456789"  // digits are tokens the training text never uses
 let wordLengths = 3...10
 let contextLength = wordLengths.upperBound + 1  // the start boundary plus the letters
-let trainingWords = options.budget(32_000, quick: 1_500)
-let epochs = options.budget(2, quick: 1)
+let trainingWords = chapter.budget(32_000, quick: 1_500)
+let epochs = chapter.budget(2, quick: 1)
 let batchSize = 64
 let learningRate = 6e-3
 let width = 32  // d: every token's vector
@@ -45,11 +43,11 @@ let heads = 2
 let hiddenWidth = 64  // d_ff: the feed-forward layer inside the block
 let blocks = 1
 let dropoutRate = 0.1  // note 000's default, in all three places of the block
-let passes = options.budget(30, quick: 4)  // MC-dropout passes per string
-let stringsPerSet = options.budget(400, quick: 40)  // per evaluation set
+let passes = chapter.budget(30, quick: 4)  // MC-dropout passes per string
+let stringsPerSet = chapter.budget(400, quick: 40)  // per evaluation set
 let prompts = ["questio", "beautif", "thr", "xqz", "77"]  // three English openings, two foreign
 let samplesPerPrompt = 20  // note 000's n_samples is 10; 20 steadies the fractions
-let entropySamples = options.budget(400, quick: 40)  // τ = 1 samples for the entropy estimate
+let entropySamples = chapter.budget(400, quick: 40)  // τ = 1 samples for the entropy estimate
 let noteSampler = NucleusSampler(temperature: 0.8, topP: 0.9)  // note 000's settings
 
 /*:
@@ -299,7 +297,7 @@ func strips(_ title: String, _ values: (StringUncertainty) -> [Double]) -> Figur
   return figure
 }
 orExit("saving the heat strips") {
-  try figures.save(
+  try chapter.figures.save(
     FigureGrid(
       rows: 1, columns: 2,
       panels: [
@@ -462,7 +460,7 @@ var logProbabilityFigure = Figure(
   xLabel: "log p(string) (nats)", yLabel: "density (per nat)", series: histogramSeries)
 logProbabilityFigure.legend = .topLeft
 orExit("saving the log-probability figure") {
-  try figures.save(logProbabilityFigure, name: "log-probabilities")
+  try chapter.figures.save(logProbabilityFigure, name: "log-probabilities")
 }
 let digitLogProbability = SampleSummary.mean(scored[4].map(\.logProbability))
 Narration.result(
@@ -490,5 +488,3 @@ Narration.result(
  without dropout — the difference is the epistemic part of the spread; (3) score the strings by the network without dropout
  (`mode: .mean`) and compare its surprisal AUROCs with the MC predictive's.
  */
-Narration.section("Done")
-Narration.note("Figures are in \(options.figures)/\(chapter)-*.png")

@@ -1,5 +1,7 @@
 import ArgumentParser
 import BayesianDL
+import BayesianDLPlotting
+import PredictionFiles
 import Foundation
 
 /// `bdl calibration`: how well a classifier's probabilities match how often it is right.

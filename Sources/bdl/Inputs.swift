@@ -1,4 +1,6 @@
 import BayesianDL
+import BayesianDLPlotting
+import PredictionFiles
 import Foundation
 
 /// A problem with an input file, reported as one line `path:line: problem` on standard

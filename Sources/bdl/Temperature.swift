@@ -1,5 +1,7 @@
 import ArgumentParser
 import BayesianDL
+import BayesianDLPlotting
+import PredictionFiles
 import Foundation
 
 /// `bdl temperature`: fit one temperature to a classifier's logits, and apply it.

@@ -17,5 +17,5 @@ struct BDL: ParsableCommand {
     subcommands: [Calibration.self, Temperature.self])
 }
 
-Runtime.configure()
+ProcessTuning.apply()
 BDL.main()

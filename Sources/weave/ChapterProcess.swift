@@ -1,4 +1,4 @@
-import BayesianDL
+import Weaving
 import Foundation
 
 /// Runs a chapter executable with weave markers on and captures its output.

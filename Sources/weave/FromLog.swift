@@ -1,5 +1,5 @@
 import ArgumentParser
-import BayesianDL
+import Weaving
 import Foundation
 
 /// `weave log`: writes a chapter's page from its source and output captured earlier.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import BayesianDL
+import Weaving
 import Foundation
 
 /// The options both modes share: where the source, the page and the figures are.

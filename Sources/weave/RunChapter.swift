@@ -1,5 +1,5 @@
 import ArgumentParser
-import BayesianDL
+import Weaving
 import Foundation
 
 /// `weave run`: runs a chapter with weave markers on and writes its page.

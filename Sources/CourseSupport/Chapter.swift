@@ -1,0 +1,64 @@
+import BayesianDL
+import BayesianDLPlotting
+import Foundation
+import Weaving
+
+/// One run of a chapter: its options, its figures and its name.
+///
+/// Every chapter begins with
+/// ```swift
+/// let chapter = Chapter.start()
+/// ```
+/// which reads the command line (`--seed`, `--quick`, `--figures`; a bad flag prints a
+/// clear message and exits non-zero), applies ``ProcessTuning`` and prepares the figures
+/// directory.
+public final class Chapter {
+  /// The chapter's slug, e.g. `08-laplace`: the name of its folder and executable, and
+  /// the prefix of its figures.
+  public let slug: String
+  /// The command-line options of this run.
+  public let options: ChapterOptions
+  /// Saves the chapter's figures as `<figures>/<slug>-<name>.gp` and `.png`.
+  public let figures: FigureWriter
+
+  /// Creates a run of the chapter `slug` with `options`.
+  ///
+  /// - Parameters:
+  ///   - slug: the chapter's slug.
+  ///   - options: the parsed options.
+  /// - Throws: ``FigureError`` if the figures directory cannot be made.
+  public init(slug: String, options: ChapterOptions) throws {
+    self.slug = slug
+    self.options = options
+    figures = try FigureWriter(directory: options.figures, chapter: slug)
+    // A figure's weave marker names the PNG, so that the page shows it under the code
+    // that saved it.
+    figures.willSave = { png, file, line in Weaver.Marker.emit(file: file, line: line, figure: png)
+    }
+  }
+
+  /// Starts the chapter whose executable is running: parses the command line (exiting
+  /// with a message on a bad flag), applies ``ProcessTuning``, and prepares the figures
+  /// directory (exiting with a message if it cannot be made).
+  public static func start() -> Chapter {
+    let options = ChapterOptions.parseOrExit()
+    ProcessTuning.apply()
+    let slug = URL(fileURLWithPath: CommandLine.arguments[0]).lastPathComponent
+    return orExit("preparing the figures directory") {
+      try Chapter(slug: slug, options: options)
+    }
+  }
+
+  /// The seed of this run (`--seed`, default 1).
+  public var seed: UInt64 { options.seed }
+
+  /// Whether this run has the small budget of `--quick`.
+  public var isQuick: Bool { options.quick }
+
+  /// Picks the full or the quick value of a budget.
+  ///
+  /// - Parameters:
+  ///   - full: the value for a normal run.
+  ///   - quick: the value under `--quick`.
+  public func budget<T>(_ full: T, quick: T) -> T { options.budget(full, quick: quick) }
+}

@@ -1,0 +1,339 @@
+import BayesianDL
+import Foundation
+import TestSupport
+import Testing
+
+@testable import BayesianDLPlotting
+@testable import PredictionFiles
+
+/// The `bdl` tool run end to end on small CSV files: metrics against hand computation,
+/// its JSON, logits, temperature scaling, figures, and one-line errors for bad input.
+@Suite struct BDLToolTests {
+  /// A new temporary directory with the given files in it.
+  private func directory(_ files: [String: String]) throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "bdl-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    for (name, contents) in files {
+      try Data(contents.utf8).write(to: url.appendingPathComponent(name))
+    }
+    return url
+  }
+
+  /// The JSON object `bdl` printed.
+  private func json(_ run: ChapterRun) throws -> [String: Any] {
+    #expect(run.status == 0, "stderr: \(run.errors)")
+    let object = try JSONSerialization.jsonObject(with: Data(run.output.utf8))
+    return try #require(object as? [String: Any], "not a JSON object: \(run.output)")
+  }
+
+  /// Five predictions over three classes, worked by hand below.
+  private let probabilities = """
+    0.7,0.2,0.1
+    0.1,0.8,0.1
+    0.3,0.3,0.4
+    0.25,0.5,0.25
+    0.05,0.05,0.9
+
+    """
+  private let labels = "0\n1\n0\n2\n2\n"
+
+  @Test func metricsOfAHandWorkedExampleAreTheHandComputedOnes() throws {
+    let dir = try directory(["P.csv": probabilities, "Y.csv": labels])
+    let arguments = [
+      "calibration", "--probabilities", dir.appendingPathComponent("P.csv").path,
+      "--labels", dir.appendingPathComponent("Y.csv").path, "--bins", "5",
+    ]
+    // Confidences .7 .8 .4 .5 .9; rows 1, 2 and 5 are right: accuracy 3/5.
+    // True-class probabilities .7 .8 .3 .25 .9.
+    let nll = -(log(0.7) + log(0.8) + log(0.3) + log(0.25) + log(0.9)) / 5
+    // Squared distances to the one-hot labels: .14 .06 .74 .875 .015.
+    let brier = (0.14 + 0.06 + 0.74 + 0.875 + 0.015) / 5
+    // Bins of width .2, right-closed: (.2,.4] {.4 wrong}, (.4,.6] {.5 wrong},
+    // (.6,.8] {.7 right, .8 right}, (.8,1] {.9 right}; gaps .4 .5 .25 .1.
+    let ece = (0.4 + 0.5 + 2 * 0.25 + 0.1) / 5
+    let mce = 0.5
+    // Five equal-mass bins of one prediction: gaps .3 .2 .4 .5 .1.
+    let adaptive = (0.3 + 0.2 + 0.4 + 0.5 + 0.1) / 5
+
+    let object = try json(ChapterRun.run("bdl", arguments + ["--json"]))
+    let number = { (key: String) in (object[key] as? NSNumber)?.doubleValue ?? .nan }
+    expectClose(number("accuracy"), 0.6, tolerance: 1e-15)
+    expectClose(number("nll"), nll, tolerance: 1e-14)
+    expectClose(number("brier"), brier, tolerance: 1e-14)
+    expectClose(number("ece"), ece, tolerance: 1e-14)
+    expectClose(number("mce"), mce, tolerance: 1e-14)
+    expectClose(number("adaptive_ece"), adaptive, tolerance: 1e-14)
+    #expect(object["count"] as? Int == 5)
+    #expect(object["bins"] as? Int == 5)
+
+    // The text report says the same to six decimals, and tabulates the bins.
+    let text = try ChapterRun.run("bdl", arguments)
+    #expect(text.status == 0, "stderr: \(text.errors)")
+    for (name, value) in [
+      ("accuracy", 0.6), ("nll", nll), ("brier", brier), ("ece", ece), ("mce", mce),
+      ("adaptive_ece", adaptive),
+    ] {
+      expectClose(try text.value(name), value, tolerance: 1e-6, name)
+    }
+    let table = text.table(startingWith: "bin")
+    #expect(table.map { $0[3] } == ["0", "1", "1", "2", "1"])  // counts per bin
+  }
+
+  @Test func jsonOutputHasExactlyTheDocumentedKeys() throws {
+    let dir = try directory(["P.csv": probabilities, "Y.csv": labels])
+    let object = try json(
+      ChapterRun.run(
+        "bdl",
+        [
+          "calibration", "--probabilities", dir.appendingPathComponent("P.csv").path,
+          "--labels", dir.appendingPathComponent("Y.csv").path, "--json", "--adaptive",
+        ]))
+    #expect(
+      Set(object.keys)
+        == ["accuracy", "nll", "brier", "ece", "mce", "adaptive_ece", "bins", "count"])
+    #expect(object["bins"] as? Int == 15)
+  }
+
+  @Test func aZeroTrueClassProbabilityGivesAnInfiniteNLLReportedAsSuch() throws {
+    let dir = try directory(["P.csv": "1,0\n0.5,0.5\n0,1\n", "Y.csv": "1\n0\n0\n"])
+    let arguments = [
+      "calibration", "--probabilities", dir.appendingPathComponent("P.csv").path,
+      "--labels", dir.appendingPathComponent("Y.csv").path,
+    ]
+    let object = try json(ChapterRun.run("bdl", arguments + ["--json"]))
+    #expect(object["nll"] is NSNull)
+    #expect(object["nll_infinite"] as? Bool == true)
+    let text = try ChapterRun.run("bdl", arguments)
+    #expect(text.output.contains("nll          = inf\n"))
+    #expect(text.output.contains("2 of 3 predictions give their true class probability exactly 0"))
+  }
+
+  @Test func logitsGiveTheMetricsOfTheirSoftmax() throws {
+    let logits = [[2.0, -1, 0.5], [0.1, 0.2, 3], [1, 1, 1], [-2, 5, 0], [30, -30, 0]]
+    // The softmax, computed here independently of the core.
+    let softmax = logits.map { row -> [Double] in
+      let top = row.max()!
+      let e = row.map { exp($0 - top) }
+      return e.map { $0 / e.reduce(0, +) }
+    }
+    let csv = { (rows: [[Double]]) in
+      rows.map { $0.map { String(format: "%.17g", $0) }.joined(separator: ",") }
+        .joined(separator: "\n")
+    }
+    let dir = try directory([
+      "Z.csv": csv(logits), "P.csv": csv(softmax), "Y.csv": "0\n2\n1\n0\n1\n",
+    ])
+    let common = ["--labels", dir.appendingPathComponent("Y.csv").path, "--json", "--bins", "4"]
+    let fromLogits = try json(
+      ChapterRun.run(
+        "bdl", ["calibration", "--logits", dir.appendingPathComponent("Z.csv").path] + common))
+    let fromProbabilities = try json(
+      ChapterRun.run(
+        "bdl",
+        ["calibration", "--probabilities", dir.appendingPathComponent("P.csv").path] + common))
+    for key in ["accuracy", "nll", "brier", "ece", "mce", "adaptive_ece"] {
+      let a = try #require(fromLogits[key] as? NSNumber).doubleValue
+      let b = try #require(fromProbabilities[key] as? NSNumber).doubleValue
+      expectClose(a, b, tolerance: 1e-12, key)
+    }
+  }
+
+  @Test func temperatureRecoversAKnownTemperatureAndAppliesIt() throws {
+    // Labels drawn from softmax(z / 2): the logits are over-confident by T = 2.
+    var rng = Generator(seed: 21)
+    let (n, c, trueTemperature) = (20_000, 5, 2.0)
+    let z = rng.normalMatrix(rows: n, columns: c, standardDeviation: 3)
+    let labels = (0..<n).map { i -> Int in
+      let row = (0..<c).map { z[i, $0] / trueTemperature }
+      let e = row.map { exp($0 - row.max()!) }
+      return rng.categorical(e.map { $0 / e.reduce(0, +) })
+    }
+    let zText = (0..<n).map { i in (0..<c).map { "\(z[i, $0])" }.joined(separator: ",") }
+    let dir = try directory([
+      "Z.csv": zText.joined(separator: "\n"),
+      "Y.csv": labels.map(String.init).joined(separator: "\n"),
+    ])
+    let out = dir.appendingPathComponent("calibrated.csv")
+    let run = try ChapterRun.run(
+      "bdl",
+      [
+        "temperature", "--logits", dir.appendingPathComponent("Z.csv").path, "--labels",
+        dir.appendingPathComponent("Y.csv").path, "--apply", out.path, "--json",
+      ])
+    let object = try json(run)
+    let temperature = try #require(object["temperature"] as? NSNumber).doubleValue
+    // The maximum-likelihood T of 20 000 draws is within a few hundredths of the truth.
+    #expect(abs(temperature - trueTemperature) < 0.1, "T = \(temperature)")
+    let before = try #require(object["nll_before"] as? NSNumber).doubleValue
+    let after = try #require(object["nll_after"] as? NSNumber).doubleValue
+    #expect(after < before)
+
+    // The applied file: one row per example, each summing to 1, equal to softmax(z / T).
+    let applied = try NumericCSV.read(path: out.path)
+    #expect(applied.rows == n && applied.columns == c)
+    for i in 0..<n {
+      let row = (0..<c).map { applied.values[i * c + $0] }
+      #expect(abs(row.reduce(0, +) - 1) < 1e-12)
+      if i < 100 {
+        let scaled = (0..<c).map { z[i, $0] / temperature }
+        let e = scaled.map { exp($0 - scaled.max()!) }
+        for k in 0..<c { expectClose(row[k], e[k] / e.reduce(0, +), tolerance: 1e-14) }
+      }
+    }
+    let text = try ChapterRun.run(
+      "bdl",
+      [
+        "temperature", "--logits", dir.appendingPathComponent("Z.csv").path, "--labels",
+        dir.appendingPathComponent("Y.csv").path,
+      ])
+    expectClose(try text.value("temperature"), temperature, tolerance: 1e-6)
+    expectClose(try text.value("nll_after"), after, tolerance: 1e-6)
+  }
+
+  @Test func theFigureIsWrittenBesideItsScript() throws {
+    let dir = try directory(["P.csv": probabilities, "Y.csv": labels])
+    let figure = dir.appendingPathComponent("plots/reliability.png")
+    let run = try ChapterRun.run(
+      "bdl",
+      [
+        "calibration", "--probabilities", dir.appendingPathComponent("P.csv").path,
+        "--labels", dir.appendingPathComponent("Y.csv").path, "--figure", figure.path,
+      ])
+    #expect(run.status == 0, "stderr: \(run.errors)")
+    let script = try String(
+      contentsOf: dir.appendingPathComponent("plots/reliability.gp"), encoding: .utf8)
+    #expect(script.contains("outfile = 'reliability.png'"))
+    if FigureWriter.findExecutable("gnuplot") != nil {
+      let png = try Data(contentsOf: figure)
+      #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+      #expect(run.output.contains("figure       = \(figure.path)"))
+    }
+  }
+
+  @Test func withoutGnuplotTheScriptIsWrittenAndTheJSONStaysClean() throws {
+    let dir = try directory(["P.csv": probabilities, "Y.csv": labels])
+    let figure = dir.appendingPathComponent("reliability.png")
+    let run = try ChapterRun.run(
+      "bdl",
+      [
+        "calibration", "--probabilities", dir.appendingPathComponent("P.csv").path,
+        "--labels", dir.appendingPathComponent("Y.csv").path, "--figure", figure.path, "--json",
+      ], path: "/nonexistent")
+    _ = try json(run)
+    #expect(
+      FileManager.default.fileExists(atPath: dir.appendingPathComponent("reliability.gp").path))
+    #expect(!FileManager.default.fileExists(atPath: figure.path))
+    #expect(run.errors.contains("note: gnuplot is not installed"))
+  }
+
+  /// One malformed input: the files, the subcommand's arguments (file names are resolved
+  /// in the temporary directory), and the `file:line:` the error must name.
+  struct BadInput: CustomTestStringConvertible, Sendable {
+    let name: String
+    let files: [String: String]
+    let arguments: [String]
+    let location: String
+    var testDescription: String { name }
+  }
+
+  static let good = "0.9,0.1\n0.2,0.8\n0.6,0.4\n"
+  static let goodLabels = "0\n1\n1\n"
+  static let calibration = ["calibration", "--probabilities", "P.csv", "--labels", "Y.csv"]
+  static let badInputs: [BadInput] = [
+    BadInput(
+      name: "fewer labels than rows", files: ["P.csv": good, "Y.csv": "0\n1\n"],
+      arguments: calibration, location: "Y.csv:3:"),
+    BadInput(
+      name: "more labels than rows", files: ["P.csv": good, "Y.csv": "0\n1\n1\n0\n"],
+      arguments: calibration, location: "Y.csv:4:"),
+    BadInput(
+      name: "ragged row", files: ["P.csv": "0.9,0.1\n0.2,0.7,0.1\n0.6,0.4\n", "Y.csv": goodLabels],
+      arguments: calibration, location: "P.csv:2:"),
+    BadInput(
+      name: "non-numeric cell",
+      files: ["P.csv": "0.9,0.1\n0.2,0.8\n0.6,zero\n", "Y.csv": goodLabels],
+      arguments: calibration, location: "P.csv:3:"),
+    BadInput(
+      name: "NaN", files: ["P.csv": "0.9,0.1\nNaN,0.8\n0.6,0.4\n", "Y.csv": goodLabels],
+      arguments: calibration, location: "P.csv:2:"),
+    BadInput(
+      name: "infinity", files: ["P.csv": "0.9,0.1\n0.2,0.8\n0.6,inf\n", "Y.csv": goodLabels],
+      arguments: calibration, location: "P.csv:3:"),
+    BadInput(
+      name: "negative probability",
+      files: ["P.csv": "0.9,0.1\n1.2,-0.2\n0.6,0.4\n", "Y.csv": goodLabels],
+      arguments: calibration, location: "P.csv:2:"),
+    BadInput(
+      name: "row not summing to 1",
+      files: ["P.csv": "0.9,0.1\n0.2,0.8\n0.6,0.41\n", "Y.csv": goodLabels],
+      arguments: calibration, location: "P.csv:3:"),
+    BadInput(
+      name: "label out of range", files: ["P.csv": good, "Y.csv": "0\n2\n1\n"],
+      arguments: calibration, location: "Y.csv:2:"),
+    BadInput(
+      name: "negative label", files: ["P.csv": good, "Y.csv": "0\n1\n-1\n"],
+      arguments: calibration, location: "Y.csv:3:"),
+    BadInput(
+      name: "non-integer label", files: ["P.csv": good, "Y.csv": "0\n0.5\n1\n"],
+      arguments: calibration, location: "Y.csv:2:"),
+    BadInput(
+      name: "empty probabilities", files: ["P.csv": "", "Y.csv": goodLabels],
+      arguments: calibration, location: "P.csv:1:"),
+    BadInput(
+      name: "empty labels", files: ["P.csv": good, "Y.csv": ""],
+      arguments: calibration, location: "Y.csv:1:"),
+    BadInput(
+      name: "missing file", files: ["Y.csv": goodLabels],
+      arguments: calibration, location: "P.csv: cannot read the file (no such file)"),
+    BadInput(
+      name: "blank line between rows",
+      files: ["P.csv": "0.9,0.1\n\n0.2,0.8\n0.6,0.4\n", "Y.csv": goodLabels],
+      arguments: calibration, location: "P.csv:2:"),
+    BadInput(
+      name: "labels with two columns", files: ["P.csv": good, "Y.csv": "0,1\n1,0\n1,1\n"],
+      arguments: calibration, location: "Y.csv:1:"),
+    BadInput(
+      name: "one column of probabilities",
+      files: ["P.csv": "0.9\n0.2\n0.6\n", "Y.csv": goodLabels],
+      arguments: calibration, location: "P.csv:1:"),
+    BadInput(
+      name: "NaN logit", files: ["Z.csv": "1,2\n3,nan\n", "Y.csv": "0\n1\n"],
+      arguments: ["temperature", "--logits", "Z.csv", "--labels", "Y.csv"], location: "Z.csv:2:"),
+    BadInput(
+      name: "logit label out of range", files: ["Z.csv": "1,2\n3,4\n", "Y.csv": "0\n7\n"],
+      arguments: ["temperature", "--logits", "Z.csv", "--labels", "Y.csv"], location: "Y.csv:2:"),
+    BadInput(
+      name: "huge logit", files: ["Z.csv": "1,2\n3,1e200\n", "Y.csv": "0\n1\n"],
+      arguments: ["calibration", "--logits", "Z.csv", "--labels", "Y.csv"], location: "Z.csv:2:"),
+  ]
+
+  @Test(arguments: BDLToolTests.badInputs)
+  func badInputIsOneLineNamingFileAndLineWithExitStatus1(_ input: BadInput) throws {
+    let dir = try directory(input.files)
+    let arguments = input.arguments.map {
+      $0.hasSuffix(".csv") ? dir.appendingPathComponent($0).path : $0
+    }
+    let run = try ChapterRun.run("bdl", arguments)
+    #expect(run.status == 1)
+    #expect(run.output.isEmpty)
+    let lines = run.errors.split(separator: "\n")
+    #expect(lines.count == 1, "stderr: \(run.errors)")
+    #expect(run.errors.hasPrefix("error: \(dir.path)/\(input.location)"), "stderr: \(run.errors)")
+  }
+
+  @Test func usageErrorsKeepArgumentParsersExitStatus() throws {
+    let dir = try directory(["P.csv": Self.good, "Y.csv": Self.goodLabels])
+    let labels = dir.appendingPathComponent("Y.csv").path
+    let neither = try ChapterRun.run("bdl", ["calibration", "--labels", labels])
+    #expect(neither.status == 64)
+    #expect(neither.errors.contains("--probabilities"))
+    let badBins = try ChapterRun.run(
+      "bdl",
+      [
+        "calibration", "--probabilities", dir.appendingPathComponent("P.csv").path, "--labels",
+        labels, "--bins", "0",
+      ])
+    #expect(badBins.status == 64)
+  }
+}

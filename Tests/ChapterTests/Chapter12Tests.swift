@@ -1,0 +1,128 @@
+import BayesianDL
+import Foundation
+import TestSupport
+import Weaving
+import Testing
+
+/// Chapter 12 at its full budget and with `--quick`: every claim the prose makes about
+/// the MC-dropout table, the AUROCs and the sampled generations, read off the printed
+/// tables.
+@Suite("Chapter 12: sequence uncertainty", .serialized)
+struct Chapter12Tests {
+  static let chapter = "12-sequence-uncertainty"
+  static let fullRun = ChapterRun.full(chapter)
+  static let figureNames = ["heat-strips", "log-probabilities"]
+  static let foreignSets = ["random letters", "reversed words", "romanised Russian", "digits"]
+
+  func run() throws -> ChapterRun { try Self.fullRun.get().run }
+
+  /// The numbers of the row of `set` in the table whose header starts with `header`
+  /// (set names have spaces, so the row is found by its text and read from its numbers).
+  func numbers(_ run: ChapterRun, table header: String, row set: String) throws -> [Double] {
+    let row = try #require(
+      run.table(startingWith: header).first { $0.joined(separator: " ").hasPrefix(set + " ") },
+      "no row \(set) in the table \(header)")
+    return row.compactMap(Double.init)
+  }
+
+  /// AUROC of (surprisal, total entropy, expected entropy, mutual information) for a set.
+  func auroc(_ run: ChapterRun, _ set: String) throws -> [Double] {
+    let values = try numbers(run, table: "foreign set", row: set)
+    try #require(values.count == 4)
+    return values
+  }
+
+  /// (strings, surprisal, total, expected, mutual information) for a set.
+  func uncertainty(_ run: ChapterRun, _ set: String) throws -> [Double] {
+    let values = try numbers(run, table: "set", row: set)
+    try #require(values.count == 5)
+    return values
+  }
+
+  /// The generation table's numbers for a prompt: distinct, modal share, note's
+  /// disagreement, log p mean, log p sd, note's score, entropy, its se.
+  func generation(_ run: ChapterRun, _ prompt: String) throws -> [Double] {
+    let row = try #require(run.table(startingWith: "prompt").first { $0.first == prompt })
+    try #require(row.count == 10)
+    return try row[1...8].map { try #require(Double($0)) }
+  }
+
+  @Test func fullRunSucceedsAndWritesTheFigures() throws {
+    let (run, figures) = try Self.fullRun.get()
+    try run.expectSuccess(Self.chapter, figures: Self.figureNames, in: figures)
+    #expect(try run.value("parameters") > 5_000 && run.value("parameters") < 50_000)
+  }
+
+  @Test func quickRunSucceedsAndWritesTheFigures() throws {
+    let (run, figures) = try ChapterRun.quick(Self.chapter).get()
+    try run.expectSuccess(Self.chapter, figures: Self.figureNames, in: figures)
+  }
+
+  @Test func theModelLearnsSpellingWithoutMemorising() throws {
+    let run = try run()
+    let heldOut = try run.value("held-out words, network without dropout")
+    #expect(heldOut < 2.3 && heldOut > 1.8, "about 2.2 nats per token")
+    #expect(heldOut < log(37.0) - 1, "far better than guessing")
+    let training = try run.value("last epoch's training loss (dropout on)")
+    #expect(heldOut <= training + 0.05)
+  }
+
+  @Test func surprisalRisesAwayFromEnglishWhileTheEntropyHardlyMoves() throws {
+    let run = try run()
+    let english = try uncertainty(run, "held-out English")
+    #expect(abs(english[1] - 2.2) < 0.15)
+    let reversed = try uncertainty(run, "reversed words")
+    let russian = try uncertainty(run, "romanised Russian")
+    let random = try uncertainty(run, "random letters")
+    let digits = try uncertainty(run, "digits")
+    for s in [reversed, russian] { #expect(abs(s[1] - 3.1) < 0.2, "about 3.1 nats") }
+    #expect(abs(random[1] - 4.8) < 0.3)
+    #expect(digits[1] > 9)
+    // Total entropy within about 0.25 nats of English everywhere; lower on random letters.
+    for s in [reversed, russian, random, digits] { #expect(abs(s[2] - english[2]) < 0.3) }
+    #expect(random[2] < english[2])
+    // Expected entropy is nearly all of the total; mutual information a few hundredths.
+    for s in [english, reversed, russian, random, digits] {
+      #expect(s[3] / s[2] > 0.97)
+      #expect(s[4] > 0.01 && s[4] < 0.06)
+    }
+    #expect(random[4] / english[4] > 1.1 && random[4] / english[4] < 1.45, "about a quarter")
+    #expect(digits[4] / english[4] > 1.5 && digits[4] / english[4] < 1.9, "about 70 %")
+    #expect(abs(russian[4] / english[4] - 1) < 0.1, "not at all on Russian")
+  }
+
+  @Test func surprisalDetectsEverySetAndMutualInformationOnlyTheFarOnes() throws {
+    let run = try run()
+    for set in Self.foreignSets {
+      let a = try auroc(run, set)
+      #expect(a[0] >= 0.9, "surprisal detects \(set)")
+      #expect(a[0] == a.max(), "surprisal is the best score for \(set)")
+    }
+    #expect(try auroc(run, "digits")[3] > 0.9)
+    #expect(try abs(auroc(run, "random letters")[3] - 0.79) < 0.06)
+    #expect(try abs(auroc(run, "romanised Russian")[3] - 0.5) < 0.1, "chance")
+    let random = try auroc(run, "random letters")
+    #expect(random[1] < 0.45 && random[2] < 0.45, "the entropies point the wrong way")
+  }
+
+  @Test func longEnglishPromptsAgreeAndTheNotesStatisticsAreWrong() throws {
+    let run = try run()
+    let prompts = ["questio", "beautif", "thr", "xqz", "77"]
+    let rows = try prompts.map { try generation(run, $0) }
+    let (questio, thr, xqz) = (rows[0], rows[2], rows[3])
+    #expect(questio[0] <= 0.5 && questio[1] >= 0.3, "few distinct completions of questio")
+    #expect(thr[0] >= 0.9, "after thr nearly every sample differs")
+    #expect(xqz[0] <= thr[0] && xqz[1] >= thr[1], "xqz gets no less agreement than thr")
+    #expect(questio[3] > -3 && questio[3] > xqz[3] && rows[1][3] > xqz[3])
+    for row in rows {
+      // The note's "disagreement" is exactly 1 − the distinct fraction.
+      #expect(abs(row[2] - (1 - row[0])) < 0.011)
+      // Its score is a positive loss where a log-probability is negative.
+      #expect(row[5] > 1.5 && row[5] < 4 && row[3] < 0)
+      // Nucleus samples' mean −log p falls below the entropy by more than its error.
+      #expect(-row[3] < row[6] - 3 * row[7])
+    }
+    let misordered = try run.value("share the note's score orders wrongly")
+    #expect(misordered > 0.3 && misordered < 0.7, "no better than a coin")
+  }
+}

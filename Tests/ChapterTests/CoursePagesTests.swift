@@ -1,0 +1,76 @@
+import BayesianDL
+import Foundation
+import TestSupport
+import Weaving
+import Testing
+
+/// The committed course as a reader sees it on GitHub: every chapter listed in
+/// `Package.swift` has a woven page, every figure a page shows exists, every figure a
+/// chapter draws is on its page, and the README's course map has a row per chapter.
+@Suite struct CoursePagesTests {
+  static let root = Repository.root
+
+  /// The repository file at `path`, as text.
+  static func read(_ path: String) throws -> String {
+    try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
+  }
+
+  /// The chapters, in the order of the `chapters` list in `Package.swift` (as the Makefile
+  /// reads it).
+  static func chapters() throws -> [String] {
+    let manifest = try read("Package.swift")
+    let list = try #require(manifest.range(of: "let chapters = ["))
+    let end = try #require(manifest.range(of: "]", range: list.upperBound..<manifest.endIndex))
+    return manifest[list.upperBound..<end.lowerBound].split(separator: "\"").enumerated()
+      .filter { $0.offset % 2 == 1 }.map { String($0.element) }
+  }
+
+  /// The targets of the Markdown image links `![…](target)` in `page`.
+  static func imageLinks(_ page: String) -> [String] {
+    page.components(separatedBy: "![").dropFirst().compactMap { rest in
+      guard let open = rest.range(of: "]("),
+        let close = rest[open.upperBound...].firstIndex(of: ")")
+      else { return nil }
+      return String(rest[open.upperBound..<close])
+    }
+  }
+
+  @Test func theChapterListIsRead() throws {
+    let chapters = try Self.chapters()
+    #expect(chapters.count >= 9)
+    #expect(chapters.first == "01-bnn-definition")
+    #expect(chapters.allSatisfy { $0.count > 3 && $0.prefix(2).allSatisfy(\.isNumber) })
+  }
+
+  @Test func everyChapterHasAWovenPageShowingEachOfItsFigures() throws {
+    let figures = try FileManager.default.contentsOfDirectory(
+      atPath: Self.root.appendingPathComponent("Figures").path)
+    for chapter in try Self.chapters() {
+      let page = try Self.read("Chapters/\(chapter)/README.md")
+      #expect(page.hasPrefix("<!-- Generated from main.swift"), "\(chapter): not a woven page")
+      #expect(page.contains("```swift"), "\(chapter): no code on the page")
+      let links = Self.imageLinks(page)
+      for link in links {
+        let file = Self.root.appendingPathComponent("Chapters/\(chapter)").appendingPathComponent(
+          link
+        ).standardizedFileURL
+        #expect(
+          FileManager.default.fileExists(atPath: file.path), "\(chapter) links \(link): missing")
+      }
+      let drawn = figures.filter { $0.hasPrefix(chapter + "-") && $0.hasSuffix(".png") }
+      #expect(!drawn.isEmpty, "\(chapter) has no figures in Figures/")
+      for name in drawn {
+        #expect(links.contains("../../Figures/\(name)"), "\(chapter)'s page does not show \(name)")
+      }
+    }
+  }
+
+  @Test func theCourseMapHasARowPerChapterWithItsThumbnail() throws {
+    let readme = try Self.read("README.md")
+    for chapter in try Self.chapters() {
+      #expect(readme.contains("(Chapters/\(chapter)/)"), "the course map does not link \(chapter)")
+      let thumbnails = readme.components(separatedBy: "src=\"Figures/\(chapter)-").count - 1
+      #expect(thumbnails == 1, "\(chapter): \(thumbnails) thumbnails in the course map")
+    }
+  }
+}
