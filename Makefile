@@ -58,12 +58,14 @@ build: deps
 ## Every chapter, in order: `weave` runs it (showing its output), which writes its
 ## figures, and weaves its page from the source and that output.
 figures: build
-	@for c in $(CHAPTERS); do \
+	@all=$$(date +%s.%N); \
+	for c in $(CHAPTERS); do \
 	  echo "=== $$c"; \
 	  start=$$(date +%s.%N); \
 	  $(RELEASE)/weave run $$c --echo --figures $(FIGURES) || exit 1; \
 	  awk -v s=$$start -v e=$$(date +%s.%N) 'BEGIN { printf "    (%.1f s)\n", e - s }'; \
-	done
+	done; \
+	awk -v s=$$all -v e=$$(date +%s.%N) 'BEGIN { printf "=== all chapters: %.1f s\n", e - s }'
 
 ## Release with testing enabled: the suites run Monte Carlo checks and whole chapters.
 test: deps

@@ -126,7 +126,8 @@ let package = Package(
         name: name,
         dependencies: ["BayesianDL", "BayesianDLPlotting", "CourseSupport"],
         path: "Chapters/\(name)",
-        exclude: ["README.md"]
+        // The page and the run's records, written by `make`.
+        exclude: ["README.md", "results.json", "timings.json"]
       )
     }
 )

@@ -564,3 +564,4 @@ Narration.table(
  3. In section 3, set $\sigma = 0.2$. Where does the band grow, and what happens to the gap
     between the mean forward pass and the predictive mean?
  */
+chapter.finish()  // writes results.json; fails the run if a claim does not hold

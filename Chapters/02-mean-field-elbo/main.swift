@@ -75,7 +75,11 @@ let marginal = orExit("forming the marginal of y") {
 let directEvidence = marginal.logDensity(model.targets)
 Narration.result("log p(D), closed form", model.logEvidence, digits: 10)
 Narration.result("log p(D), as N(y | 0, σ²I + ΦΦᵀ/α)", directEvidence, digits: 10)
-Narration.result("difference", abs(model.logEvidence - directEvidence), digits: 2)
+let evidenceDifference = chapter.result(
+  "difference", abs(model.logEvidence - directEvidence), digits: 2, as: "evidenceDifference")
+chapter.claim(
+  "The two agree to {{evidenceDifference}} nats: the closed form is the marginal density.",
+  evidenceDifference < 1e-10, atAnyBudget: true)
 let correlation =
   posterior.covariance[0, 1]
   / (posterior.covariance[0, 0] * posterior.covariance[1, 1]).squareRoot()
@@ -83,9 +87,13 @@ Narration.result(
   "posterior mean (w0, w1)",
   "(\(Narration.format(posterior.mean[0, 0])), \(Narration.format(posterior.mean[1, 0])))  — truth (\(trueIntercept), \(trueSlope))"
 )
-Narration.result("posterior correlation of w0 and w1", correlation, digits: 3)
+chapter.result("posterior correlation of w0 and w1", correlation, digits: 3, as: "correlation")
 
 /*:
+ The two agree to {{evidenceDifference}} nats: the closed form is the marginal density.
+ The inputs' offset shows in the posterior: intercept and slope are correlated with
+ $\rho$ = {{correlation}}.
+
  ## 2. The bound, and when it is tight
 
  For a Gaussian $q = \mathcal N(\mu, \Sigma)$ the ELBO is closed form:
@@ -107,20 +115,34 @@ let candidates: [(String, MultivariateGaussian)] = [
   ("prior", model.prior),
 ]
 var worstIdentityError = 0.0
+var smallestGap = Double.infinity
 Narration.table(
   ["q", "ELBO(q)", "log p(D) − ELBO", "KL(q ‖ posterior)"],
   candidates.map { name, q in
     let gap = model.logEvidence - model.elbo(q)
     let kl = q.kl(to: posterior)
     worstIdentityError = max(worstIdentityError, abs(gap - kl))
+    smallestGap = min(smallestGap, gap)
     return [
       name, Narration.format(model.elbo(q), digits: 8), Narration.format(gap, digits: 6),
       Narration.format(kl, digits: 6),
     ]
   })
-Narration.result("largest |gap − KL| over the four q", worstIdentityError, digits: 2)
-Narration.result(
-  "ELBO of the exact posterior − log p(D)", model.elbo(posterior) - model.logEvidence, digits: 2)
+chapter.result(
+  "largest |gap − KL| over the four q", worstIdentityError, digits: 2, as: "identityError")
+let tightness = chapter.result(
+  "ELBO of the exact posterior − log p(D)", model.elbo(posterior) - model.logEvidence, digits: 2,
+  as: "tightness")
+chapter.value("smallestGap", smallestGap, digits: 2)
+chapter.claim(
+  "For every $q$ the gap equals the KL to the posterior, to {{identityError}} nats;",
+  worstIdentityError < 1e-9, atAnyBudget: true)
+chapter.claim(
+  "no $q$ has an ELBO above $\\log p(D)$ beyond round-off (the smallest gap is {{smallestGap}});",
+  smallestGap > -1e-12, atAnyBudget: true)
+chapter.claim(
+  "and at the exact posterior the bound is tight to {{tightness}} nats.", abs(tightness) < 1e-10,
+  atAnyBudget: true)
 
 // The ELBO along a family that passes through the posterior: q_c = N(m, c·S).
 let scales = (0..<scaleCount).map { pow(10, -1.5 + 3 * Double($0) / Double(scaleCount - 1)) }
@@ -131,7 +153,10 @@ let scaledELBO = scales.map { c in
     })
 }
 let bestScale = scales[scaledELBO.indices.max { scaledELBO[$0] < scaledELBO[$1] }!]
-Narration.result("scale c maximising ELBO(N(m, c·S))", bestScale, digits: 3)
+chapter.result("scale c maximising ELBO(N(m, c·S))", bestScale, digits: 3, as: "bestScale")
+chapter.claim(
+  "The ELBO peaks at $c$ = {{bestScale}} on the grid, where $q$ *is* the posterior and the bound is tight;",
+  abs(bestScale - 1) < 0.06, atAnyBudget: true)
 orExit("saving the ELBO figure") {
   var figure = Figure(
     title: "ELBO of q = N(m, c·S): below log p(D), touching it at c = 1",
@@ -161,7 +186,11 @@ orExit("saving the ELBO figure") {
   try chapter.figures.save(figure, name: "elbo-gap")
 }
 /*:
- The ELBO peaks at $c = 1$, where $q$ *is* the posterior and the bound is tight; the
+ For every $q$ the gap equals the KL to the posterior, to {{identityError}} nats;
+ no $q$ has an ELBO above $\log p(D)$ beyond round-off (the smallest gap is {{smallestGap}});
+ and at the exact posterior the bound is tight to {{tightness}} nats.
+
+ The ELBO peaks at $c$ = {{bestScale}} on the grid, where $q$ *is* the posterior and the bound is tight; the
  dashed red line — ELBO plus the KL to the posterior — is flat at $\log p(D)$ for every
  $c$, which is the identity itself.
 
@@ -190,15 +219,28 @@ Narration.table(
     ]
   })
 let sweepRatio = (optimumELBO - meanField.elbos[20]) / (optimumELBO - meanField.elbos[19])
-Narration.result("ELBO gap, ratio of sweep 21 to sweep 20", sweepRatio, digits: 6)
-Narration.result("ρ⁴", pow(correlation, 4), digits: 6)
-Narration.result(
+chapter.result("ELBO gap, ratio of sweep 21 to sweep 20", sweepRatio, digits: 6, as: "sweepRatio")
+let rho4 = chapter.result("ρ⁴", pow(correlation, 4), digits: 6, as: "rho4")
+let caviError = chapter.result(
   "CAVI vs closed-form optimum, |Δ mean|", meanField.q.mean.maxAbsDifference(closedForm.mean),
-  digits: 2)
+  digits: 2, as: "caviError")
 let varianceRatios = (0..<2).map { closedForm.covariance[$0, $0] / posterior.covariance[$0, $0] }
-Narration.result("mean-field / true variance of w0", varianceRatios[0], digits: 4)
-Narration.result("mean-field / true variance of w1", varianceRatios[1], digits: 4)
-Narration.result("1 − ρ²", 1 - correlation * correlation, digits: 4)
+chapter.result(
+  "mean-field / true variance of w0", varianceRatios[0], digits: 4, as: "varianceRatio0")
+chapter.result(
+  "mean-field / true variance of w1", varianceRatios[1], digits: 4, as: "varianceRatio1")
+let shrinkage = chapter.result(
+  "1 − ρ²", 1 - correlation * correlation, digits: 4, as: "oneMinusRhoSquared")
+chapter.claim(
+  "From one sweep to the next the gap shrinks by {{sweepRatio}}, which is $\\rho^4$ = {{rho4}},",
+  abs(sweepRatio - rho4) < 1e-5, atAnyBudget: true)
+chapter.claim(
+  "and CAVI ends at the closed-form optimum (largest difference in the means {{caviError}}).",
+  caviError < 1e-8, atAnyBudget: true)
+chapter.claim(
+  "The variance ratios, {{varianceRatio0}} and {{varianceRatio1}}, are $1 - \\rho^2$ = {{oneMinusRhoSquared}}: mean field reports less than half the posterior's variance.",
+  varianceRatios.allSatisfy { abs($0 - shrinkage) < 1e-3 } && shrinkage < 0.5,
+  atAnyBudget: true)
 orExit("saving the ellipse figure") {
   var draws = (x: [Double](), y: [Double]())
   for _ in 0..<chapter.budget(400, quick: 100) {
@@ -225,6 +267,11 @@ orExit("saving the ellipse figure") {
   try chapter.figures.save(figure, name: "mean-field-ellipses", width: 860, height: 560)
 }
 /*:
+ From one sweep to the next the gap shrinks by {{sweepRatio}}, which is $\rho^4$ = {{rho4}},
+ and CAVI ends at the closed-form optimum (largest difference in the means {{caviError}}).
+ The variance ratios, {{varianceRatio0}} and {{varianceRatio1}}, are $1 - \rho^2$ = {{oneMinusRhoSquared}}:
+ mean field reports less than half the posterior's variance.
+
  The mean-field ellipses are axis-aligned and sit inside the posterior's: they match
  its curvature along each axis, not its extent along the ridge. This is the familiar
  failure of KL$(q\,\|\,p)$: it punishes $q$ for putting mass where $p$ has none, so a
@@ -297,10 +344,23 @@ Narration.table(
       Narration.format((mc.mean - exact) / mc.standardError, digits: 2),
     ]
   })
+let largestZ = chapter.value(
+  "largestKLZScore", klRows.map { _, exact, mc in abs(mc.mean - exact) / mc.standardError }.max()!,
+  digits: 2)
 let noteKL = Errata.note000KLToPrior(
   mean: qMeans, logVariance: qLogVariances, priorStandardDeviation: priorSD)
-Narration.result("note 000's formula for the first row", noteKL, digits: 6)
+chapter.result("note 000's formula for the first row", noteKL, digits: 6, as: "noteKL")
+chapter.value("klChecks", Double(klRows.count), digits: 1)
+chapter.claim(
+  "Each closed form is within {{largestKLZScore}} standard errors of its Monte Carlo estimate.",
+  largestZ < 4, atAnyBudget: true)
+chapter.claim(
+  "Note 000's formula gives {{noteKL}} for the first row: a negative \"KL\".", noteKL < 0,
+  atAnyBudget: true)
 /*:
+ Each closed form is within {{largestKLZScore}} standard errors of its Monte Carlo estimate.
+ Note 000's formula gives {{noteKL}} for the first row: a negative "KL".
+
  Note 000's `kl_divergence_gaussian_to_prior` writes $\log\sigma^2 - \log\sigma_p^2$ where
  $\log\sigma_p^2 - \log\sigma^2$ belongs. The two differ by $\sum_k(\log\sigma_k^2 - \log\sigma_p^2)$:
  here that is enough to make the "KL" negative, and in general it rewards
@@ -320,6 +380,7 @@ Narration.section("5. KL weight β < 1: a tempered, overconfident posterior")
 let bandXs = SyntheticData.linspace(-1, 5, count: bandPoints).storage
 var bandSeries = [Series]()
 var temperRows = [[String]]()
+var temperedSD = [Double]()  // sd of f(2) for each β
 let palette: [Color] = [.blue, .orange, .vermillion]
 for (k, beta) in klWeights.enumerated() {
   let q = orExit("tempering the posterior") { try model.temperedPosterior(klWeight: beta) }
@@ -332,6 +393,7 @@ for (k, beta) in klWeights.enumerated() {
       title: "β = \(Narration.format(beta, digits: 2)): mean ± 2 sd of f", color: palette[k]))
   bandSeries.append(.line(x: bandXs, y: f.mean, color: palette[k], width: 1.5))
   let at = model.predictive(at: design([2, 5]), under: q, includeNoise: false)
+  temperedSD.append(at.variance[0].squareRoot())
   temperRows.append([
     Narration.format(beta, digits: 2), Narration.format(at.variance[0].squareRoot(), digits: 4),
     Narration.format(at.variance[1].squareRoot(), digits: 4),
@@ -339,9 +401,12 @@ for (k, beta) in klWeights.enumerated() {
   ])
 }
 Narration.table(["β", "sd of f(2)", "sd of f(5)", "ELBO(q_β)"], temperRows)
-Narration.result(
-  "sd of f(2), β 0.01 relative to β 1", Double(temperRows[2][1])! / Double(temperRows[0][1])!,
-  digits: 3)
+let bandRatio = chapter.result(
+  "sd of f(2), β 0.01 relative to β 1", temperedSD[2] / temperedSD[0], digits: 3,
+  as: "bandRatio")
+chapter.claim(
+  "At $\\beta = 0.01$ the band at $x = 2$ is {{bandRatio}} times as wide as at $\\beta = 1$, about ten times narrower",
+  bandRatio > 0.09 && bandRatio < 0.12, atAnyBudget: true)
 orExit("saving the tempering figure") {
   var figure = Figure(
     title: "Weight uncertainty under a KL weight β (epistemic part only)", xLabel: "input x",
@@ -352,12 +417,12 @@ orExit("saving the tempering figure") {
   try chapter.figures.save(figure, name: "tempering")
 }
 /*:
- At $\beta = 0.01$ the band is about ten times narrower ($\sqrt\beta$, when the data
- outweigh the prior): the model behaves as if its noise were a hundredth of what it is. Only $\beta = 1$ maximises the true ELBO (last column), and
+ At $\beta = 0.01$ the band at $x = 2$ is {{bandRatio}} times as wide as at $\beta = 1$,
+ about ten times narrower ($\sqrt\beta$, when the data outweigh the prior): the model behaves as if its noise were a hundredth of what it is. Only $\beta = 1$ maximises the true ELBO (last column), and
  only it gives the Bayesian posterior.
 
  ## Summary
- - $\log p(D) = \mathrm{ELBO}(q) + \mathrm{KL}(q\,\|\,p(w \mid D))$, checked to round-off; the ELBO is
+ - $\log p(D) = \mathrm{ELBO}(q) + \mathrm{KL}(q\,\|\,p(w \mid D))$, checked to {{identityError}} nats; the ELBO is
    a lower bound, tight exactly at the posterior, and is *maximised*.
  - Mean field recovers the posterior mean of a Gaussian but reports the conditional
    variances $1/A_{ii}$: too small by the factor $1 - \rho^2$ in two dimensions.
@@ -372,3 +437,4 @@ orExit("saving the tempering figure") {
  3. Find the $\beta$ at which the tempered band at $x = 5$ is half the Bayesian one, and explain
     the number.
  */
+chapter.finish()  // writes results.json; fails the run if a claim does not hold

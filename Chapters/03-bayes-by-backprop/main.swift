@@ -520,3 +520,4 @@ orExit("saving the regression figure") {
  3. Use $S = 4$ samples per step for the classifier and compare the training curves at
     equal *time* rather than equal epochs.
  */
+chapter.finish()  // writes results.json; fails the run if a claim does not hold

@@ -628,3 +628,4 @@ orExit("saving the OOD histograms") {
  (2) Replace the annulus by inputs *between* the moons' arms: which part grows there?
  (3) In section 5, plot the epistemic variance against $1/N$: is it a straight line?
  */
+chapter.finish()  // writes results.json; fails the run if a claim does not hold

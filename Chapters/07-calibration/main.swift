@@ -475,3 +475,4 @@ orExit("saving the coverage curves") {
  on the calibrated population: how does its floor move? (3) Scale the temperature of each
  MC-dropout pass's logits before averaging instead of after: is the fitted $T$ the same?
  */
+chapter.finish()  // writes results.json; fails the run if a claim does not hold

@@ -692,3 +692,4 @@ Narration.result(
    is off by 0.19 here.
  - Tune $\delta$ and $\sigma$ by the marginal likelihood, and add $\sigma^2$ to the band.
  */
+chapter.finish()  // writes results.json; fails the run if a claim does not hold

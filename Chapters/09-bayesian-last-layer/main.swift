@@ -958,3 +958,4 @@ orExit("saving the OOD histograms") {
  groups the rates $10^{-4}$ and $10^{-2}$ that note 001 suggests, starting from the trained
  MAP backbone instead of from scratch: how far do the features move?
  */
+chapter.finish()  // writes results.json; fails the run if a claim does not hold

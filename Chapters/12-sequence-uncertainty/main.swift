@@ -488,3 +488,4 @@ Narration.result(
  without dropout — the difference is the epistemic part of the spread; (3) score the strings by the network without dropout
  (`mode: .mean`) and compare its surprisal AUROCs with the MC predictive's.
  */
+chapter.finish()  // writes results.json; fails the run if a claim does not hold

@@ -3,7 +3,8 @@ import BayesianDLPlotting
 import Foundation
 import Weaving
 
-/// One run of a chapter: its options, its figures and its name.
+/// One run of a chapter: its options, its figures, its name, and the values and claims it
+/// records (`results.json`).
 ///
 /// Every chapter begins with
 /// ```swift
@@ -20,6 +21,14 @@ public final class Chapter {
   public let options: ChapterOptions
   /// Saves the chapter's figures as `<figures>/<slug>-<name>.gp` and `.png`.
   public let figures: FigureWriter
+  /// The values and claims recorded so far (see `Chapter+Results.swift`).
+  public internal(set) var results: ChapterResults
+  /// The values as the prose shows them, for filling in a failed claim's sentence.
+  var shownValues = Weaver.Records()
+  /// Measured times, for `timings.json`.
+  var timings: [(name: String, seconds: Double)] = []
+  /// When the run started.
+  let started = ContinuousClock.now
 
   /// Creates a run of the chapter `slug` with `options`.
   ///
@@ -30,6 +39,8 @@ public final class Chapter {
   public init(slug: String, options: ChapterOptions) throws {
     self.slug = slug
     self.options = options
+    results = ChapterResults(
+      chapter: slug, budget: options.quick ? "quick" : "full", seed: options.seed)
     figures = try FigureWriter(directory: options.figures, chapter: slug)
     // A figure's weave marker names the PNG, so that the page shows it under the code
     // that saved it.

@@ -22,6 +22,12 @@ public struct ChapterOptions: ParsableArguments, Sendable {
   @Option(help: "Directory for the figures (.gp scripts and .png images).")
   public var figures = "Figures"
 
+  /// Where the run's values and claims are written (`timings.json` goes beside it); nil
+  /// for `Chapters/<slug>/results.json`.
+  @Option(
+    help: "Where to write the run's values and claims (default: Chapters/<chapter>/results.json).")
+  public var results: String?
+
   /// Creates the defaults (seed 1, full budget, `Figures/`).
   public init() {}
 

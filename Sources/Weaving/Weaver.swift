@@ -51,7 +51,8 @@ public struct Weaver: Sendable {
   /// - Throws: ``WeaverError`` if the output cannot be attributed.
   public func page(source: String, log: String) throws(WeaverError) -> String {
     let parsed = Source(parsing: source)
-    var shown = try Self.attribute(log: log, to: parsed)[...]
+    let (records, output) = Records.split(log: log)
+    var shown = try Self.attribute(log: output, to: parsed)[...]
     var blocks = [
       "<!-- Generated from main.swift by `make` (Sources/weave); edit main.swift, not this page. -->"
     ]
@@ -62,11 +63,15 @@ public struct Weaver: Sendable {
       segments[0] = .prose(String(text.dropFirst(title.count)))
     }
     blocks.append(header)
+    var prose = [String]()  // the prose blocks, filled in: where the claims must stand
     for segment in segments {
       switch segment {
       case .prose(let text):
         let trimmed = text.drop { $0 == "\n" }.reversed().drop { $0 == "\n" }.reversed()
-        if !trimmed.isEmpty { blocks.append(String(trimmed)) }
+        if !trimmed.isEmpty {
+          blocks.append(try records.filling(String(trimmed)))
+          prose.append(blocks[blocks.count - 1])
+        }
       case .code(let run):
         blocks.append(Self.fenced(run.text, language: "swift"))
         for item in shown.popFirst() ?? [] {
@@ -78,7 +83,28 @@ public struct Weaver: Sendable {
         }
       }
     }
+    try Self.checkClaimsAreStated(records, in: prose)
     return blocks.joined(separator: "\n\n") + "\n"
+  }
+
+  /// Checks that the prose states every claim the run checked, word for word (white
+  /// space aside): a claim is the sentence it supports, so a claim missing from the page
+  /// means the two have drifted apart.
+  ///
+  /// - Parameters:
+  ///   - records: the run's records.
+  ///   - blocks: the page's prose blocks, filled in (not its code, which holds each
+  ///     claim's sentence too).
+  /// - Throws: ``WeaverError/claimNotStated(_:)`` for the first claim not found.
+  static func checkClaimsAreStated(_ records: Records, in blocks: [String]) throws(WeaverError) {
+    func squeezed(_ text: String) -> String {
+      text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+    let page = squeezed(blocks.joined(separator: " "))
+    for claim in records.claims {
+      let sentence = squeezed(try records.filling(claim))
+      if !page.contains(sentence) { throw .claimNotStated(sentence) }
+    }
   }
 
   /// The note under the title: where the page comes from and how to run the chapter.
@@ -130,6 +156,10 @@ public enum WeaverError: Error, Equatable, CustomStringConvertible {
   case noMarkers
   /// The output has printed lines but the source has no code to attribute them to.
   case outputWithoutCode
+  /// The prose refers to a value, `{{name}}`, that the run did not record.
+  case unknownValue(String)
+  /// The run checked a claim that the page's prose does not state.
+  case claimNotStated(String)
 
   /// A sentence for the reader.
   public var description: String {
@@ -139,6 +169,11 @@ public enum WeaverError: Error, Equatable, CustomStringConvertible {
         + "\(Weaver.Marker.environmentVariable)=1 (the weave tool does)"
     case .outputWithoutCode:
       return "the output has printed lines but the source has no code that could print them"
+    case .unknownValue(let name):
+      return "the prose refers to {{\(name)}}, a value the run did not record"
+    case .claimNotStated(let sentence):
+      return
+        "the run checks the claim \"\(sentence)\", which the prose does not state word for word"
     }
   }
 }

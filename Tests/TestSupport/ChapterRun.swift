@@ -76,7 +76,8 @@ public struct ChapterRun: Sendable {
     withFigures(chapter, [])
   }
 
-  /// Runs `chapter` with `arguments` and figures into a new temporary directory.
+  /// Runs `chapter` with `arguments` and figures into a new temporary directory, where
+  /// its `results.json` goes too.
   ///
   /// - Parameters:
   ///   - chapter: the executable's name.
@@ -88,8 +89,11 @@ public struct ChapterRun: Sendable {
     Result {
       let figures = FileManager.default.temporaryDirectory.appendingPathComponent(
         "\(chapter)-\(UUID().uuidString)")
+      let results = figures.appendingPathComponent("results.json")
       return (
-        try run(chapter, arguments + ["--figures", figures.path], environment: environment),
+        try run(
+          chapter, arguments + ["--figures", figures.path, "--results", results.path],
+          environment: environment),
         figures
       )
     }
@@ -116,6 +120,14 @@ public struct ChapterRun: Sendable {
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]), "\(name).png is not a PNG")
       }
     }
+  }
+
+  /// The `results.json` of a run made by ``withFigures(_:_:environment:)``, which wrote
+  /// it into its figures directory.
+  ///
+  /// - Parameter figures: the run's figures directory.
+  public static func results(in figures: URL) throws -> RecordedResults {
+    try RecordedResults(contentsOf: figures.appendingPathComponent("results.json"))
   }
 
   /// The number printed as `name = value` (the first such line whose name matches).

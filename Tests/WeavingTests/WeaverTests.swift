@@ -420,4 +420,60 @@ import Testing
     #expect(Weaver.fenced("a\nb", language: "text") == "```text\na\nb\n```")
     #expect(Weaver.fenced("x ```` y", language: "swift") == "`````swift\nx ```` y\n`````")
   }
+
+  // MARK: Values and claims
+
+  /// A one-run chapter whose prose quotes a value and states a claim.
+  static let claiming = """
+    /*: The gap is {{gap}}; TeX's {{\\alpha}} stays. The bound is tight to {{gap}}. */
+    Narration.note("run")
+    """
+
+  /// Its log: the records and one printed line.
+  static func claimingLog(claim: String = "The bound is tight to {{gap}}.") -> String {
+    [
+      Weaver.Records.valueLine(name: "gap", text: "3e-15"), marker(2), "run",
+      Weaver.Records.claimLine(text: claim, holds: true),
+    ].joined(separator: "\n")
+  }
+
+  @Test func proseShowsRecordedValuesAndRecordsAreNotOutput() throws {
+    let page = try Weaver(chapter: "00-x").page(source: Self.claiming, log: Self.claimingLog())
+    #expect(page.contains("The gap is 3e-15; TeX's {{\\alpha}} stays. The bound is tight to 3e-15."))
+    #expect(page.contains("```text\nrun\n```"))
+    #expect(!page.contains("value gap") && !page.contains("claim holds"))
+  }
+
+  @Test func aValueTheRunDidNotRecordIsAnError() {
+    #expect(throws: WeaverError.unknownValue("gap")) {
+      try Weaver(chapter: "00-x").page(source: Self.claiming, log: Self.marker(2) + "\nrun")
+    }
+  }
+
+  @Test func aClaimTheProseDoesNotStateIsAnError() {
+    #expect(throws: WeaverError.claimNotStated("The bound is loose by 3e-15.")) {
+      try Weaver(chapter: "00-x").page(
+        source: Self.claiming, log: Self.claimingLog(claim: "The bound is loose by {{gap}}."))
+    }
+  }
+
+  @Test func aClaimStatedOnlyInTheCodeIsNotStated() {
+    // The claim's sentence stands in the code run (as chapter.claim's argument) but not
+    // in the prose: the check reads the prose only.
+    let source = """
+      /*: Prose. */
+      chapter.claim("It holds.", true)
+      """
+    let log = [Self.marker(2), Weaver.Records.claimLine(text: "It holds.", holds: true)]
+    #expect(throws: WeaverError.claimNotStated("It holds.")) {
+      try Weaver(chapter: "00-x").page(source: source, log: log.joined(separator: "\n"))
+    }
+  }
+
+  @Test func claimsMatchAcrossLineBreaksOfTheProse() throws {
+    let source = "/*:\n The bound is\n   tight to {{gap}}.\n */\nNarration.note(\"run\")\n"
+    let log = Self.claimingLog().replacingOccurrences(of: Self.marker(2), with: Self.marker(5))
+    _ = try Weaver(chapter: "00-x").page(source: source, log: log)
+  }
+
 }
