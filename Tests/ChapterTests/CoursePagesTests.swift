@@ -73,4 +73,44 @@ import Testing
       #expect(thumbnails == 1, "\(chapter): \(thumbnails) thumbnails in the course map")
     }
   }
+
+  /// The lines of `page` outside its fenced code and output blocks.
+  static func proseLines(_ page: String) -> [Substring] {
+    var inFence = false
+    return page.split(separator: "\n", omittingEmptySubsequences: false).filter { line in
+      if line.hasPrefix("```") {
+        inFence.toggle()
+        return false
+      }
+      return !inFence
+    }
+  }
+
+  @Test func everyChapterCommitsAFullBudgetRunWhoseClaimsAllHold() throws {
+    for chapter in try Self.chapters() {
+      let results = try RecordedResults(
+        contentsOf: Self.root.appendingPathComponent("Chapters/\(chapter)/results.json"))
+      #expect(results.budget == "full", "\(chapter): results.json is from a --quick run")
+      for claim in results.claims where !claim.holds {
+        Issue.record("\(chapter) (\(claim.location)): \(claim.text)")
+      }
+    }
+  }
+
+  @Test func noPageLeavesAValueReferenceUnfilled() throws {
+    for chapter in try Self.chapters() {
+      let page = try Self.read("Chapters/\(chapter)/README.md")
+      for line in Self.proseLines(page) {
+        var rest = line[...]
+        while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}")
+        {
+          let name = rest[open.upperBound..<close.lowerBound]
+          #expect(
+            !Weaver.Records.isValidName(name), "\(chapter): {{\(name)}} left in the prose")
+          rest = rest[close.upperBound...]
+        }
+      }
+    }
+  }
+
 }

@@ -37,6 +37,13 @@ public struct ChapterRun: Sendable {
     try #require(
       FileManager.default.isExecutableFile(atPath: executable.path),
       "chapter executable \(chapter) not found near \(testBinary.path)")
+    var arguments = arguments
+    // A chapter run by a test never overwrites the committed Chapters/NN-slug/results.json.
+    if chapter.first?.isNumber == true, !arguments.contains("--results") {
+      let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "\(chapter)-results-\(UUID().uuidString)")
+      arguments += ["--results", scratch.appendingPathComponent("results.json").path]
+    }
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
