@@ -15,7 +15,10 @@ extension Chapter {
   public func value(_ name: String, _ value: Double, digits: Int = 3, unit: String = "")
     -> Double
   {
-    record(name, .number(value), shown: Narration.format(value, digits: digits) + Self.spaced(unit))
+    // Prose sets a negative number with a minus sign, not a hyphen.
+    var shown = Narration.format(value, digits: digits)
+    if shown.hasPrefix("-") { shown = "−" + shown.dropFirst() }
+    record(name, .number(value), shown: shown + Self.spaced(unit))
     return value
   }
 

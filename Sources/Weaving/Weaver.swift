@@ -73,7 +73,7 @@ public struct Weaver: Sendable {
           prose.append(blocks[blocks.count - 1])
         }
       case .code(let run):
-        blocks.append(Self.fenced(run.text, language: "swift"))
+        blocks.append(Self.codeBlock(run.text))
         for item in shown.popFirst() ?? [] {
           switch item {
           case .text(let lines):
@@ -130,6 +130,21 @@ public struct Weaver: Sendable {
     if name.hasPrefix(chapter + "-") { name = name.dropFirst(chapter.count + 1) }
     let target = (figureLinkPrefix + file).replacingSpaces()
     return "![\(name)](\(target))"
+  }
+
+  /// What a reader may skip, folded: a code run whose first line is a `// fold: summary`
+  /// comment is shown collapsed under that summary (an HTML `<details>` block, which
+  /// GitHub renders closed), without the comment; any other run is a plain `swift` block.
+  ///
+  /// - Parameter code: the run's text.
+  static func codeBlock(_ code: String) -> String {
+    let marker = "// fold:"
+    let firstLine = code.prefix { $0 != "\n" }
+    guard firstLine.hasPrefix(marker) else { return fenced(code, language: "swift") }
+    let summary = firstLine.dropFirst(marker.count).trimmingCharacters(in: .whitespaces)
+    let body = String(code.dropFirst(firstLine.count).drop { $0 == "\n" })
+    return "<details><summary>\(summary.isEmpty ? "code" : summary)</summary>\n\n"
+      + fenced(body, language: "swift") + "\n\n</details>"
   }
 
   /// `body` in a fenced code block, the fence longer than any run of backticks inside.

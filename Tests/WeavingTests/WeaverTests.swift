@@ -439,7 +439,8 @@ import Testing
 
   @Test func proseShowsRecordedValuesAndRecordsAreNotOutput() throws {
     let page = try Weaver(chapter: "00-x").page(source: Self.claiming, log: Self.claimingLog())
-    #expect(page.contains("The gap is 3e-15; TeX's {{\\alpha}} stays. The bound is tight to 3e-15."))
+    #expect(
+      page.contains("The gap is 3e-15; TeX's {{\\alpha}} stays. The bound is tight to 3e-15."))
     #expect(page.contains("```text\nrun\n```"))
     #expect(!page.contains("value gap") && !page.contains("claim holds"))
   }
@@ -474,6 +475,16 @@ import Testing
     let source = "/*:\n The bound is\n   tight to {{gap}}.\n */\nNarration.note(\"run\")\n"
     let log = Self.claimingLog().replacingOccurrences(of: Self.marker(2), with: Self.marker(5))
     _ = try Weaver(chapter: "00-x").page(source: source, log: log)
+  }
+
+  @Test func aRunThatStartsWithAFoldCommentIsFoldedUnderItsSummary() {
+    #expect(
+      Weaver.codeBlock("// fold: the table's layout\nlet a = 1\nlet b = 2")
+        == "<details><summary>the table's layout</summary>\n\n```swift\nlet a = 1\nlet b = 2\n```\n\n</details>"
+    )
+    #expect(
+      Weaver.codeBlock("let a = 1 // fold: not first")
+        == "```swift\nlet a = 1 // fold: not first\n```")
   }
 
 }
