@@ -231,14 +231,6 @@ func scores(_ split: StandardisedSplit, generator: Generator) -> [Score] {
   ] + lastLayerMethods(split, using: &own)
 }
 
-/// A method's name as part of a value's name: "last-layer Laplace" → `lastLayerLaplace`.
-func valueName(_ method: String) -> String {
-  let words = method.split { !$0.isLetter && !$0.isNumber }.map(String.init)
-  return words.enumerated().map { k, word in
-    k == 0 ? word.lowercased() : word.prefix(1).uppercased() + word.dropFirst()
-  }.joined()
-}
-
 /// A mean and its standard error.
 struct Estimate: Sendable {
   let mean: Double
@@ -307,7 +299,7 @@ let published: [String: [String: (rmse: Estimate, logLikelihood: Estimate)]] = [
     })
   let dataset = name.lowercased()
   for (method, ours) in zip(methods, perMethod) {
-    let key = "\(dataset).\(valueName(method))"
+    let key = "\(dataset).\(ChapterResults.valueName(method))"
     chapter.value("\(key).rmse", ours.rmse.mean)
     chapter.value("\(key).rmseSE", ours.rmse.standardError, digits: 2)
     chapter.value("\(key).logLik", ours.logLikelihood.mean)

@@ -22,6 +22,17 @@ extension Chapter {
     return value
   }
 
+  /// A number recorded earlier in this run, for a claim about it (a name never recorded,
+  /// or recorded as a text, is a mistake in the chapter and stops it).
+  ///
+  /// - Parameter name: the value's name.
+  public func number(_ name: String) -> Double {
+    guard case .number(let x) = results.value(name) else {
+      preconditionFailure("results: no number \(name) recorded")
+    }
+    return x
+  }
+
   /// Records a text the prose talks about (a method's name, a setting), without printing
   /// it.
   ///
@@ -81,13 +92,24 @@ extension Chapter {
   }
 
   /// Records how long a part of the run took, for `timings.json` (kept apart from
-  /// `results.json`, which must not change from machine to machine).
+  /// `results.json`, which must not change from machine to machine). The prose may show
+  /// it as `{{name}}` (in seconds); the page's times are from the machine that last ran
+  /// `make`.
   ///
   /// - Parameters:
-  ///   - name: what was timed.
+  ///   - name: what was timed: letters, digits, `_` and `.`.
   ///   - seconds: the wall-clock time.
-  public func recordTime(_ name: String, seconds: Double) {
+  ///   - digits: significant digits in the prose.
+  /// - Returns: `seconds`.
+  @discardableResult
+  public func recordTime(_ name: String, seconds: Double, digits: Int = 2) -> Double {
+    precondition(
+      !timings.contains { $0.name == name }, "timings: \(name) is recorded twice")
     timings.append((name, seconds))
+    let shown = Narration.format(seconds, digits: digits) + " s"
+    shownValues.values[name] = shown
+    if Weaver.Marker.isEnabled { print(Weaver.Records.valueLine(name: name, text: shown)) }
+    return seconds
   }
 
   /// Ends the run: writes `results.json` (and `timings.json` beside it), then stops with

@@ -136,4 +136,16 @@ public struct ChapterResults: Sendable {
     }
     return out + "\""
   }
+
+  /// A label as part of a value's name: its words in lower camel case, other characters
+  /// dropped ("last-layer Laplace" → `lastLayerLaplace`, "HMC (reference)" →
+  /// `hmcReference`).
+  ///
+  /// - Parameter label: e.g. a method's name in a table.
+  public static func valueName(_ label: String) -> String {
+    let words = label.split { !$0.isLetter && !$0.isNumber }.map(String.init)
+    return words.enumerated().map { k, word in
+      k == 0 ? word.lowercased() : word.prefix(1).uppercased() + word.dropFirst()
+    }.joined()
+  }
 }

@@ -15,43 +15,46 @@ struct Chapter10Tests {
     "mean field (Bayes by Backprop)", "mean field, local reparameterisation", "mean field, Flipout",
   ]
 
-  func run() throws -> ChapterRun { try Self.fullRun.get().run }
+  func results() throws -> RecordedResults {
+    try ChapterRun.results(in: Self.fullRun.get().figures)
+  }
 
-  /// The numbers at the end of the row of the table headed `header` whose name starts
-  /// with `name`.
-  func row(_ run: ChapterRun, _ header: String, _ name: String, last count: Int) throws -> [Double]
-  {
-    let cells = try #require(
-      run.table(startingWith: header).first { $0.joined(separator: " ").hasPrefix(name) },
-      "no row '\(name)' in the table '\(header)'")
-    return try cells.suffix(count).map { try #require(Double($0), "\(cells)") }
+  func timings() throws -> [String: Double] {
+    try ChapterRun.timings(in: Self.fullRun.get().figures)
+  }
+
+  /// The recorded value `what` of the method `name` on `problem`.
+  static func key(_ problem: String, _ name: String, _ what: String) -> String {
+    let words = name.split { !$0.isLetter && !$0.isNumber }
+    let method = words.enumerated().map { k, word in
+      k == 0 ? word.lowercased() : word.prefix(1).uppercased() + word.dropFirst()
+    }.joined()
+    return "\(problem).\(method).\(what)"
   }
 
   /// Regression columns: 0 W2, 1 W2 far, 2 sd at −6, 3 sd at 6, 4 test log-lik., 5 cover,
-  /// 6 fit s, 7 predict s.
-  func regression(_ run: ChapterRun, _ name: String) throws -> [Double] {
-    try row(run, "method", name, last: 8)
+  /// 6 fit s, 7 predict s (the times from timings.json).
+  func regression(_ results: RecordedResults, _ name: String) throws -> [Double] {
+    let scores = try ["w2", "w2Far", "sdLeft", "sdRight", "logLik", "coverage"].map {
+      try results.value(Self.key("regression", name, $0))
+    }
+    let times = try timings()
+    return try scores
+      + ["fit", "predict"].map {
+        try #require(times[Self.key("regression", name, $0)], "no time \($0) of \(name)")
+      }
   }
 
   /// Moons columns: 0 TV, 1 TV far, 2 accuracy, 3 test log-lik., 4 ECE, 5 fit s, 6 predict s.
-  func moons(_ run: ChapterRun, _ name: String) throws -> [Double] {
-    let cells = try #require(
-      run.table(startingWith: "method").isEmpty
-        ? nil
-        : secondMethodTable(run)
-          .first { $0.joined(separator: " ").hasPrefix(name) }, "no moons row '\(name)'")
-    return try cells.suffix(7).map { try #require(Double($0), "\(cells)") }
-  }
-
-  /// The rows of the second table headed "method" (the moons one).
-  func secondMethodTable(_ run: ChapterRun) -> [[String]] {
-    let lines = run.output.split(separator: "\n").map(String.init)
-    let headers = lines.indices.filter {
-      lines[$0].trimmingCharacters(in: .whitespaces).hasPrefix("method ")
+  func moons(_ results: RecordedResults, _ name: String) throws -> [Double] {
+    let scores = try ["tv", "tvFar", "accuracy", "logLik", "ece"].map {
+      try results.value(Self.key("moons", name, $0))
     }
-    guard headers.count == 2 else { return [] }
-    return lines[(headers[1] + 2)...].prefix { !$0.contains(" = ") && !$0.isEmpty }
-      .map { $0.split(separator: " ").map(String.init) }
+    let times = try timings()
+    return try scores
+      + ["fit", "predict"].map {
+        try #require(times[Self.key("moons", name, $0)], "no time \($0) of \(name)")
+      }
   }
 
   let others = [
@@ -63,7 +66,10 @@ struct Chapter10Tests {
   @Test func fullRunSucceedsAndWritesEveryFigure() throws {
     let (run, figures) = try Self.fullRun.get()
     try run.expectSuccess(Self.chapter, figures: Self.figureNames, in: figures)
-    #expect(secondMethodTable(run).count == 13)
+    let results = try results()
+    #expect(try results.value("moons.methods") == 13)
+    #expect(results.claims.count >= 8)
+    for claim in results.claims { #expect(claim.holds, "\(claim.location): \(claim.text)") }
   }
 
   @Test func quickRunSucceedsAndWritesEveryFigure() throws {
@@ -74,71 +80,65 @@ struct Chapter10Tests {
   // MARK: 1. The reference
 
   @Test func theChainsAgreeAtEveryProbe() throws {
-    let run = try run()
-    #expect(try run.value("largest split R̂ over the regression probes") < 1.01)
-    #expect(try run.value("largest split R̂ over the moons probes") < 1.01)
-    for cells in run.table(startingWith: "prediction").prefix(4) {
-      #expect(try #require(Double(cells.last!)) > 200, "ESS \(cells)")
-    }
-    for cells in run.table(startingWith: "chain").prefix(4) {  // the regression chains
-      let acceptance = try #require(Double(cells[1]))
-      #expect(acceptance > 0.8 && acceptance < 0.99)
-      let step = try #require(Double(cells[2]))
-      #expect(abs(step - 0.004) < 0.001, "the regression step stays near 0.004")
-      #expect(abs(try #require(Double(cells[3])) - 270) < 30)
-      #expect(cells[4] == "0", "no divergent transitions")
-    }
-    let evaluations = try run.value("HMC gradient evaluations, all chains, regression")
+    let results = try results()
+    #expect(try results.value("regression.maxRHat") < 1.01)
+    #expect(try results.value("moons.maxRHat") < 1.01)
+    #expect(try results.value("regression.minESS") > 200)
+    // The regression chains, each within these ranges.
+    #expect(try results.value("regression.minAcceptance") > 0.8)
+    #expect(try results.value("regression.maxAcceptance") < 0.99)
+    #expect(try abs(results.value("regression.minStepSize") - 0.004) < 0.001)
+    #expect(try abs(results.value("regression.maxStepSize") - 0.004) < 0.001)
+    #expect(try abs(results.value("regression.minLeapfrog") - 270) < 30)
+    #expect(try abs(results.value("regression.maxLeapfrog") - 270) < 30)
+    #expect(try results.value("regression.divergences") == 0, "no divergent transitions")
+    let evaluations = try results.value("regression.gradientEvaluations")
     #expect(evaluations > 0.9e6 && evaluations < 1.3e6, "about a million")
   }
 
   // MARK: 2. Regression
 
   @Test func meanFieldAndDropoutAreFartherThanMAPBecauseTheKLWins() throws {
-    let run = try run()
-    let map = try regression(run, "MAP")
+    let results = try results()
+    let map = try regression(results, "MAP")
     for name in Self.meanField + ["MC dropout"] {
-      let r = try regression(run, name)
+      let r = try regression(results, name)
       #expect(r[0] > 2 * map[0], "\(name) W2 \(r[0]) vs MAP \(map[0])")
       #expect(r[4] < map[4])
     }
-    let lowest = try others.map { try regression(run, $0)[4] }.min()!
-    #expect(try regression(run, "MC dropout")[4] == lowest, "dropout: the worst test log-lik.")
-    #expect(try abs(run.value("mean field: KL(q ‖ p) at the end of training (nats)") - 180) < 10)
-    #expect(
-      try abs(
-        run.value("mean field: expected negative log-likelihood, summed over the data (nats)") - 200
-      )
-        < 10)
-    #expect(try run.value("MAP network: negative log-likelihood, summed over the data (nats)") < 0)
+    let lowest = try others.map { try regression(results, $0)[4] }.min()!
+    #expect(try regression(results, "MC dropout")[4] == lowest, "dropout: the worst test log-lik.")
+    #expect(try abs(results.value("regression.meanField.kl") - 180) < 10)
+    #expect(try abs(results.value("regression.meanField.nll") - 200) < 10)
+    #expect(try results.value("regression.map.nll") < 0)
   }
 
   @Test func theRestSitTogetherOrderedByHowMuchShapeTheyKeep() throws {
-    let run = try run()
+    let results = try results()
     let cluster = [
       "MAP", "deep ensemble", "Laplace, diagonal", "Laplace, K-FAC", "Laplace, full",
       "Laplace, last layer", "Bayesian last layer", "SGLD",
     ]
     for name in cluster {
-      let w = try regression(run, name)[0]
+      let w = try regression(results, name)[0]
       #expect(w > 0.28 && w < 0.5, "\(name): \(w)")
     }
-    let full = try regression(run, "Laplace, full")[0]
-    let kfac = try regression(run, "Laplace, K-FAC")[0]
+    let full = try regression(results, "Laplace, full")[0]
+    let kfac = try regression(results, "Laplace, K-FAC")[0]
     #expect(full < kfac)
-    #expect(try kfac < regression(run, "Laplace, last layer")[0])
-    #expect(try kfac < regression(run, "Laplace, diagonal")[0])
-    let sgld = try regression(run, "SGLD")[0]
+    #expect(try kfac < regression(results, "Laplace, last layer")[0])
+    #expect(try kfac < regression(results, "Laplace, diagonal")[0])
+    let sgld = try regression(results, "SGLD")[0]
     #expect(abs(sgld - full) < 0.03, "SGLD as close as full Laplace")
-    #expect(try others.map { try regression(run, $0)[0] }.min()! == sgld, "SGLD: the closest")
+    #expect(try others.map { try regression(results, $0)[0] }.min()! == sgld, "SGLD: the closest")
   }
 
   @Test func farFromTheDataOnlyFullLaplaceIsWiderThanHMC() throws {
-    let run = try run()
-    let hmc = try regression(run, "HMC")
+    let results = try results()
+    let hmc = try regression(results, "HMC (reference)")
     #expect(abs(hmc[2] - 1.2) < 0.1 && abs(hmc[3] - 1.2) < 0.1)
     for name in others {
-      let r = try regression(run, name)
+      let r = try regression(results, name)
       if name == "Laplace, full" {
         #expect(r[2] > hmc[2] && r[3] > hmc[3] && abs(r[3] - 1.6) < 0.1)
       } else {
@@ -146,65 +146,69 @@ struct Chapter10Tests {
       }
     }
     for name in ["Laplace, K-FAC", "Laplace, last layer", "Bayesian last layer", "SGLD"] {
-      let sd = try regression(run, name)[3]
+      let sd = try regression(results, name)[3]
       #expect(sd > 0.4 * hmc[3] && sd < 0.7 * hmc[3], "\(name): about half")
     }
     for name in ["deep ensemble", "MAP", "MC dropout"] {
-      #expect(try regression(run, name)[3] < 0.3, "\(name): near the noise level 0.2")
+      #expect(try regression(results, name)[3] < 0.3, "\(name): near the noise level 0.2")
     }
   }
 
   @Test func hmcCostsTensOfTimesTheOthers() throws {
-    let run = try run()
-    let hmc = try regression(run, "HMC")[6]
-    let otherFits = try others.map { try regression(run, $0)[6] }
+    let results = try results()
+    let hmc = try regression(results, "HMC (reference)")[6]
+    let otherFits = try others.map { try regression(results, $0)[6] }
     #expect(hmc > 10 * otherFits.max()!, "regression")
-    #expect(try hmc > 15 * regression(run, "MAP")[6])
-    #expect(try hmc > 5 * regression(run, "SGLD")[6])
-    let moonsHMC = try moons(run, "HMC")[5]
-    #expect(try moonsHMC > 5 * others.map { try moons(run, $0)[5] }.max()!, "moons")
-    #expect(try moonsHMC > 15 * moons(run, "MAP")[5])
+    #expect(try hmc > 15 * regression(results, "MAP")[6])
+    #expect(try hmc > 5 * regression(results, "SGLD")[6])
+    let moonsHMC = try moons(results, "HMC (reference)")[5]
+    #expect(try moonsHMC > 5 * others.map { try moons(results, $0)[5] }.max()!, "moons")
+    #expect(try moonsHMC > 15 * moons(results, "MAP")[5])
     // Laplace is the MAP network plus milliseconds.
     for name in ["Laplace, diagonal", "Laplace, K-FAC", "Laplace, full", "Laplace, last layer"] {
-      #expect(try regression(run, name)[6] - regression(run, "MAP")[6] < 0.05)
+      #expect(try regression(results, name)[6] - regression(results, "MAP")[6] < 0.05)
     }
   }
 
   // MARK: 3. Two moons
 
   @Test func meanFieldOnTheMoonsDependsOnTheRun() throws {
-    let run = try run()
-    let distances = try Self.meanField.map { try moons(run, $0)[0] }
+    let results = try results()
+    let distances = try Self.meanField.map { try moons(results, $0)[0] }
     #expect(distances.max()! / distances.min()! > 3)
-    #expect(try moons(run, "mean field, Flipout")[0] == others.map { try moons(run, $0)[0] }.min()!)
+    #expect(
+      try moons(results, "mean field, Flipout")[0] == others.map { try moons(results, $0)[0] }
+        .min()!)
     for name in Self.meanField.prefix(2) {
-      let accuracy = try moons(run, name)[2]
+      let accuracy = try moons(results, name)[2]
       #expect(accuracy > 0.86 && accuracy < 0.93, "\(name)")
     }
-    #expect(try moons(run, "mean field, Flipout")[2] > 0.95)
+    #expect(try moons(results, "mean field, Flipout")[2] > 0.95)
   }
 
   @Test func laplaceOrderAndTheDiagonalsOddPlace() throws {
-    let run = try run()
-    let full = try moons(run, "Laplace, full")
-    let kfac = try moons(run, "Laplace, K-FAC")
-    let diagonal = try moons(run, "Laplace, diagonal")
-    let ensemble = try moons(run, "deep ensemble")
+    let results = try results()
+    let full = try moons(results, "Laplace, full")
+    let kfac = try moons(results, "Laplace, K-FAC")
+    let diagonal = try moons(results, "Laplace, diagonal")
+    let ensemble = try moons(results, "deep ensemble")
     #expect(full[0] < kfac[0] && kfac[0] < ensemble[0] && kfac[0] < diagonal[0])
-    #expect(try ensemble[0] < moons(run, "Laplace, last layer")[0])
+    #expect(try ensemble[0] < moons(results, "Laplace, last layer")[0])
     // The diagonal: closest far from the data, worst calibrated on the test points.
-    #expect(try others.map { try moons(run, $0)[1] }.min()! == diagonal[1])
-    #expect(try others.map { try moons(run, $0)[4] }.max()! == diagonal[4])
+    #expect(try others.map { try moons(results, $0)[1] }.min()! == diagonal[1])
+    #expect(try others.map { try moons(results, $0)[4] }.max()! == diagonal[4])
     #expect(abs(diagonal[4] - 0.17) < 0.01)
   }
 
   // MARK: 4. Against the notes and Izmailov et al.
 
   @Test func theSummaryRowsHold() throws {
-    let run = try run()
+    let results = try results()
     // Full GLM Laplace is second-closest on both problems.
-    let regressionOrder = try others.sorted { try regression(run, $0)[0] < regression(run, $1)[0] }
-    let moonsOrder = try others.sorted { try moons(run, $0)[0] < moons(run, $1)[0] }
+    let regressionOrder = try others.sorted {
+      try regression(results, $0)[0] < regression(results, $1)[0]
+    }
+    let moonsOrder = try others.sorted { try moons(results, $0)[0] < moons(results, $1)[0] }
     #expect(regressionOrder[1] == "Laplace, full" && moonsOrder[1] == "Laplace, full")
     // MC dropout in the bottom half on both.
     #expect(regressionOrder.firstIndex(of: "MC dropout")! >= 6)
@@ -212,7 +216,9 @@ struct Chapter10Tests {
     // The mean field farthest on the regression.
     #expect(Set(regressionOrder.suffix(4)) == Set(Self.meanField + ["MC dropout"]))
     // The ensemble is little closer than the MAP network.
-    let (ensemble, map) = try (regression(run, "deep ensemble")[0], regression(run, "MAP")[0])
+    let (ensemble, map) = try (
+      regression(results, "deep ensemble")[0], regression(results, "MAP")[0]
+    )
     #expect(ensemble < map && map - ensemble < 0.05)
     // SGLD: mid-table on the moons.
     let sgld = moonsOrder.firstIndex(of: "SGLD")!
@@ -220,12 +226,12 @@ struct Chapter10Tests {
   }
 
   @Test func ensemblesAreCloserThanMeanFieldAsIzmailovFound() throws {
-    let run = try run()
-    let ensemble = try regression(run, "deep ensemble")[0]
-    let closestMeanField = try Self.meanField.map { try regression(run, $0)[0] }.min()!
+    let results = try results()
+    let ensemble = try regression(results, "deep ensemble")[0]
+    let closestMeanField = try Self.meanField.map { try regression(results, $0)[0] }.min()!
     #expect(closestMeanField / ensemble > 2.5 && closestMeanField / ensemble < 3.5)
-    let moonsEnsemble = try moons(run, "deep ensemble")[0]
-    let beaten = try Self.meanField.filter { try moons(run, $0)[0] > moonsEnsemble }
+    let moonsEnsemble = try moons(results, "deep ensemble")[0]
+    let beaten = try Self.meanField.filter { try moons(results, $0)[0] > moonsEnsemble }
     #expect(beaten.count == 2 && !beaten.contains("mean field, Flipout"))
   }
 }

@@ -50,4 +50,11 @@ import Testing
     #expect(results("full").failedClaims.map(\.text) == ["a", "b"])
     #expect(results("quick").failedClaims.map(\.text) == ["b"])
   }
+
+  @Test func labelsBecomeLowerCamelCaseNames() {
+    #expect(ChapterResults.valueName("last-layer Laplace") == "lastLayerLaplace")
+    #expect(ChapterResults.valueName("HMC (reference)") == "hmcReference")
+    #expect(ChapterResults.valueName("Laplace, K-FAC") == "laplaceKFAC")
+    #expect(ChapterResults.valueName("MC dropout") == "mcDropout")
+  }
 }

@@ -137,6 +137,16 @@ public struct ChapterRun: Sendable {
     try RecordedResults(contentsOf: figures.appendingPathComponent("results.json"))
   }
 
+  /// The `timings.json` beside a run's `results.json`: seconds by what was timed.
+  ///
+  /// - Parameter figures: the run's figures directory.
+  public static func timings(in figures: URL) throws -> [String: Double] {
+    let data = try Data(contentsOf: figures.appendingPathComponent("timings.json"))
+    let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+    let seconds = try #require(object?["seconds"] as? [String: Any])
+    return seconds.compactMapValues { ($0 as? NSNumber)?.doubleValue }
+  }
+
   /// The number printed as `name = value` (the first such line whose name matches).
   public func value(_ name: String) throws -> Double {
     // Names may contain " = " themselves ("ratio S = 1 over S = 4"), so match the whole
