@@ -4,8 +4,8 @@ import TestSupport
 import Weaving
 import Testing
 
-/// Chapter 1 run end to end with `--quick`; every number its prose relies on is checked
-/// against the reference the chapter prints beside it.
+/// Chapter 1 run end to end with `--quick`; every number its prose relies on is read from
+/// the `results.json` it wrote and checked against the reference recorded beside it.
 @Suite("Chapter 1: what a BNN is", .serialized)
 struct Chapter01Tests {
   static let chapter = "01-bnn-definition"
@@ -15,78 +15,117 @@ struct Chapter01Tests {
 
   func run() throws -> ChapterRun { try Self.quickRun.get().run }
 
+  func results() throws -> RecordedResults {
+    try ChapterRun.results(in: Self.quickRun.get().figures)
+  }
+
   @Test func quickRunSucceedsAndWritesEveryFigure() throws {
     let (run, figures) = try Self.quickRun.get()
     try run.expectSuccess(
       Self.chapter, figures: ["prior-functions", "exact-posterior", "mc-predictive"], in: figures)
   }
 
+  /// The claims about the trained MAP network of section 3, which the quick run's 600
+  /// epochs do not reach (the full run, whose results.json is committed, checks them).
+  static let fullBudgetOnly = ["The MAP network fits", "It lies at $x$"]
+
+  @Test func everyClaimHoldsAtTheQuickBudgetButTheFullBudgetOnesAndThereAreAtLeastEight() throws {
+    let results = try results()
+    #expect(results.budget == "quick")
+    #expect(results.claims.count >= 8)
+    for claim in results.claims where !Self.fullBudgetOnly.contains(where: claim.text.hasPrefix) {
+      #expect(claim.holds, "\(claim.location): \(claim.text)")
+    }
+  }
+
+  @Test func everyClaimOfTheCommittedFullRunHolds() throws {
+    let committed = try RecordedResults(
+      contentsOf: Repository.url("Chapters/\(Self.chapter)/results.json"))
+    #expect(committed.budget == "full")
+    #expect(committed.claims.count == (try results().claims.count))
+    for claim in committed.claims { #expect(claim.holds, "\(claim.location): \(claim.text)") }
+  }
+
   @Test func priorSpreadAtTheOriginMatchesQuadrature() throws {
-    let rows = try run().table(startingWith: "σp")
-    #expect(rows.count == 3)
-    for row in rows {
-      let z = try #require(Double(row[3]))
-      #expect(abs(z) < 4, "σp = \(row[0]): sampled sd \(row[1]) vs exact \(row[2]), z = \(z)")
+    let results = try results()
+    #expect(try results.value("priorScaleCount") == 3)
+    for k in 0..<3 {
+      let z = try results.value("priorZ\(k)")
+      #expect(abs(z) < 4, "prior scale \(k): z = \(z)")
     }
   }
 
   @Test func gridEvidenceAgreesWithMonteCarloOverThePrior() throws {
-    #expect(abs(try run().value("evidence z-score (grid − MC)/SE")) < 4)
+    #expect(abs(try results().value("evidenceZ")) < 4)
   }
 
   @Test func theTwoModesCarryHalfTheMassEachAndTheWeightMeanIsZero() throws {
-    let run = try run()
-    #expect(abs(try run.value("posterior mass with a > 0") - 0.5) < 1e-9)
-    #expect(abs(try run.value("posterior mass with a < 0") - 0.5) < 1e-9)
-    #expect(abs(try run.value("posterior mean of a")) < 1e-9)
-    #expect(abs(try run.value("posterior mean of b")) < 1e-9)
+    let results = try results()
+    #expect(abs(try results.value("massPositiveA") - 0.5) < 1e-9)
+    #expect(abs(try results.value("massNegativeA") - 0.5) < 1e-9)
+    #expect(abs(try results.value("meanA")) < 1e-9)
+    #expect(abs(try results.value("meanB")) < 1e-9)
   }
 
   @Test func monteCarloPredictiveConvergesToTheGridPredictive() throws {
-    #expect(abs(try run().value("predictive z-score (MC − quadrature)/SE")) < 4)
+    #expect(abs(try results().value("predictiveZ")) < 4)
   }
 
   @Test func meanForwardPassIsNotThePredictiveMean() throws {
     // The largest of ~60 |z| values is rarely above 3.5 by chance alone; 4 means a real gap.
-    #expect(try run().value("in MC standard errors") > 4)
+    #expect(try results().value("jensenGapZ") > 4)
   }
 
   @Test func monteCarloErrorFallsLikeOneOverRootS() throws {
-    let run = try run()
-    let slope = try run.value("log-log slope of the mean's error")
+    let results = try results()
+    let slope = try results.value("meanSlope")
     #expect(slope > -0.7 && slope < -0.3, "slope \(slope)")
-    let normalised = try run.value("mean of RMSE·√S/sd (theory: 1)")
+    let normalised = try results.value("normalisedError")
     #expect(abs(normalised - 1) < 0.2, "RMSE·√S/sd = \(normalised)")
   }
 
   @Test func bayesianNetworkHasTwiceTheParameters() throws {
-    let run = try run()
-    let deterministic = try run.value("parameters: deterministic network")
-    #expect(try run.value("parameters: Bayesian network (μ and log σ²)") == 2 * deterministic)
+    let results = try results()
+    let deterministic = try results.value("deterministicParameters")
+    #expect(try results.value("bayesianParameters") == 2 * deterministic)
   }
 
   @Test func noteKLFormulaGoesNegativeWhereTheTrueKLIsPositive() throws {
-    let run = try run()
-    #expect(try run.value("KL(q ‖ prior), correct closed form") > 0)
-    #expect(try run.value("KL(q ‖ prior) as note 000 writes it") < 0)
+    let results = try results()
+    #expect(try results.value("klCorrect") > 0)
+    #expect(try results.value("klNote") < 0)
   }
 
   @Test func sameSeedGivesTheSameOutput() throws {
     let figures = FileManager.default.temporaryDirectory.appendingPathComponent(
       "chapter01-again-\(UUID().uuidString)")
-    let again = try ChapterRun.run(Self.chapter, ["--quick", "--figures", figures.path])
+    // --results keeps the run from overwriting the chapter's committed results.json.
+    let again = try ChapterRun.run(
+      Self.chapter,
+      [
+        "--quick", "--figures", figures.path, "--results",
+        figures.appendingPathComponent("results.json").path,
+      ])
     // Everything but the measured timings and the figures path must match to the byte.
     func untimed(_ text: String) -> [Substring] {
       text.split(separator: "\n").filter { !$0.contains("µs") && !$0.contains("figures in") }
     }
     #expect(untimed(again.output) == untimed(try run().output))
+    // And the recorded results, to the byte.
+    let first = try Data(
+      contentsOf: Self.quickRun.get().figures.appendingPathComponent("results.json"))
+    #expect(try Data(contentsOf: figures.appendingPathComponent("results.json")) == first)
   }
 
   @Test func withoutGnuplotTheScriptsAreStillWrittenAndTheInstallIsExplained() throws {
     let figures = FileManager.default.temporaryDirectory.appendingPathComponent(
       "chapter01-nognuplot-\(UUID().uuidString)")
     let run = try ChapterRun.run(
-      Self.chapter, ["--quick", "--figures", figures.path], path: "/nonexistent")
+      Self.chapter,
+      [
+        "--quick", "--figures", figures.path, "--results",
+        figures.appendingPathComponent("results.json").path,
+      ], path: "/nonexistent")
     #expect(run.status == 0, "stderr: \(run.errors)")
     #expect(run.output.contains("gnuplot is not installed"))
     #expect(run.output.contains("apt-get install gnuplot-nox"))
