@@ -75,6 +75,8 @@ func summary(_ values: [Double]) -> (mean: Double, standardError: Double, sd: Do
 }
 let exactGradient = (mu: 2 * (mu - a), sigma: 2 * sigma)
 var gradientRows = [[String]]()
+var gradientZScores = [Double]()
+var sdRatios = [Double]()
 for (name, exact, r, s) in [
   ("∂/∂μ", exactGradient.mu, summary(reparameterised.mu), summary(scoreFunction.mu)),
   ("∂/∂σ", exactGradient.sigma, summary(reparameterised.sigma), summary(scoreFunction.sigma)),
@@ -85,6 +87,12 @@ for (name, exact, r, s) in [
     Narration.format(s.mean), Narration.format((s.mean - exact) / s.standardError, digits: 2),
     Narration.format(s.sd / r.sd, digits: 3),
   ])
+  let k = sdRatios.count
+  chapter.value("reparameterisedZ\(k)", (r.mean - exact) / r.standardError, digits: 2)
+  chapter.value("scoreZ\(k)", (s.mean - exact) / s.standardError, digits: 2)
+  chapter.value("sdRatio\(k)", s.sd / r.sd, digits: 3)
+  gradientZScores += [(r.mean - exact) / r.standardError, (s.mean - exact) / s.standardError]
+  sdRatios.append(s.sd / r.sd)
 }
 Narration.table(
   [
@@ -92,9 +100,21 @@ Narration.table(
     "sd ratio score/reparam",
   ],
   gradientRows)
+chapter.value("gradientRowCount", Double(gradientRows.count), digits: 1)
+let largestGradientZ = chapter.value(
+  "largestGradientZ", gradientZScores.map(abs).max()!, digits: 2)
+chapter.value("smallestSDRatio", sdRatios.min()!, digits: 2)
+chapter.value("largestSDRatio", sdRatios.max()!, digits: 2)
+chapter.claim(
+  "Both estimators are centred on the exact gradient: no z-score is larger than {{largestGradientZ}} in size.",
+  largestGradientZ < 4, atAnyBudget: true)
+chapter.claim(
+  "The score-function estimator is {{smallestSDRatio}} to {{largestSDRatio}} times noisier.",
+  sdRatios.allSatisfy { $0 > 2 }, atAnyBudget: true)
 /*:
- Both estimators are centred on the exact gradient (z-scores within a few units), and
- the score-function estimator is several times noisier. That gap grows with the number
+ Both estimators are centred on the exact gradient: no z-score is larger than
+ {{largestGradientZ}} in size. The score-function estimator is {{smallestSDRatio}} to
+ {{largestSDRatio}} times noisier. That gap grows with the number
  of weights, which is why every method in this course differentiates through the draw.
 
  ## 2. The objective per datum, and the minibatch weighting of the KL
@@ -111,7 +131,7 @@ Narration.table(
  - it divides the KL by the batch size $|B|$, which weights it $N/|B|$ times too much
    ($\approx 15.6$ here): a tempered posterior with $\beta \approx 15.6$;
  - it calls `backward()` inside the loop over the $S$ samples, so the gradients of the
-   $S$ losses add up instead of averaging: the step grows with $S$;
+   $S$ losses add up instead of averaging: the gradient is $S$ times the average;
  - `MeanFieldVI.sample_and_compute_kl` looks for a `.mu` attribute that its parameters
    never have, so its KL is always 0 ($\beta = 0$: no Bayesian regularisation at all).
 
@@ -184,19 +204,60 @@ Narration.table(
     row("KL / batch size (note 000 trainer)", perBatch.scores),
     row("KL = 0 (note 000 MeanFieldVI)", noKL.scores),
   ])
-Narration.result("test accuracy, correct objective", correct.scores.accuracy)
-Narration.result(
+for (name, run) in [("correct", correct), ("perBatch", perBatch), ("noKL", noKL)] {
+  chapter.value("\(name)Accuracy", run.scores.accuracy, digits: 3)
+  chapter.value("\(name)NLL", run.scores.negativeLogLikelihood, digits: 3)
+  chapter.value("\(name)Sigma", run.scores.meanSigma, digits: 3)
+}
+chapter.result("test accuracy, correct objective", correct.scores.accuracy, as: "correctAccuracy4")
+chapter.result(
   "mean σ, KL / batch size over correct", perBatch.scores.meanSigma / correct.scores.meanSigma,
-  digits: 3)
-Narration.result(
-  "mean σ, KL = 0 over correct", noKL.scores.meanSigma / correct.scores.meanSigma, digits: 3)
+  digits: 3, as: "sigmaRatioPerBatch")
+let sigmaRatioNoKL = chapter.result(
+  "mean σ, KL = 0 over correct", noKL.scores.meanSigma / correct.scores.meanSigma, digits: 3,
+  as: "sigmaRatioNoKL")
+// How far Adam can move log σ² in the run: at most about one learning rate per step.
+let adamSteps = Double((moonsCount + batchSize - 1) / batchSize * classifierEpochs)
+chapter.value("adamSteps", adamSteps, digits: 6)
+chapter.value("learningRate", learningRate, digits: 1)
+let logVarianceReach = chapter.value("logVarianceReach", adamSteps * learningRate, digits: 2)
+let initialSigma = 0.05  // MLP.bayesian's starting σ
+let sigmaCeiling = chapter.value(
+  "sigmaCeiling", initialSigma * exp(0.5 * logVarianceReach), digits: 3)
+chapter.claim(
+  "Weighting the KL by $1/|B|$ over-regularises: the test NLL is {{perBatchNLL}} against {{correctNLL}} and the accuracy drops from {{correctAccuracy}} to {{perBatchAccuracy}}.",
+  perBatch.scores.negativeLogLikelihood > 1.5 * correct.scores.negativeLogLikelihood
+    && perBatch.scores.accuracy < correct.scores.accuracy)
+chapter.claim(
+  "Without the KL nothing pushes $\\sigma$ up from its starting 0.05: the mean $\\sigma$ stays at {{noKLSigma}}, {{sigmaRatioNoKL}} times the correct run's.",
+  sigmaRatioNoKL < 1, atAnyBudget: true)
+chapter.claim(
+  "On this easy test set that even scores well ({{noKLAccuracy}} accuracy)",
+  noKL.scores.accuracy >= correct.scores.accuracy - 0.01)
+chapter.claim(
+  "In {{adamSteps}} Adam steps of about {{learningRate}} each, $\\log\\sigma^2$ moves by at most about {{logVarianceReach}}, so no $\\sigma$ can grow beyond about {{sigmaCeiling}}.",
+  [correct, perBatch].allSatisfy { $0.scores.meanSigma <= 1.01 * sigmaCeiling })
+chapter.claim(
+  "The correct run's mean $\\sigma$, {{correctSigma}}, and the per-batch run's, {{perBatchSigma}}, both sit at that ceiling:",
+  [correct, perBatch].allSatisfy { $0.scores.meanSigma >= 0.9 * sigmaCeiling })
 /*:
- All three separate the moons — the task is easy — but not equally well. Weighting
- the KL by $1/|B|$ over-regularises: the test NLL is markedly worse and the accuracy
- drops. Dropping the KL lets the $\sigma$ shrink below the correct run's: the network
- drifts towards a point estimate. On this easy
- test set that even scores well — what it gives up is the uncertainty away from the
+ All three separate the moons — the task is easy — but not equally well.
+ Weighting the KL by $1/|B|$ over-regularises: the test NLL is {{perBatchNLL}} against
+ {{correctNLL}} and the accuracy drops from {{correctAccuracy}} to {{perBatchAccuracy}}.
+ Without the KL nothing pushes $\sigma$ up from its starting 0.05: the mean $\sigma$ stays
+ at {{noKLSigma}}, {{sigmaRatioNoKL}} times the correct run's. The network stays
+ close to a point estimate. On this easy test set that even scores well
+ ({{noKLAccuracy}} accuracy) — what it gives up is the uncertainty away from the
  data that later chapters measure. Only $\mathrm{KL}/N$ is the ELBO.
+
+ The $\sigma$ column says less than it seems to, because the runs are short.
+ In {{adamSteps}} Adam steps of about {{learningRate}} each, $\log\sigma^2$ moves by at
+ most about {{logVarianceReach}}, so no $\sigma$ can grow beyond about {{sigmaCeiling}}.
+ The correct run's mean $\sigma$, {{correctSigma}}, and the per-batch run's,
+ {{perBatchSigma}}, both sit at that ceiling: they are limited by the optimiser's
+ speed, not by their objectives, and the column cannot tell the two objectives apart.
+ (Chapter 9 §4 meets the same ceiling and gives the $\sigma$ parameters a larger
+ learning rate.)
 
  The training curves of the correct run. The ELBO gains from both of its terms: the
  expected log-likelihood climbs towards zero, and the KL falls throughout — the weights
@@ -204,12 +265,23 @@ Narration.result(
  widens every $\sigma$ that the data do not need to be small.
  */
 let history = correct.scores.history
-Narration.result(
+let likelihoodRise = chapter.result(
   "rise of E_q[log p(D | w)] over training",
-  (history.first!.negativeLogLikelihood - history.last!.negativeLogLikelihood) * Double(moonsCount))
-Narration.result(
+  (history.first!.negativeLogLikelihood - history.last!.negativeLogLikelihood) * Double(moonsCount),
+  as: "likelihoodRise")
+let klFall = chapter.result(
   "fall of the KL over training",
-  (history.first!.regulariser - history.last!.regulariser) * Double(moonsCount))
+  (history.first!.regulariser - history.last!.regulariser) * Double(moonsCount), as: "klFall")
+let klFallLastTen = chapter.value(
+  "klFallLastTen",
+  (history[history.count - 11].regulariser - history.last!.regulariser) * Double(moonsCount),
+  digits: 3)
+chapter.claim(
+  "Over training the expected log-likelihood rises by {{likelihoodRise}} nats and the KL falls by {{klFall}} nats;",
+  likelihoodRise > 0 && klFall > 0, atAnyBudget: true)
+chapter.claim(
+  "the KL is still falling at the end, by {{klFallLastTen}} nats over the last ten epochs: the run has not converged.",
+  klFallLastTen > 0)
 orExit("saving the training curves") {
   let epochs = correct.scores.history.map { Double($0.epoch) }
   let n = Double(moonsCount)
@@ -233,6 +305,10 @@ orExit("saving the training curves") {
 }
 
 /*:
+ Over training the expected log-likelihood rises by {{likelihoodRise}} nats and the KL
+ falls by {{klFall}} nats; the KL is still falling at the end, by {{klFallLastTen}} nats
+ over the last ten epochs: the run has not converged.
+
  ## 3. Where the classifier is unsure
 
  The entropy of the predictive $\frac1S\sum_s \operatorname{softmax} f(x; w_s)$ over the input
@@ -251,10 +327,15 @@ let testEntropy = ClassificationMetrics.entropy(
   MonteCarloPredictive.probabilities(
     of: correct.model, at: moonsTest.inputs, samples: predictiveSamples, using: &rng
   ).mean)
-Narration.result(
+let meanTestEntropy = chapter.result(
   "mean entropy on the test points", testEntropy.reduce(0, +) / Double(testEntropy.count),
-  unit: "nats")
-Narration.result("largest entropy on the grid (log 2 = 0.693)", entropy.max(), unit: "nats")
+  unit: "nats", as: "meanTestEntropy")
+let largestGridEntropy = chapter.result(
+  "largest entropy on the grid (log 2 = 0.693)", entropy.max(), unit: "nats",
+  as: "largestGridEntropy")
+chapter.claim(
+  "The largest entropy on the grid, {{largestGridEntropy}}, is at the ceiling of $\\log 2$ for two classes; the mean over the test points is {{meanTestEntropy}}.",
+  largestGridEntropy > 0.69 && meanTestEntropy < 0.4, atAnyBudget: true)
 orExit("saving the entropy map") {
   var figure = Figure(
     title: "Predictive entropy of the Bayes-by-Backprop classifier", xLabel: "x_1", yLabel: "x_2",
@@ -269,6 +350,9 @@ orExit("saving the entropy map") {
 }
 
 /*:
+ The largest entropy on the grid, {{largestGridEntropy}}, is at the ceiling of $\log 2$
+ for two classes; the mean over the test points is {{meanTestEntropy}}.
+
  ## 4. Both parameterisations, and the scale-mixture prior
 
  Storing $\sigma$ as $e^{s/2}$ (note 000) or as $\operatorname{softplus}(\rho)$ (note 003)
@@ -289,6 +373,33 @@ Narration.table(
     row("softplus, N(0, 1) prior", softplusRun.scores),
     row("log-variance, mixture prior", mixtureRun.scores),
   ])
+chapter.value("softplusSigma", softplusRun.scores.meanSigma, digits: 3)
+chapter.value("softplusAccuracy", softplusRun.scores.accuracy, digits: 3)
+chapter.value("mixtureAccuracy", mixtureRun.scores.accuracy, digits: 3)
+chapter.value("mixtureNLL", mixtureRun.scores.negativeLogLikelihood, digits: 3)
+// With σ = softplus(ρ), d log σ / dρ = sigmoid(ρ)/softplus(ρ) ≤ 1: log σ (not log σ²)
+// moves by at most the same reach.
+let softplusCeiling = chapter.value(
+  "softplusCeiling", initialSigma * exp(logVarianceReach), digits: 3)
+chapter.claim(
+  "The softplus run's larger mean $\\sigma$, {{softplusSigma}}, is the same ceiling in other coordinates: $\\log\\sigma$ itself can move by {{logVarianceReach}}, up to {{softplusCeiling}}.",
+  softplusRun.scores.meanSigma <= 1.01 * softplusCeiling
+    && softplusRun.scores.meanSigma > correct.scores.meanSigma)
+chapter.claim(
+  "The mixture prior costs accuracy at this budget, {{mixtureAccuracy}} against {{correctAccuracy}}, and its NLL is {{mixtureNLL}}:",
+  mixtureRun.scores.accuracy < correct.scores.accuracy
+    && mixtureRun.scores.negativeLogLikelihood > correct.scores.negativeLogLikelihood)
+
+/*:
+ The softplus run's larger mean $\sigma$, {{softplusSigma}}, is the same ceiling in other
+ coordinates: $\log\sigma$ itself can move by {{logVarianceReach}}, up to
+ {{softplusCeiling}}. The parameterisation changes how fast the optimiser can widen
+ $\sigma$; it reaches {{softplusAccuracy}} accuracy.
+ The mixture prior costs accuracy at this budget, {{mixtureAccuracy}} against
+ {{correctAccuracy}}, and its NLL is {{mixtureNLL}}: half of its mass sits at
+ $\sigma_2 = e^{-6}$, which pulls weights towards zero harder than $\mathcal N(0, 1)$,
+ and a hundred epochs do not undo it.
+ */
 
 /*:
  ## 5. More samples per step
@@ -319,10 +430,23 @@ let probeBatch = moons.subset(Array(0..<batchSize))
 }
 let spreadOne = gradientSpread(samples: 1)
 let spreadFour = gradientSpread(samples: 4)
-Narration.result("total gradient variance, S = 1", spreadOne)
-Narration.result("total gradient variance, S = 4", spreadFour)
-Narration.result("ratio S = 1 over S = 4 (theory: 4)", spreadOne / spreadFour, digits: 3)
+chapter.result("total gradient variance, S = 1", spreadOne, as: "gradientVarianceOne")
+chapter.result("total gradient variance, S = 4", spreadFour, as: "gradientVarianceFour")
+let varianceRatio = chapter.result(
+  "ratio S = 1 over S = 4 (theory: 4)", spreadOne / spreadFour, digits: 3, as: "varianceRatio")
+chapter.value("varianceProbes", Double(varianceProbes), digits: 6)
+// A ratio of two variance estimates from a few hundred gradients each: wide, but it
+// excludes "no reduction" (1) and anything like S² (16).
+chapter.claim(
+  "The measured ratio is {{varianceRatio}}: clearly a reduction, far from $S^2 = 16$, but short of 4 from {{varianceProbes}} gradients each.",
+  varianceRatio > 2 && varianceRatio < 8, atAnyBudget: true)
+chapter.claim(
+  "$S$ samples per step divide the sampling part of the gradient variance by about $S$; here $S = 4$ gave {{varianceRatio}}.",
+  varianceRatio > 2 && varianceRatio < 8, atAnyBudget: true)
 /*:
+ The measured ratio is {{varianceRatio}}: clearly a reduction, far from $S^2 = 16$, but
+ short of 4 from {{varianceProbes}} gradients each.
+
  Note 000's trainer takes its $S$ samples differently: it calls `backward()` once per
  sample without averaging, so the gradients of the $S$ losses pile up in the parameters.
  The same four draws, both ways:
@@ -359,12 +483,20 @@ Narration.result("ratio S = 1 over S = 4 (theory: 4)", spreadOne / spreadFour, d
   for p in correct.model.parameters { p.zeroGradient() }
   return norm
 }
-Narration.result(
+let summedOverAveraged = chapter.result(
   "gradient norm, note 000's summed S = 4 over averaged",
-  gradientNorm(summedOver: 4, seed: 99) / averagedGradientNorm(samples: 4, seed: 99), digits: 6)
+  gradientNorm(summedOver: 4, seed: 99) / averagedGradientNorm(samples: 4, seed: 99), digits: 6,
+  as: "summedOverAveraged")
+chapter.claim(
+  "The summed gradient is {{summedOverAveraged}} times the averaged one, exactly $S$.",
+  abs(summedOverAveraged - 4) < 1e-6, atAnyBudget: true)
 /*:
- Exactly four times too large: the step size silently grows with $S$ (note 000 then clips
- the norm at 1, which hides part of it and distorts the direction whenever it bites).
+ The summed gradient is {{summedOverAveraged}} times the averaged one, exactly $S$.
+ Under plain SGD that would multiply the step by $S$. Note 000 uses Adam, whose update
+ hardly changes when every gradient is scaled by the same factor, so there the factor
+ mostly cancels; what it changes is when the note's clip of the gradient norm at 1
+ bites — $S$ times sooner. (Clipping the global norm shrinks the step; it keeps its
+ direction.)
  */
 
 /*:
@@ -425,7 +557,16 @@ let residual = (bayesian.predict(gapData.inputs, using: &rng) - gapData.targets.
   $0 * $0
 }.mean().squareRoot()
 Narration.result("training RMSE of the mean network", residual, unit: "(noise σ = \(gapNoise))")
-Narration.result("noise σ implied by MSE + 0.01·KL/N", (0.01 * 0.5).squareRoot(), digits: 3)
+chapter.value("regressionRMSE", residual, digits: 3)
+let impliedNoise = chapter.result(
+  "noise σ implied by MSE + 0.01·KL/N", (0.01 * 0.5).squareRoot(), digits: 3, as: "impliedNoise")
+chapter.claim(
+  "The recipe's implied noise is {{impliedNoise}}, the $\\sqrt{0.005}$ of the argument above.",
+  abs(impliedNoise - (0.005).squareRoot()) < 1e-3, atAnyBudget: true)
+chapter.value("elboFInData", average(bayesianF.standardDeviation, where: inside), digits: 3)
+chapter.value("recipeFInData", average(recipeSD, where: inside), digits: 3)
+chapter.value("recipeFInGap", average(recipeSD, where: inGap), digits: 3)
+chapter.value("recipeFBeyond", average(recipeSD, where: outside), digits: 3)
 Narration.table(
   ["band", "sd where the data are", "sd in the gap", "sd beyond |x| = 4"],
   [
@@ -446,12 +587,19 @@ Narration.table(
       Narration.format(average(recipeSD, where: outside), digits: 3),
     ],
   ])
-Narration.result(
+let elboBandRatio = chapter.result(
   "ELBO band: sd beyond |x| = 4 over sd in the data",
-  average(bayesianSD, where: outside) / average(bayesianSD, where: inside), digits: 3)
-Narration.result(
+  average(bayesianSD, where: outside) / average(bayesianSD, where: inside), digits: 3,
+  as: "elboBandRatio")
+let recipeBandOverNoise = chapter.result(
   "note 003 band, sd in the data over the noise σ", average(recipeSD, where: inside) / gapNoise,
-  digits: 3)
+  digits: 3, as: "recipeBandOverNoise")
+chapter.claim(
+  "The ELBO band of $y$ is {{elboBandRatio}} times as wide beyond $|x| = 4$ as where the data are.",
+  elboBandRatio > 1.5, atAnyBudget: true)
+chapter.claim(
+  "The mean network's training RMSE is {{regressionRMSE}} against the noise 0.1, and the sd of $f$ where the data are, {{elboFInData}}, is above the noise too:",
+  residual > gapNoise && average(bayesianF.standardDeviation, where: inside) > gapNoise)
 /// The fraction of training targets inside mean ± 2 sd of a band.
 @MainActor func coverage(_ model: MLP, includeNoise: Bool) -> Double {
   let f = MonteCarloPredictive.outputs(
@@ -463,12 +611,16 @@ Narration.result(
   }
   return Double(inside.count) / Double(y.count)
 }
-Narration.result(
-  "training targets inside ±2 sd, ELBO band of y", coverage(bayesian, includeNoise: true), digits: 3
-)
-Narration.result(
+let elboCoverage = chapter.result(
+  "training targets inside ±2 sd, ELBO band of y", coverage(bayesian, includeNoise: true),
+  digits: 3,
+  as: "elboCoverage")
+let recipeCoverage = chapter.result(
   "training targets inside ±2 sd, note 003 band of f", coverage(recipe, includeNoise: false),
-  digits: 3)
+  digits: 3, as: "recipeCoverage")
+chapter.claim(
+  "Note 003's band of $f$ is {{recipeBandOverNoise}} times the noise $\\sigma$ where the data are, and holds {{recipeCoverage}} of the training targets against the ELBO band's {{elboCoverage}} (nominally 0.95).",
+  recipeBandOverNoise < 1 && recipeCoverage < elboCoverage - 0.1 && abs(elboCoverage - 0.95) < 0.05)
 orExit("saving the regression figure") {
   func panel(
     _ title: String, _ f: MonteCarloPredictive, _ sd: Matrix, _ bandTitle: String, _ color: Color
@@ -501,15 +653,31 @@ orExit("saving the regression figure") {
       ]), name: "regression-bands", panelWidth: 560, panelHeight: 480)
 }
 /*:
+ The recipe's implied noise is {{impliedNoise}}, the $\sqrt{0.005}$ of the argument above.
+ Note 003's band of $f$ is {{recipeBandOverNoise}} times the noise $\sigma$ where the data
+ are, and holds {{recipeCoverage}} of the training targets against the ELBO band's
+ {{elboCoverage}} (nominally 0.95). Its sd of $f$ is {{recipeFInData}} in the data,
+ {{recipeFInGap}} in the gap and {{recipeFBeyond}} beyond $|x| = 4$.
+
+ The ELBO band of $y$ is {{elboBandRatio}} times as wide beyond $|x| = 4$ as where the
+ data are. It is the mean-field predictive, an approximation, and not a close one here.
+ The mean network's training RMSE is {{regressionRMSE}} against the noise 0.1, and the
+ sd of $f$ where the data are, {{elboFInData}}, is above the noise too: the fit
+ underfits and makes up for it with a wider band. Chapter 10 measures how far mean field
+ is from the posterior.
+
  ## Summary
  - $w = \mu + \sigma\odot\varepsilon$ makes the ELBO's gradient an expectation of ordinary
    gradients: unbiased, and far less noisy than the score-function estimator.
  - The per-datum objective weights the KL by $1/N$. Note 000 divides it by the batch size
    instead (a tempered posterior with $\beta = N/|B|$) and, in `MeanFieldVI`, loses it
-   entirely ($\beta = 0$); the weight spreads show the difference.
- - $S$ samples per step divide the sampling part of the gradient variance by about $S$.
+   entirely ($\beta = 0$). The test NLL shows the first ({{perBatchNLL}} against
+   {{correctNLL}}); the weight spreads of a hundred epochs are bounded by how fast Adam
+   can move them, and do not.
+ - $S$ samples per step divide the sampling part of the gradient variance by about $S$;
+   here $S = 4$ gave {{varianceRatio}}.
  - Note 003's recipe trains a tempered posterior with a wrong noise level and reports the
-   spread of $f$ alone; the Bayesian predictive adds the noise and widens where the
+   spread of $f$ alone; the mean-field predictive adds the noise and widens where the
    data end.
 
  ## Exercises
