@@ -1,19 +1,27 @@
 import BayesianDL
 import Foundation
 import TestSupport
-import Weaving
 import Testing
 
 /// Chapter 6 run end to end at its full budget — its claims are about trained ensembles
 /// and need it — and with `--quick`, which CI also runs; each claim of the prose checked
-/// on the printed numbers.
+/// on the values the runs recorded in their results.json.
 @Suite("Chapter 6: aleatoric and epistemic uncertainty", .serialized)
 struct Chapter06Tests {
   static let chapter = "06-uncertainty-decomposition"
   static let fullRun = ChapterRun.full(chapter)
+  static let quickRun = ChapterRun.quick(chapter)
   static let figureNames = ["maps", "regression", "data-size", "digits-ood"]
 
-  func run() throws -> ChapterRun { try Self.fullRun.get().run }
+  /// The full-budget run's results.json.
+  func results() throws -> RecordedResults {
+    try ChapterRun.results(in: Self.fullRun.get().figures)
+  }
+
+  /// The quick run's results.json.
+  func quickResults() throws -> RecordedResults {
+    try ChapterRun.results(in: Self.quickRun.get().figures)
+  }
 
   @Test func fullRunSucceedsAndWritesEveryFigure() throws {
     let (run, figures) = try Self.fullRun.get()
@@ -21,35 +29,61 @@ struct Chapter06Tests {
   }
 
   @Test func quickRunSucceedsAndWritesEveryFigure() throws {
-    let (run, figures) = try ChapterRun.quick(Self.chapter).get()
+    let (run, figures) = try Self.quickRun.get()
     try run.expectSuccess(Self.chapter, figures: Self.figureNames, in: figures)
   }
 
+  @Test func everyClaimHoldsAtTheFullBudgetAndThereAreAtLeastEight() throws {
+    let results = try results()
+    #expect(results.budget == "full")
+    #expect(results.claims.count >= 8)
+    for claim in results.claims { #expect(claim.holds, "\(claim.location): \(claim.text)") }
+  }
+
+  /// The identities and the notes' bookkeeping hold at any budget; so do the claims about
+  /// the mixture draws and the one-half threshold. The others are about trained models
+  /// and only recorded under `--quick`.
+  @Test func theClaimsThatHoldAtAnyBudgetHoldInTheQuickRun() throws {
+    let results = try quickResults()
+    #expect(results.budget == "quick")
+    #expect(results.claims.count >= 8)
+    for part in [
+      "The identity holds to rounding", "all of $\\log C$ is disagreement",
+      "A and B get the same", "the correct split tells them apart", "And which of A′ and B′",
+      "Its largest epistemic part anywhere", "No input, near or far",
+      "draws from the mixture agree with the formula", "$H[\\bar p] = ",
+      "a decomposition without weight samples", "max-probability below 0.5",
+    ] {
+      let claim = try #require(results.claims.first { $0.text.contains(part) }, "\(part)")
+      #expect(claim.holds, "\(claim.location): \(claim.text)")
+    }
+  }
+
   @Test func theEntropySplitIsAnIdentityWithZeroAtMostLogC() throws {
-    let run = try run()
-    #expect(try run.value("largest |H[p̄] − E H[p_s] − mean KL(p_s ‖ p̄)|") < 1e-12)
-    #expect(try run.value("smallest I (mean KL)") >= 0)
-    #expect(try run.value("largest I / log C") <= 1)
-    let oneHot = try run.value("I of four one-hot samples over 4 classes (log 4 = 1.3863)")
+    let results = try results()
+    #expect(try results.value("identityGap") < 1e-12)
+    #expect(try results.value("smallestInformation") >= 0)
+    #expect(try results.value("largestShareOfLogC") <= 1)
+    let oneHot = try results.value("oneHotInformation")
     #expect(abs(oneHot - log(4)) < 1e-3)  // printed to four significant digits
   }
 
   @Test func theEntropyOfTheMeanCannotTellNoiseFromDisagreement() throws {
-    let run = try run()
+    let results = try results()
     let log2 = log(2.0)
     for set in ["A", "B"] {
-      #expect(abs(try run.value("set \(set): note 000 'aleatoric' H[p̄]") - log2) < 1e-4)
+      #expect(abs(try results.value("set\(set)NoteAleatoric") - log2) < 1e-4)
     }
-    #expect(abs(try run.value("set A: aleatoric E H[p_s]") - log2) < 1e-4)
-    #expect(try run.value("set A: epistemic I") == 0)
-    #expect(try run.value("set B: aleatoric E H[p_s]") == 0)
-    #expect(abs(try run.value("set B: epistemic I") - log2) < 1e-4)
+    #expect(abs(try results.value("setAAleatoric") - log2) < 1e-4)
+    #expect(try results.value("setAEpistemic") == 0)
+    #expect(try results.value("setBAleatoric") == 0)
+    #expect(abs(try results.value("setBEpistemic") - log2) < 1e-4)
   }
 
   @Test func addingAVarianceToAnEntropyRanksByTheUnitOfEntropy() throws {
-    let run = try run()
-    #expect(try run.value("note 000 total, A′ minus B′, nats") < 0)
-    #expect(try run.value("note 000 total, A′ minus B′, bits") > 0)
+    let results = try results()
+    #expect(try results.value("notesDifferenceNats") < 0)
+    #expect(try results.value("notesDifferenceBits") > 0)
   }
 
   /// The same two sample sets by hand: A′ = {0.4, 0.6}, B′ = {0, 0.55} (probabilities of
@@ -65,59 +99,61 @@ struct Chapter06Tests {
   }
 
   @Test func epistemicUncertaintyIsALargerShareFarFromTheMoons() throws {
-    let run = try run()
-    let near = try run.value("epistemic share of the total, test points")
-    let far = try run.value("epistemic share of the total, far away")
+    let results = try results()
+    let near = try results.value("testEpistemicShare")
+    let far = try results.value("farEpistemicShare")
     #expect(far > 3 * near, "near \(near), far \(far)")
   }
 
   @Test func withoutWeightSamplesThereIsNoEpistemicPart() throws {
-    let run = try run()
-    #expect(try run.value("note 001: largest epistemic over the grid") < 1e-12)
-    #expect(try run.value("ours: largest epistemic over the grid") > 0.1)
+    let results = try results()
+    #expect(try results.value("note001LargestEpistemic") < 1e-12)
+    #expect(try results.value("oursLargestEpistemic") > 0.1)
   }
 
   @Test func aMaxProbabilityThresholdOfOneHalfNeverFiresWithTwoClasses() throws {
-    let run = try run()
-    #expect(try run.value("smallest confidence anywhere (≥ 1/C = 0.5)") >= 0.5)
-    #expect(try run.value("far points flagged by max-prob < 0.5 (of 500)") == 0)
-    #expect(try run.value("far points flagged by that threshold (of 500)") > 0)
+    let results = try results()
+    #expect(try results.value("farCount") == 500)
+    #expect(try results.value("smallestConfidence") >= 0.5)
+    #expect(try results.value("flaggedByNote") == 0)
+    #expect(try results.value("flaggedByThreshold") > 0)
   }
 
   @Test func theEpistemicShareGrowsInTheGapAndBeyondTheData() throws {
-    let run = try run()
-    let inside = try run.value("epistemic share inside the data")
+    let results = try results()
+    let inside = try results.value("insideEpistemicShare")
     #expect(inside < 0.1)
-    #expect(try run.value("epistemic share in the gap |x| < 0.8") > 3 * inside)
-    #expect(try run.value("epistemic share beyond |x| > 3.5") > 3 * inside)
-    #expect(try run.value("inside the data: mean |learned σ / true σ − 1|") < 0.3)
+    #expect(try results.value("gapEpistemicShare") > 3 * inside)
+    #expect(try results.value("beyondEpistemicShare") > 3 * inside)
+    #expect(try results.value("noiseError") < 0.3)
   }
 
   @Test func drawsFromTheMixtureHaveTheLawOfTotalVarianceVariance() throws {
-    #expect(abs(try run().value("x = 0: difference in standard errors")) < 4)
+    #expect(abs(try results().value("mixtureZ")) < 4)
   }
 
   @Test func moreDataShrinksTheBootstrapSpreadButNotTheNoise() throws {
-    let run = try run()
-    #expect(try run.value("bootstrap epistemic, fewest over most points") > 2)
-    #expect(try run.value("init-only epistemic, fewest over most points") < 1)
-    #expect(abs(try run.value("aleatoric, most points, over the truth") - 1) < 0.25)
+    let results = try results()
+    #expect(try results.value("bootstrapRatio") > 2)
+    #expect(try results.value("initOnlyRatio") < 1)
+    #expect(abs(try results.value("aleatoricOverTruth") - 1) < 0.25)
   }
 
   @Test func scoresDetectUnseenDigitsButNotPointsFarFromTheMoons() throws {
-    let run = try run()
-    let rows = run.table(startingWith: "unusual")
+    let results = try results()
+    let rows = ["MoonsFar", "MoonsShifted", "DigitsDropout", "DigitsEnsemble"]
+    let scores = ["Confidence", "Entropy", "MutualInformation"]
     #expect(rows.count == 4)
     for row in rows {
-      let aurocs = try row.suffix(3).map { try #require(Double($0), "\(row)") }
-      if row[0] == "digits" {
-        #expect(aurocs.allSatisfy { $0 > 0.9 }, "\(row)")
+      let aurocs = try scores.map { try results.value("auroc\(row)\($0)") }
+      if row.hasPrefix("Digits") {
+        #expect(aurocs.allSatisfy { $0 > 0.9 }, "\(row): \(aurocs)")
       } else {
-        #expect(aurocs.allSatisfy { $0 < 0.5 }, "\(row)")
+        #expect(aurocs.allSatisfy { $0 < 0.5 }, "\(row): \(aurocs)")
       }
     }
     #expect(
-      try run.value("AUROC of MI: moons, far away (MC dropout)")
-        > run.value("AUROC of entropy: moons, far away (MC dropout)"))
+      try results.value("aurocMoonsFarMutualInformation")
+        > results.value("aurocMoonsFarEntropy"))
   }
 }
