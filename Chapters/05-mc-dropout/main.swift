@@ -6,13 +6,19 @@
 
  **MC dropout** (Gal & Ghahramani, 2016). Train an ordinary network with dropout and a
  little weight decay, then *keep dropout on at test time* and average $T$ stochastic
- passes. Dropping unit $k$ of a layer's input zeroes row $k$ of the next weight matrix,
- so each pass uses weights $W\operatorname{diag}(z)$ with $z_k \sim \text{Bernoulli}(1-p)$:
- a draw from a variational distribution $q(W)$ whose "means" are the trained weights.
- Gal and Ghahramani show that the dropout loss plus weight decay is, up to constants, the
- negative ELBO of that $q$ under a Gaussian prior, so the $T$ passes are Monte Carlo
- samples of an approximate posterior predictive
+ passes. With the course's convention $h = xW$ (inputs as rows), dropping unit $k$ of a
+ layer's input zeroes row $k$ of the next weight matrix, so each pass uses weights
+ $\operatorname{diag}(z)W$ with $z_k \sim \text{Bernoulli}(1-p)$: a draw from a variational
+ distribution $q(W)$ whose "means" are the trained weights. Gal and Ghahramani show that
+ the dropout loss plus weight decay is, up to terms that do not depend on the weights'
+ means, the negative ELBO of that $q$ under a Gaussian prior, so the $T$ passes are Monte
+ Carlo samples of an approximate posterior predictive
  $$p(y \mid x, D) \approx \frac1T\sum_{t=1}^T p(y \mid x, W_t).$$
+ The equivalence is an approximation: for a Bernoulli $q$ the KL to a continuous prior is
+ infinite, and the derivation replaces each mask by a mixture of two narrow Gaussians and
+ drops a term that diverges as they narrow (Hron, Matthews & Ghahramani, 2018). In Gal's
+ form the model precision $\tau$ and a prior length-scale $l$ set the weight decay,
+ $\lambda = l^2(1-p)/(2N\tau)$; chapter 11 tunes $\tau$ as their UCI protocol does.
 
  **Deep ensembles** (Lakshminarayanan et al., 2017). Train $M$ networks from different
  random initialisations and minibatch orders and average their predictions. Not a
@@ -133,7 +139,8 @@ struct Scores {
  Note 000's 2-64-64-2 network, with dropout $p = 0.2$ on the inputs of the second and
  third weight layers, trained on 1000 two-moons points with Adam. The weight decay
  $\lVert w\rVert^2/(2\sigma_p^2N)$ is the Gaussian prior $\mathcal N(0, 1)$ of the earlier
- chapters, so every method in this chapter answers to the same prior.
+ chapters, so every method in this chapter answers to the same prior (nearly: Gal's KL
+ condition would scale a dropped layer's term by the keep probability $1 - p$).
 
  Standard practice switches dropout off at test time and uses the weights as trained
  ("weight averaging": inverted dropout already scaled the kept units by $1/(1-p)$ so that
@@ -145,14 +152,19 @@ let main = trainClassifier(
   progress: ProgressLine("dropout p = \(dropoutRate)", total: epochs))
 let mainScores = dropoutScores(main.model, using: &rng)
 let averaged = main.model.predict(moonsTest.inputs, using: &rng).softmaxRows()
+let averagedAccuracy = chapter.value(
+  "averagedAccuracy", ClassificationMetrics.accuracy(averaged, labels: testLabels), digits: 4)
+let averagedNLL = chapter.value(
+  "averagedNLL", ClassificationMetrics.negativeLogLikelihood(averaged, labels: testLabels),
+  digits: 2)
+chapter.value("dropoutAccuracy", mainScores.accuracy, digits: 4)
+chapter.value("dropoutNLL", mainScores.negativeLogLikelihood, digits: 2)
 Narration.table(
   ["prediction", "test accuracy", "test NLL", "ECE (15 bins)"],
   [
     [
-      "weight averaging (dropout off)",
-      Narration.format(ClassificationMetrics.accuracy(averaged, labels: testLabels), digits: 4),
-      Narration.format(
-        ClassificationMetrics.negativeLogLikelihood(averaged, labels: testLabels), digits: 4),
+      "weight averaging (dropout off)", Narration.format(averagedAccuracy, digits: 4),
+      Narration.format(averagedNLL, digits: 4),
       Narration.format(
         ClassificationMetrics.expectedCalibrationError(averaged, labels: testLabels), digits: 4),
     ],
@@ -163,9 +175,17 @@ Narration.table(
     ],
   ])
 Narration.result("training time", main.seconds, digits: 2, unit: "s")
+chapter.recordTime("training, dropout p = \(dropoutRate)", seconds: main.seconds)
+chapter.claim(
+  "Both classify the test set equally well (accuracy {{averagedAccuracy}} and {{dropoutAccuracy}}).",
+  abs(averagedAccuracy - mainScores.accuracy) < 0.02, atAnyBudget: true)
+chapter.claim(
+  "MC averaging softens the most confident predictions a little, which costs some NLL on these easy, in-distribution points ({{dropoutNLL}} against {{averagedNLL}});",
+  mainScores.negativeLogLikelihood > averagedNLL, atAnyBudget: true)
 /*:
- Both classify the test set equally well. MC averaging softens the most confident
- predictions a little, which costs some NLL on these easy, in-distribution points; what
+ Both classify the test set equally well (accuracy {{averagedAccuracy}} and {{dropoutAccuracy}}).
+ MC averaging softens the most confident predictions a little, which costs some NLL on
+ these easy, in-distribution points ({{dropoutNLL}} against {{averagedNLL}}); what
  it buys is what the predictive says about inputs unlike the training data, which the
  sections below measure.
 
@@ -200,6 +220,7 @@ for t in passCounts {
   let predicted = (passVariance * (1 / Double(t) + 1 / Double(referencePasses))).squareRoot()
   measuredError.append(measured)
   predictedError.append(predicted)
+  chapter.value("passErrorRatio.T\(t)", measured / predicted, digits: 3)
   convergenceRows.append([
     "\(t)", Narration.format(measured, digits: 4), Narration.format(predicted, digits: 4),
     Narration.format(measured / predicted, digits: 3),
@@ -208,7 +229,21 @@ for t in passCounts {
 Narration.table(
   ["passes T", "RMS error of p̂(class 1)", "√(Var/T + Var/T_ref)", "measured / predicted"],
   convergenceRows)
-Narration.result("mean variance of one pass's p(class 1)", passVariance, digits: 5)
+chapter.result(
+  "mean variance of one pass's p(class 1)", passVariance, digits: 5, as: "passVariance")
+let errorRatios = zip(measuredError, predictedError).map { $0 / $1 }
+chapter.value("passCountsMeasured", Double(passCounts.count), digits: 1)
+chapter.value("smallestPassErrorRatio", errorRatios.min()!, digits: 2)
+chapter.value("largestPassErrorRatio", errorRatios.max()!, digits: 2)
+let errorAt100 = chapter.value(
+  "errorAt100Passes", measuredError[passCounts.firstIndex(of: 100)!], digits: 2)
+let singlePassSpread = chapter.value("singlePassSpread", passVariance.squareRoot(), digits: 2)
+chapter.claim(
+  "The measured error follows the $1/\\sqrt T$ law at every $T$: measured over predicted stays between {{smallestPassErrorRatio}} and {{largestPassErrorRatio}}.",
+  errorRatios.allSatisfy { $0 > 0.75 && $0 < 1.33 }, atAnyBudget: true)
+chapter.claim(
+  "At $T = 100$ the typical error in a probability, {{errorAt100Passes}}, is about a tenth of the spread of a single pass ({{singlePassSpread}})",
+  errorAt100 / singlePassSpread > 0.08 && errorAt100 / singlePassSpread < 0.125)
 orExit("saving the convergence figure") {
   let ts = passCounts.map(Double.init)
   var figure = Figure(
@@ -224,15 +259,17 @@ orExit("saving the convergence figure") {
   try chapter.figures.save(figure, name: "passes", width: 700, height: 480)
 }
 /*:
- The measured error follows the $1/\sqrt T$ law at every $T$. At $T = 100$ the typical
- error in a probability is about a tenth of the spread of a single pass — small next to
+ The measured error follows the $1/\sqrt T$ law at every $T$: measured over predicted stays
+ between {{smallestPassErrorRatio}} and {{largestPassErrorRatio}}.
+ At $T = 100$ the typical error in a probability, {{errorAt100Passes}}, is about a tenth
+ of the spread of a single pass ({{singlePassSpread}}) — small next to
  the differences between models below, and the reason 100 passes is the usual choice.
 
  ## 3. The dropout rate
 
  The rate $p$ is the one knob of the approximate posterior: $q$'s spread grows with it.
  At $p = 0$ the passes are identical and the mutual information between the label and
- the weights (the epistemic part of the predictive entropy, chapter 6) is exactly 0.
+ the weights (the epistemic part of the predictive entropy, chapter 6) is 0.
  */
 Narration.section("3. Sweep of the dropout rate p")
 // One model per rate, trained side by side on the two cores; the main model is p = 0.2.
@@ -247,6 +284,12 @@ var sweep = [(rate: Double, scores: Scores)]()
 for (rate, model) in zip(sweepRates, sweepModels) {
   let s = rate == dropoutRate ? mainScores : dropoutScores(model, using: &rng)
   sweep.append((rate, s))
+  let key = String(format: "p%02d", Int((rate * 10).rounded()))  // p00, p01, …, p07
+  chapter.value("sweepAccuracy.\(key)", s.accuracy, digits: 3)
+  chapter.value("sweepNLL.\(key)", s.negativeLogLikelihood, digits: 2)
+  chapter.value("sweepTestMI.\(key)", s.testMutualInformation, digits: 2)
+  chapter.value("sweepFarMI.\(key)", s.farMutualInformation, digits: 2)
+  chapter.value("sweepFarConfidence.\(key)", s.farConfidence, digits: 3)
   sweepRows.append([
     "\(rate)", Narration.format(s.accuracy, digits: 4),
     Narration.format(s.negativeLogLikelihood, digits: 4),
@@ -258,6 +301,32 @@ for (rate, model) in zip(sweepRates, sweepModels) {
 Narration.table(
   ["rate p", "test accuracy", "test NLL", "MI on test", "MI far away", "confidence far away"],
   sweepRows)
+chapter.value("sweepRateCount", Double(sweep.count), digits: 1)
+let noDropout = sweep.first { $0.rate == 0 }!.scores
+let smallRate = sweep.first { $0.rate == 0.1 }!.scores
+let largestRate = sweep.last!.scores
+chapter.value(
+  "largestMIWithoutDropout", max(noDropout.testMutualInformation, noDropout.farMutualInformation),
+  digits: 1)
+chapter.claim(
+  "Without dropout the mutual information is 0 up to round-off ({{largestMIWithoutDropout}} at most).",
+  noDropout.testMutualInformation < 1e-12 && noDropout.farMutualInformation < 1e-12,
+  atAnyBudget: true)
+chapter.claim(
+  "Small rates fit about as well as no dropout (test NLL {{sweepNLL.p01}} at $p = 0.1$ against {{sweepNLL.p00}});",
+  smallRate.negativeLogLikelihood < 1.5 * noDropout.negativeLogLikelihood)
+chapter.claim(
+  "large rates cost fit: the test NLL rises to {{sweepNLL.p07}} at $p = 0.7$ once the network has to carry its prediction through many dropped units.",
+  largestRate.negativeLogLikelihood > 3 * noDropout.negativeLogLikelihood)
+chapter.claim(
+  "At every rate above 0 the mutual information is larger far from the data than on the test points, the signature of epistemic uncertainty,",
+  sweep.allSatisfy {
+    $0.rate == 0 || $0.scores.farMutualInformation > $0.scores.testMutualInformation
+  },
+  atAnyBudget: true)
+chapter.claim(
+  "and it broadly grows with $p$, from {{sweepFarMI.p01}} at $p = 0.1$ to {{sweepFarMI.p07}} at $p = 0.7$ far from the data (not strictly: each rate is a different trained network).",
+  largestRate.farMutualInformation > smallRate.farMutualInformation, atAnyBudget: true)
 orExit("saving the dropout-rate figure") {
   let rates = sweep.map(\.rate)
   var nll = Figure(
@@ -285,11 +354,14 @@ orExit("saving the dropout-rate figure") {
     panelWidth: 520, panelHeight: 400)
 }
 /*:
- Small rates fit about as well as no dropout; large rates cost fit: the test NLL rises
- once the network has to carry its prediction through many dropped units. At every
+ Without dropout the mutual information is 0 up to round-off ({{largestMIWithoutDropout}} at most).
+ Small rates fit about as well as no dropout (test NLL {{sweepNLL.p01}} at $p = 0.1$ against {{sweepNLL.p00}});
+ large rates cost fit: the test NLL rises to {{sweepNLL.p07}} at $p = 0.7$ once the network
+ has to carry its prediction through many dropped units. At every
  rate above 0 the mutual information is larger far from the data than on the test
- points, the signature of epistemic uncertainty, and it broadly grows with $p$ (not
- strictly: each rate is a different trained network). In Gal's treatment $p$ is a
+ points, the signature of epistemic uncertainty,
+ and it broadly grows with $p$, from {{sweepFarMI.p01}} at $p = 0.1$ to {{sweepFarMI.p07}} at $p = 0.7$
+ far from the data (not strictly: each rate is a different trained network). In Gal's treatment $p$ is a
  variational parameter and could be learned (Concrete dropout); here it is a
  hyperparameter.
 
@@ -299,7 +371,7 @@ orExit("saving the dropout-rate figure") {
  classes, every pass then has probability $p^C$ of dropping *all* logits, which predicts
  the uniform distribution whatever the input. The predictive can therefore never exceed
  $$\max_k \hat p_k(x) \le 1 - p^C\left(1 - \tfrac1C\right),$$
- which is $0.875$ for $p = 0.5$ and two classes, on the training points as much as
+ which is {{confidenceBound}} for $p = 0.5$ and two classes, on the training points as much as
  anywhere else. The noise it adds is the same near the data and far away, so it does not
  measure what the model does not know. Dropout belongs on the inputs of weight layers,
  where a mask means a different weight matrix.
@@ -333,23 +405,49 @@ Narration.table(
     erratumRow("hidden + logits (note 000)", notesScores, notesConfidence),
     erratumRow("before weight layers only", weightsOnlyScores, weightsOnlyConfidence),
   ])
-Narration.result("bound 1 − p^C (1 − 1/C)", confidenceBound)
-Narration.result("mean test confidence, note 000's model", notesConfidence)
-Narration.result("mean test confidence, dropout before weights", weightsOnlyConfidence)
-Narration.result(
+chapter.result("bound 1 − p^C (1 − 1/C)", confidenceBound, as: "confidenceBound")
+chapter.result(
+  "mean test confidence, note 000's model", notesConfidence, digits: 3, as: "notesConfidence")
+chapter.result(
+  "mean test confidence, dropout before weights", weightsOnlyConfidence, digits: 3,
+  as: "weightsOnlyConfidence")
+let testMIRatio = chapter.result(
   "MI on test points, note 000 over ours",
-  notesScores.testMutualInformation / weightsOnlyScores.testMutualInformation, digits: 3)
-Narration.result(
+  notesScores.testMutualInformation / weightsOnlyScores.testMutualInformation, digits: 3,
+  as: "testMIRatio")
+let notesFarOverTest = chapter.result(
   "far / test MI, note 000", notesScores.farMutualInformation / notesScores.testMutualInformation,
-  digits: 3)
-Narration.result(
+  digits: 3, as: "notesFarOverTestMI")
+let oursFarOverTest = chapter.result(
   "far / test MI, ours",
-  weightsOnlyScores.farMutualInformation / weightsOnlyScores.testMutualInformation, digits: 3)
+  weightsOnlyScores.farMutualInformation / weightsOnlyScores.testMutualInformation, digits: 3,
+  as: "oursFarOverTestMI")
+chapter.value("notesAccuracy", notesScores.accuracy, digits: 3)
+chapter.value("notesNLL", notesScores.negativeLogLikelihood, digits: 2)
+chapter.value("weightsOnlyNLL", weightsOnlyScores.negativeLogLikelihood, digits: 2)
+chapter.claim(
+  "which is {{confidenceBound}} for $p = 0.5$ and two classes,",
+  abs(confidenceBound - 0.875) < 1e-12, atAnyBudget: true)
+chapter.claim(
+  "Note 000's model stays below the bound, at a mean test confidence of {{notesConfidence}} (accuracy {{notesAccuracy}}),",
+  notesConfidence < confidenceBound, atAnyBudget: true)
+chapter.claim(
+  "and its test NLL pays for it: {{notesNLL}} against {{weightsOnlyNLL}} for the same rate without logit dropout.",
+  notesScores.negativeLogLikelihood > weightsOnlyScores.negativeLogLikelihood)
+chapter.claim(
+  "Its mutual information on the test points is {{testMIRatio}} times ours:", testMIRatio > 1.5,
+  atAnyBudget: true)
+chapter.claim(
+  "the contrast between far and near shrinks (far over test MI {{notesFarOverTestMI}} against our {{oursFarOverTestMI}}).",
+  notesFarOverTest < oursFarOverTest, atAnyBudget: true)
 /*:
- Note 000's model sits just under the bound on test points it classifies perfectly,
- and its test NLL pays for it. Its mutual information on the test points is several
- times ours: the logit noise reads as "epistemic" uncertainty exactly where the model
- has seen the most data, and the contrast between far and near shrinks.
+ Note 000's model stays below the bound, at a mean test confidence of {{notesConfidence}}
+ (accuracy {{notesAccuracy}}), and its test NLL pays for it: {{notesNLL}} against
+ {{weightsOnlyNLL}} for the same rate without logit dropout.
+ Its mutual information on the test points is {{testMIRatio}} times ours:
+ the logit noise reads as "epistemic" uncertainty exactly where the model
+ has seen the most data, and
+ the contrast between far and near shrinks (far over test MI {{notesFarOverTestMI}} against our {{oursFarOverTestMI}}).
 
  ## 5. Deep ensembles against MC dropout
 
@@ -409,11 +507,42 @@ Narration.table(
       "deep ensemble", ensembleScores, trainings: ensembleSize, wall: ensembleSeconds,
       passes: ensembleSize, predict: ensemblePredictSeconds),
   ])
-Narration.result("confidence far away, single MAP network", mapScores.farConfidence)
-Narration.result("confidence far away, MC dropout", mainScores.farConfidence)
-Narration.result("confidence far away, deep ensemble", ensembleScores.farConfidence)
-Narration.result("MI far away, MC dropout", mainScores.farMutualInformation)
-Narration.result("MI far away, deep ensemble", ensembleScores.farMutualInformation)
+let mapFar = chapter.result(
+  "confidence far away, single MAP network", mapScores.farConfidence, digits: 3,
+  as: "mapFarConfidence")
+let dropoutFar = chapter.result(
+  "confidence far away, MC dropout", mainScores.farConfidence, digits: 3,
+  as: "dropoutFarConfidence")
+let ensembleFar = chapter.result(
+  "confidence far away, deep ensemble", ensembleScores.farConfidence, digits: 3,
+  as: "ensembleFarConfidence")
+let dropoutFarMI = chapter.result(
+  "MI far away, MC dropout", mainScores.farMutualInformation, digits: 2, as: "dropoutFarMI")
+let ensembleFarMI = chapter.result(
+  "MI far away, deep ensemble", ensembleScores.farMutualInformation, digits: 2,
+  as: "ensembleFarMI")
+chapter.value("mapFarMI", mapScores.farMutualInformation, digits: 2)
+chapter.value("mapAccuracy", mapScores.accuracy, digits: 4)
+chapter.value("ensembleAccuracy", ensembleScores.accuracy, digits: 4)
+chapter.recordTime("training, deep ensemble", seconds: ensembleSeconds)
+let accuracies = [mapScores.accuracy, mainScores.accuracy, ensembleScores.accuracy]
+chapter.claim(
+  "All three classify the test set equally well (accuracy {{mapAccuracy}}, {{dropoutAccuracy}} and {{ensembleAccuracy}}).",
+  accuracies.max()! - accuracies.min()! < 0.06, atAnyBudget: true)
+chapter.claim(
+  "The single network extrapolates its decision boundary with near-certainty (mean confidence {{mapFarConfidence}} far away),",
+  mapFar > 0.95)
+chapter.claim(
+  "and as one network it has no epistemic term at all (mutual information {{mapFarMI}}).",
+  mapScores.farMutualInformation == 0, atAnyBudget: true)
+chapter.claim(
+  "MC dropout and the ensemble are both less confident there ({{dropoutFarConfidence}} and {{ensembleFarConfidence}}).",
+  mapFar > dropoutFar && mapFar > ensembleFar, atAnyBudget: true)
+chapter.claim(
+  "On this problem MC dropout spreads more: its mutual information far away is {{dropoutFarMI}} against the ensemble's {{ensembleFarMI}},",
+  dropoutFarMI > ensembleFarMI && ensembleFarMI > 0, atAnyBudget: true)
+chapter.claim(
+  "and it is the less confident of the two.", dropoutFar < ensembleFar)
 
 orExit("saving the confidence maps") {
   let xs = SyntheticData.linspace(-4, 5, count: gridSide).storage
@@ -438,11 +567,15 @@ orExit("saving the confidence maps") {
     panelHeight: 440)
 }
 /*:
- All three classify the test set equally well. Far from the data they differ. The
- single network extrapolates its decision boundary with near-certainty, and as one
- network it has no epistemic term at all (mutual information 0). MC dropout and the
- ensemble are both less confident there. On this problem MC dropout spreads more: its
- band of doubt widens with the distance from the data, while the five ReLU members,
+ All three classify the test set equally well (accuracy {{mapAccuracy}}, {{dropoutAccuracy}} and {{ensembleAccuracy}}).
+ Far from the data they differ.
+ The single network extrapolates its decision boundary with near-certainty (mean
+ confidence {{mapFarConfidence}} far away), and as one network it has no epistemic term
+ at all (mutual information {{mapFarMI}}).
+ MC dropout and the ensemble are both less confident there ({{dropoutFarConfidence}} and {{ensembleFarConfidence}}).
+ On this problem MC dropout spreads more: its mutual information far away is
+ {{dropoutFarMI}} against the ensemble's {{ensembleFarMI}}, and it is the less confident of
+ the two. Its band of doubt widens with the distance from the data, while the five ReLU members,
  trained on the same data under the same prior, mostly agree on how the boundary
  continues and disagree only around its extension. That is not a general ranking — on
  image benchmarks ensembles are usually the better of the two (Ovadia et al., 2019) —
@@ -489,13 +622,17 @@ let syntheticFit = syntheticEnsemble.regressionPredictive(at: syntheticX)
 let trueSigma = syntheticX.storage.map(SyntheticData.heteroscedasticNoise)
 let learnedSigma = syntheticFit.aleatoric.map { $0.squareRoot() }
 let relativeErrors = zip(learnedSigma, trueSigma).map { abs($0 / $1 - 1) }
-Narration.result(
-  "synthetic: mean |learned σ / true σ − 1|", SampleSummary.mean(relativeErrors), digits: 3)
+let sigmaError = chapter.result(
+  "synthetic: mean |learned σ / true σ − 1|", SampleSummary.mean(relativeErrors), digits: 2,
+  as: "sigmaRelativeError")
 let probes = syntheticEnsemble.regressionPredictive(at: .column([-2, 2]))
 for (k, x) in [-2.0, 2.0].enumerated() {
   Narration.result(
     "synthetic: learned σ at x = \(Int(x))", probes.aleatoric[k].squareRoot(), digits: 3,
     unit: "(true \(Narration.format(SyntheticData.heteroscedasticNoise(x), digits: 3)))")
+  let key = x < 0 ? "Minus2" : "2"
+  chapter.value("learnedSigmaAt\(key)", probes.aleatoric[k].squareRoot(), digits: 3)
+  chapter.value("trueSigmaAt\(key)", SyntheticData.heteroscedasticNoise(x), digits: 3)
 }
 
 // Motorcycle: standardise on the training points only.
@@ -566,13 +703,30 @@ Narration.table(
     ],
     ["heteroscedastic ensemble", Narration.format(heteroscedasticLogLikelihood, digits: 3)],
   ])
-Narration.result(
+let logLikelihoodGain = chapter.result(
   "motorcycle: heteroscedastic minus homoscedastic test log-likelihood",
-  heteroscedasticLogLikelihood - homoscedasticLogLikelihood, digits: 3)
-Narration.result(
-  "motorcycle: noise σ at 10 ms", early.aleatoric[0].squareRoot(), digits: 3, unit: "g")
-Narration.result(
-  "motorcycle: noise σ at 30 ms", late.aleatoric[0].squareRoot(), digits: 3, unit: "g")
+  heteroscedasticLogLikelihood - homoscedasticLogLikelihood, digits: 3, as: "logLikelihoodGain")
+let noiseEarly = chapter.result(
+  "motorcycle: noise σ at 10 ms", early.aleatoric[0].squareRoot(), digits: 3, unit: "g",
+  as: "noiseAt10ms")
+let noiseLate = chapter.result(
+  "motorcycle: noise σ at 30 ms", late.aleatoric[0].squareRoot(), digits: 3, unit: "g",
+  as: "noiseAt30ms")
+chapter.value("homoscedasticSigma", homoscedasticSigma, digits: 3, unit: "g")
+chapter.value("homoscedasticLogLikelihood", homoscedasticLogLikelihood, digits: 3)
+chapter.value("heteroscedasticLogLikelihood", heteroscedasticLogLikelihood, digits: 3)
+chapter.claim(
+  "The noise heads recover $\\sigma(x)$ across the data range, to {{sigmaRelativeError}} relative error on average (at $x = -2$: {{learnedSigmaAtMinus2}} against the true {{trueSigmaAtMinus2}}; at $x = 2$: {{learnedSigmaAt2}} against {{trueSigmaAt2}}).",
+  sigmaError < 0.2)
+chapter.claim(
+  "On the motorcycle data the model learns that the first milliseconds are nearly noiseless and the later ones are not: its noise level is {{noiseAt10ms}} at 10 ms and {{noiseAt30ms}} at 30 ms.",
+  noiseLate / noiseEarly > 2, atAnyBudget: true)
+chapter.claim(
+  "A single noise level, {{homoscedasticSigma}}, has to be too wide early and too narrow late,",
+  noiseEarly < homoscedasticSigma && homoscedasticSigma < noiseLate)
+chapter.claim(
+  "and the held-out log-likelihood says so: {{heteroscedasticLogLikelihood}} per point against {{homoscedasticLogLikelihood}}, a gain of {{logLikelihoodGain}} nats.",
+  logLikelihoodGain > 0, atAnyBudget: true)
 
 orExit("saving the heteroscedastic figure") {
   func bands(
@@ -615,28 +769,53 @@ orExit("saving the heteroscedastic figure") {
     name: "heteroscedastic", panelWidth: 520, panelHeight: 420)
 }
 /*:
- The noise heads recover $\sigma(x)$ across the data range, and the total band widens
- beyond it, where the members' means disagree. On the motorcycle data the model learns
- that the first milliseconds are nearly noiseless and the later ones are not; a single
- noise level has to be too wide early and too narrow late, and the held-out
- log-likelihood says so.
+ The noise heads recover $\sigma(x)$ across the data range, to {{sigmaRelativeError}}
+ relative error on average (at $x = -2$: {{learnedSigmaAtMinus2}} against the true
+ {{trueSigmaAtMinus2}}; at $x = 2$: {{learnedSigmaAt2}} against {{trueSigmaAt2}}).
+ The total band widens beyond the data, where the members' means disagree. The
+ aleatoric band keeps widening there too, but that is the variance head extrapolating the
+ trend it learned, not knowledge: nothing was observed beyond $\pm\pi$.
+
+ On the motorcycle data the model learns that the first milliseconds are nearly noiseless
+ and the later ones are not: its noise level is {{noiseAt10ms}} at 10 ms and {{noiseAt30ms}}
+ at 30 ms. A single noise level, {{homoscedasticSigma}}, has to be too wide early and too
+ narrow late, and the held-out log-likelihood says so: {{heteroscedasticLogLikelihood}} per
+ point against {{homoscedasticLogLikelihood}}, a gain of {{logLikelihoodGain}} nats.
 
  ## Summary
 
- - MC dropout is variational inference with Bernoulli masks on weight rows: train with
-   dropout and weight decay, predict by averaging $T$ masked passes; the Monte Carlo error
-   falls as $1/\sqrt T$.
- - The rate $p$ sets the spread of $q$; the epistemic signal grows with it, most of all
-   far from the data.
+ - MC dropout is (approximately) variational inference with Bernoulli masks on weight
+   rows: train with dropout and weight decay, predict by averaging $T$ masked passes;
+   the Monte Carlo error falls as $1/\sqrt T$ (at $T = 100$ it is {{errorAt100Passes}} in a probability).
+ - The rate $p$ sets the spread of $q$; the epistemic signal grows with it, and at every rate above 0 it is larger far from the data than on the test points.
  - Dropout on the logits (note 000) caps every prediction at $1 - p^C(1 - 1/C)$ and adds
-   uncertainty where the model knows most.
- - Deep ensembles cost $M$ trainings and are the least confident far from the data.
+   uncertainty where the model knows most: {{testMIRatio}} times our mutual information on the test points.
+ - Deep ensembles cost $M$ trainings. On this problem MC dropout is the least confident far from the data ({{dropoutFarConfidence}}); the ensemble sits between it and the single network ({{ensembleFarConfidence}} against {{mapFarConfidence}}).
  - A mean-and-variance network learns input-dependent noise; an ensemble of them
    separates aleatoric from epistemic variance.
 
- **Exercises.** (1) Make $p$ a learned parameter with the Concrete relaxation of the
- Bernoulli mask. (2) Add dropout to the ensemble members: does the mixture of MC-dropout
- networks improve on either? (3) Predict the motorcycle data with an MC-dropout
- heteroscedastic network instead of an ensemble and compare the bands.
+ ## Exercises
+ 1. Make $p$ a learned parameter with the Concrete relaxation of the Bernoulli mask.
+    Which rate does it choose, and does the far-away mutual information follow?
+ 2. Add dropout to the ensemble members: does the mixture of MC-dropout networks improve
+    on either far from the data?
+ 3. Predict the motorcycle data with an MC-dropout heteroscedastic network instead of an
+    ensemble and compare the bands and the held-out log-likelihood.
  */
+chapter.claim(
+  "the Monte Carlo error falls as $1/\\sqrt T$ (at $T = 100$ it is {{errorAt100Passes}} in a probability).",
+  errorRatios.allSatisfy { $0 > 0.75 && $0 < 1.33 }, atAnyBudget: true)
+chapter.claim(
+  "The rate $p$ sets the spread of $q$; the epistemic signal grows with it, and at every rate above 0 it is larger far from the data than on the test points.",
+  largestRate.farMutualInformation > smallRate.farMutualInformation
+    && largestRate.testMutualInformation > smallRate.testMutualInformation
+    && sweep.allSatisfy {
+      $0.rate == 0 || $0.scores.farMutualInformation > $0.scores.testMutualInformation
+    }, atAnyBudget: true)
+chapter.claim(
+  "uncertainty where the model knows most: {{testMIRatio}} times our mutual information on the test points.",
+  testMIRatio > 1.5 && notesConfidence < confidenceBound, atAnyBudget: true)
+chapter.claim(
+  "On this problem MC dropout is the least confident far from the data ({{dropoutFarConfidence}}); the ensemble sits between it and the single network ({{ensembleFarConfidence}} against {{mapFarConfidence}}).",
+  dropoutFar < ensembleFar && ensembleFar < mapFar)
 chapter.finish()  // writes results.json; fails the run if a claim does not hold

@@ -4,18 +4,16 @@ import TestSupport
 import Weaving
 import Testing
 
-/// Chapter 5 run end to end with `--quick`, its claims checked on the printed numbers;
-/// the confidence cap of dropout on the logits checked exactly on a network built for it.
+/// Chapter 5 run end to end with `--quick`, its claims checked on the values it recorded
+/// (`results.json`); the confidence cap of dropout on the logits checked exactly on a
+/// network built for it.
 @Suite("Chapter 5: MC dropout, deep ensembles, heteroscedastic regression", .serialized)
 struct Chapter05Tests {
   static let chapter = "05-mc-dropout"
   static let quickRun = ChapterRun.quick(chapter)
 
-  func run() throws -> ChapterRun { try Self.quickRun.get().run }
-
-  /// The last `count` cells of a table row as numbers (names may span several cells).
-  func numbers(_ row: [String], last count: Int) throws -> [Double] {
-    try row.suffix(count).map { try #require(Double($0), "\(row)") }
+  func results() throws -> RecordedResults {
+    try ChapterRun.results(in: Self.quickRun.get().figures)
   }
 
   @Test func quickRunSucceedsAndWritesEveryFigure() throws {
@@ -25,71 +23,83 @@ struct Chapter05Tests {
       in: figures)
   }
 
+  /// The claims that need the full training budget (12 epochs fit no network at p = 0.7
+  /// and 150 steps no noise head); every other claim holds under `--quick` too.
+  static let fullBudgetClaims = ["large rates cost fit", "The noise heads recover"]
+
+  @Test func everyClaimHoldsAndThereAreAtLeastEight() throws {
+    let results = try results()
+    #expect(results.budget == "quick")
+    #expect(results.claims.count >= 8)
+    for claim in results.claims
+    where !Self.fullBudgetClaims.contains(where: { claim.text.hasPrefix($0) }) {
+      #expect(claim.holds, "\(claim.location): \(claim.text)")
+    }
+  }
+
   @Test func mcAveragingKeepsTheAccuracyAndCostsSomeNLLOnTestPoints() throws {
-    let rows = try run().table(startingWith: "prediction")
-    #expect(rows.count == 2)
-    let averaged = try numbers(rows[0], last: 3)  // accuracy, NLL, ECE
-    let mc = try numbers(rows[1], last: 3)
-    #expect(abs(averaged[0] - mc[0]) < 0.02)
-    #expect(mc[1] > averaged[1])
+    let results = try results()
+    #expect(
+      abs(try results.value("averagedAccuracy") - results.value("dropoutAccuracy")) < 0.02)
+    #expect(try results.value("dropoutNLL") > results.value("averagedNLL"))
   }
 
   @Test func theMonteCarloErrorFollowsTheOneOverRootTLaw() throws {
-    let rows = try run().table(startingWith: "passes")
-    #expect(rows.count == 9)
-    for row in rows {
-      let ratio = try numbers(row, last: 1)[0]  // measured / predicted
+    let results = try results()
+    let passCounts = [1, 2, 5, 10, 20, 50, 100, 200, 500]
+    #expect(try results.value("passCountsMeasured") == Double(passCounts.count))
+    for t in passCounts {
+      let ratio = try results.value("passErrorRatio.T\(t)")  // measured / predicted
       // Each measured RMS error pools 3 × 500 squared errors: its relative spread is a
       // few per cent, so a ratio outside [0.75, 1.33] would mean the law fails.
-      #expect(ratio > 0.75 && ratio < 1.33, "\(row)")
+      #expect(ratio > 0.75 && ratio < 1.33, "T = \(t): \(ratio)")
     }
   }
 
   @Test func noDropoutMeansNoMutualInformationAndAnyDropoutGivesMoreFarAway() throws {
-    let rows = try run().table(startingWith: "rate")
-    #expect(rows.count == 6)
+    let results = try results()
+    #expect(try results.value("sweepRateCount") == 6)
     var farInformation = [Double]()
-    for row in rows {
-      let v = try numbers(row, last: 6)  // rate, accuracy, NLL, MI test, MI far, confidence
-      if v[0] == 0 {
-        #expect(v[3] < 1e-12 && v[4] < 1e-12, "\(row)")
+    for key in ["p00", "p01", "p02", "p03", "p05", "p07"] {
+      let test = try results.value("sweepTestMI.\(key)")
+      let far = try results.value("sweepFarMI.\(key)")
+      if key == "p00" {
+        #expect(test < 1e-12 && far < 1e-12, "\(key)")
       } else {
-        #expect(v[4] > v[3], "\(row)")
+        #expect(far > test, "\(key)")
       }
-      farInformation.append(v[4])
+      farInformation.append(far)
     }
     #expect(farInformation.last! > farInformation[1])
   }
 
   @Test func dropoutOnTheLogitsStaysUnderItsCapAndInflatesInDistributionMI() throws {
-    let run = try run()
-    let bound = try run.value("bound 1 − p^C (1 − 1/C)")
+    let results = try results()
+    let bound = try results.value("confidenceBound")
     #expect(abs(bound - 0.875) < 1e-12)
-    #expect(try run.value("mean test confidence, note 000's model") < bound)
-    #expect(try run.value("MI on test points, note 000 over ours") > 1.5)
-    #expect(try run.value("far / test MI, note 000") < run.value("far / test MI, ours"))
+    #expect(try results.value("notesConfidence") < bound)
+    #expect(try results.value("testMIRatio") > 1.5)
+    #expect(try results.value("notesFarOverTestMI") < results.value("oursFarOverTestMI"))
   }
 
   @Test func aSingleNetworkIsTheMostConfidentFarAwayAndHasNoEpistemicTerm() throws {
-    let run = try run()
-    let single = try run.value("confidence far away, single MAP network")
-    #expect(try single > run.value("confidence far away, MC dropout"))
-    #expect(try single > run.value("confidence far away, deep ensemble"))
-    #expect(try run.value("MI far away, deep ensemble") > 0)
-    #expect(try run.value("MI far away, MC dropout") > run.value("MI far away, deep ensemble"))
-    let rows = run.table(startingWith: "model")
-    #expect(rows.count == 3)
-    let accuracies = try rows.map { try numbers($0, last: 9)[0] }
+    let results = try results()
+    let single = try results.value("mapFarConfidence")
+    #expect(try single > results.value("dropoutFarConfidence"))
+    #expect(try single > results.value("ensembleFarConfidence"))
+    #expect(try results.value("ensembleFarMI") > 0)
+    #expect(try results.value("dropoutFarMI") > results.value("ensembleFarMI"))
+    let accuracies = try ["mapAccuracy", "dropoutAccuracy", "ensembleAccuracy"].map {
+      try results.value($0)
+    }
     #expect(accuracies.max()! - accuracies.min()! < 0.06, "\(accuracies)")
-    #expect(try numbers(rows[0], last: 9)[4] == 0)  // the single network's MI
+    #expect(try results.value("mapFarMI") == 0)  // the single network's MI
   }
 
   @Test func heteroscedasticNoiseBeatsOneNoiseLevelOnTheMotorcycleData() throws {
-    let run = try run()
-    #expect(
-      try run.value("motorcycle: heteroscedastic minus homoscedastic test log-likelihood") > 0)
-    let ratio =
-      try run.value("motorcycle: noise σ at 30 ms") / run.value("motorcycle: noise σ at 10 ms")
+    let results = try results()
+    #expect(try results.value("logLikelihoodGain") > 0)
+    let ratio = try results.value("noiseAt30ms") / results.value("noiseAt10ms")
     #expect(ratio > 2, "ratio \(ratio)")
   }
 
