@@ -2,11 +2,11 @@
  # 12. Uncertainty in attention models and in sampled generations
 
  The last part of note 000 takes MC dropout into a Transformer layer (§8.2) and then asks
- how uncertain a large language model is about what it generates (§8.3): per-token
- entropy, sequence-level entropy, and the agreement between several sampled answers. A
+ how uncertain a large language model is about what it generates (§8.3): token-level
+ perplexity, sequence-level entropy, and the agreement between several sampled answers. A
  large model will not train on two CPU cores, but every one of these quantities is
  already there in a *tiny* one. This chapter trains a character-level causal Transformer
- of about 11 000 parameters on an English word list and asks it the chapter-6 questions
+ of {{parameters}} parameters on an English word list and asks it the chapter-6 questions
  at the level of characters and words:
 
  - With dropout kept on at prediction time, how does the uncertainty of each next
@@ -16,7 +16,8 @@
    letters, English words spelled backwards, romanised Russian, digits?
  - When the model *generates*, what do the notes' sample-based quantities measure, and
    how should the probability of a generated sequence be computed? (Note 000's
-   `compute_log_prob` computes something else; section 6 shows what, and why it matters.)
+   `compute_log_prob` does not compute it; section 6 shows why, and what it would
+   compute if it ran.)
 
  Mirrors note 000 §8.2 (`BayesianTransformerLayer`) and §8.3 (`LLMPromptUncertainty`);
  the entropy split is chapter 6's.
@@ -89,14 +90,19 @@ Narration.section("2. The model")
 let model = CharacterTransformer(
   vocabularySize: vocabulary.count, contextLength: contextLength, width: width, heads: heads,
   hiddenWidth: hiddenWidth, blocks: blocks, dropout: dropoutRate, using: &rng)
-Narration.result("parameters", Double(model.parameterCount), digits: 6)
+let parameterCount = chapter.result(
+  "parameters", Double(model.parameterCount), digits: 6, as: "parameters")
+chapter.claim(
+  "This chapter trains a character-level causal Transformer of {{parameters}} parameters",
+  parameterCount > 5_000 && parameterCount < 50_000, atAnyBudget: true)
 
 /*:
  ## 3. Training
 
- Maximum likelihood with dropout on, as note 000 trains its layer: the loss is the mean
- cross-entropy of each next token, in nats per predicted token (uniform guessing over 37
- tokens costs $\log 37 = 3.61$). Adam, global gradient norm clipped at 1.
+ Maximum likelihood with dropout on (note 000 gives its layer no training code): the loss
+ is the mean cross-entropy of each next token, in nats per predicted token (uniform
+ guessing over 37 tokens costs $\log 37$ = {{guessingLoss}}). Adam, global gradient norm
+ clipped at 1.
  */
 Narration.section("3. Training")
 let trainingSet = orExit("encoding the training words") {
@@ -125,16 +131,28 @@ func meanTokenLoss(_ words: [String]) -> Double {
   return total / Double(words.reduce(0) { $0 + $1.count + 1 })
 }
 let heldOutLoss = meanTokenLoss(heldOut)
-Narration.result(
-  "last epoch's training loss (dropout on)", history.last!.loss, digits: 3, unit: "nats/token")
-Narration.result(
-  "held-out words, network without dropout", heldOutLoss, digits: 3, unit: "nats/token")
+let trainingLoss = chapter.result(
+  "last epoch's training loss (dropout on)", history.last!.loss, digits: 3, unit: "nats/token",
+  as: "trainingLoss")
+chapter.result(
+  "held-out words, network without dropout", heldOutLoss, digits: 3, unit: "nats/token",
+  as: "heldOutLoss")
 Narration.result("training seconds", trainingSeconds, digits: 2)
-
+chapter.recordTime("training", seconds: trainingSeconds)
+let guessingLoss = chapter.value("guessingLoss", log(Double(vocabulary.count)), digits: 3)
+chapter.claim(
+  "Held-out words cost the network without dropout {{heldOutLoss}}, against {{guessingLoss}} for guessing:",
+  heldOutLoss < 2.3 && heldOutLoss > 1.8 && heldOutLoss < guessingLoss - 1)
+chapter.claim(
+  "They cost it no more than the last epoch's training loss, {{trainingLoss}},",
+  heldOutLoss <= trainingLoss + 0.05)
 /*:
- About 2.2 nats per token, against 3.61 for guessing: the model has learnt a good deal of
- English spelling, and held-out words cost it no more than the training loss (which is
- measured with dropout on) — it has not memorised the list.
+ Held-out words cost the network without dropout {{heldOutLoss}}, against
+ {{guessingLoss}} for guessing: the model has learnt a good deal of English spelling.
+ They cost it no more than the last epoch's training loss, {{trainingLoss}}, but that
+ loss is measured with dropout on, which makes it larger than the network's own loss on
+ the same words: the comparison is only a rough check that the model has not memorised
+ the list.
 
  ## 4. MC dropout, character by character
 
@@ -220,18 +238,76 @@ Narration.table(
   })
 Narration.note("means over strings of the per-position means, nats; \(passes) passes per string")
 Narration.result("seconds for the MC-dropout passes", mcSeconds, digits: 2)
+chapter.recordTime("MC-dropout passes", seconds: mcSeconds)
+/// Each set's short name in `results.json`.
+let setKeys = ["english", "random", "reversed", "russian", "digits"]
+/// (surprisal, total, expected, mutual information) of each set, by key.
+var setMeans = [String: [Double]]()
+for (key, results) in zip(setKeys, scored) {
+  let means = [
+    SampleSummary.mean(results.map(\.meanSurprisal)), SampleSummary.mean(results.map(\.meanTotal)),
+    SampleSummary.mean(results.map(\.meanAleatoric)),
+    SampleSummary.mean(results.map(\.meanEpistemic)),
+  ]
+  setMeans[key] = means
+  chapter.value("strings.\(key)", Double(results.count), digits: 6)
+  chapter.value("surprisal.\(key)", means[0], digits: 2)
+  chapter.value("totalEntropy.\(key)", means[1], digits: 3)
+  chapter.value("expectedEntropy.\(key)", means[2], digits: 3)
+  chapter.value("mutualInformation.\(key)", means[3], digits: 2)
+}
+let englishMeans = setMeans["english"]!
+let foreignKeys = Array(setKeys.dropFirst())
+let totals = setKeys.map { setMeans[$0]![1] }
+chapter.value("smallestTotalEntropy", totals.min()!, digits: 2)
+chapter.value("largestTotalEntropy", totals.max()!, digits: 2)
+chapter.value("equivalentLetters", exp(englishMeans[1]), digits: 1)
+let aleatoricShares = setKeys.map { setMeans[$0]![2] / setMeans[$0]![1] }
+chapter.value("smallestAleatoricShare", aleatoricShares.min()!, digits: 2)
+let informationRatio = { (key: String) in setMeans[key]![3] / englishMeans[3] }
+chapter.value("miRisePercent.random", 100 * (informationRatio("random") - 1), digits: 2)
+chapter.value("miRisePercent.digits", 100 * (informationRatio("digits") - 1), digits: 2)
+chapter.value("miRatio.russian", informationRatio("russian"), digits: 3)
+chapter.claim(
+  "**Surprisal** rises steeply from English to anything else: reversed words and Russian cost {{surprisal.reversed}} and {{surprisal.russian}} nats per token against {{surprisal.english}}, random letters {{surprisal.random}}, and digits — which the model has learnt never to predict — {{surprisal.digits}}.",
+  abs(englishMeans[0] - 2.2) < 0.15
+    && ["reversed", "russian"].allSatisfy { abs(setMeans[$0]![0] - 3.1) < 0.2 }
+    && abs(setMeans["random"]![0] - 4.8) < 0.3 && setMeans["digits"]![0] > 9)
+chapter.claim(
+  "**Total entropy**, how unsure the model is about the *next* character, hardly moves: between {{smallestTotalEntropy}} and {{largestTotalEntropy}} nats on every set.",
+  foreignKeys.allSatisfy { abs(setMeans[$0]![1] - englishMeans[1]) < 0.3 })
+chapter.claim(
+  "after random letters the model is, if anything, *less* unsure than after English ({{totalEntropy.random}} against {{totalEntropy.english}}).",
+  setMeans["random"]![1] < englishMeans[1])
+chapter.claim(
+  "Nearly all of the entropy is **expected entropy**, the aleatoric part (a share of at least {{smallestAleatoricShare}} on every set).",
+  aleatoricShares.allSatisfy { $0 > 0.97 })
+chapter.claim(
+  "The **mutual information**, the epistemic part, is a few hundredths of a nat everywhere ({{mutualInformation.english}} on English);",
+  setKeys.allSatisfy { setMeans[$0]![3] > 0.01 && setMeans[$0]![3] < 0.06 })
+chapter.claim(
+  "it rises by {{miRisePercent.random}} % on random letters and by {{miRisePercent.digits}} % on digits, and not at all on romanised Russian (a ratio of {{miRatio.russian}}).",
+  informationRatio("random") > 1.1 && informationRatio("random") < 1.45
+    && informationRatio("digits") > 1.5 && informationRatio("digits") < 1.9
+    && abs(informationRatio("russian") - 1) < 0.1)
 
 /*:
  Read the table column by column. **Surprisal** rises steeply from English to anything
- else: reversed words and Russian cost about 3.1 nats per token against 2.2, random
- letters about 4.8, and digits — which the model has learnt never to predict — about 10.
+ else: reversed words and Russian cost {{surprisal.reversed}} and {{surprisal.russian}}
+ nats per token against {{surprisal.english}}, random letters {{surprisal.random}}, and
+ digits — which the model has learnt never to predict — {{surprisal.digits}}.
  **Total entropy**, how unsure the model is about the *next* character, hardly moves:
- after any English prefix the next letter is genuinely open (2.2 nats is about 9 equally
- likely letters), and after random letters the model is, if anything, *less* unsure
- than after English. Nearly all of the entropy is **expected entropy**, the aleatoric
- part. The **mutual information**, the epistemic part, is a few hundredths of a nat
- everywhere; it rises by about a quarter on random letters and by about 70 % on digits,
- and not at all on romanised Russian.
+ between {{smallestTotalEntropy}} and {{largestTotalEntropy}} nats on every set. After
+ any English prefix the next letter is genuinely open ({{totalEntropy.english}} nats is
+ about {{equivalentLetters}} equally likely letters), and
+ after random letters the model is, if anything, *less* unsure than after English
+ ({{totalEntropy.random}} against {{totalEntropy.english}}).
+ Nearly all of the entropy is **expected entropy**, the aleatoric part (a share of at
+ least {{smallestAleatoricShare}} on every set).
+ The **mutual information**, the epistemic part, is a few hundredths of a nat everywhere
+ ({{mutualInformation.english}} on English);
+ it rises by {{miRisePercent.random}} % on random letters and by {{miRisePercent.digits}} %
+ on digits, and not at all on romanised Russian (a ratio of {{miRatio.russian}}).
 
  ## 5. Which score detects which strings?
 
@@ -254,17 +330,50 @@ Narration.table(
   zip(sets.dropFirst(), auroc).map { set, row in
     [set.name] + row.map { Narration.format($0, digits: 3) }
   })
+/// Each score's short name in `results.json`.
+let scoreKeys = ["surprisal", "totalEntropy", "expectedEntropy", "mutualInformation"]
+var aurocOf = [String: [Double]]()  // by set key, in the order of `scoreKeys`
+for (key, row) in zip(foreignKeys, auroc) {
+  aurocOf[key] = row
+  for (scoreKey, a) in zip(scoreKeys, row) {
+    chapter.value("auroc.\(scoreKey).\(key)", a, digits: 2)
+  }
+}
+let surprisalAUROCs = auroc.map { $0[0] }
+chapter.value("smallestSurprisalAUROC", surprisalAUROCs.min()!, digits: 2)
+chapter.value("largestSurprisalAUROC", surprisalAUROCs.max()!, digits: 2)
+let surprisalIsBest = auroc.allSatisfy { $0[0] >= 0.9 && $0[0] == $0.max() }
+let informationDetectsTheFarSets =
+  aurocOf["digits"]![3] > 0.9 && abs(aurocOf["random"]![3] - 0.79) < 0.06
+let informationMissesRussian = abs(aurocOf["russian"]![3] - 0.5) < 0.1
+let entropiesPointTheWrongWay = aurocOf["random"]![1] < 0.45 && aurocOf["random"]![2] < 0.45
+chapter.claim(
+  "The string's own probability (surprisal) is the best detector of every foreign set (AUROC {{smallestSurprisalAUROC}}–{{largestSurprisalAUROC}}),",
+  surprisalIsBest)
+chapter.claim(
+  "the **mutual information** detects what is far from the training text — digits, tokens the model never read ({{auroc.mutualInformation.digits}}), and random letters ({{auroc.mutualInformation.random}}) —",
+  informationDetectsTheFarSets)
+chapter.claim(
+  "but not romanised Russian ({{auroc.mutualInformation.russian}}: chance):",
+  informationMissesRussian)
+chapter.claim(
+  "The **entropy** scores are weak, and on random letters they point the wrong way ({{auroc.totalEntropy.random}} for the total, {{auroc.expectedEntropy.random}} for the expected entropy):",
+  entropiesPointTheWrongWay)
 
 /*:
  The string's own probability (surprisal) is the best detector of every foreign set
- (AUROC 0.93–1.0), as it should be: a language model *is* a density over strings, and
- these strings are improbable under it. Of the uncertainty scores, the **mutual
- information** detects what is far from the training text — digits, tokens the model
- never read (0.98), and random letters (0.79) — but not romanised Russian (0.49 here,
- 0.51–0.55 with seeds 2 and 3: chance): those strings are made of letter pairs that
- English has too, and the dropout passes agree about them. The **entropy** scores are weak, and on random letters they point the
- wrong way (about 0.38): so note 000's "per-token entropy" is, by itself, no measure of
- whether the model knows what it is reading.
+ (AUROC {{smallestSurprisalAUROC}}–{{largestSurprisalAUROC}}), as it should be: a language
+ model *is* a density over strings, and these strings are improbable under it. This is
+ note 000's token-level perplexity, $e^{\text{surprisal}}$, under another name. Of the
+ uncertainty scores, the **mutual information** detects what is far from the training
+ text — digits, tokens the model never read ({{auroc.mutualInformation.digits}}), and
+ random letters ({{auroc.mutualInformation.random}}) —
+ but not romanised Russian ({{auroc.mutualInformation.russian}}: chance): those strings
+ are made of letter pairs that English has too, and the dropout passes agree about them.
+ The **entropy** scores are weak, and on random letters they point the wrong way
+ ({{auroc.totalEntropy.random}} for the total, {{auroc.expectedEntropy.random}} for the
+ expected entropy): so the next-token entropy, a quantity different from the perplexity
+ the note lists, is by itself no measure of whether the model knows what it is reading.
 
  The heat strips show where along a string each kind of uncertainty sits: each cell is
  the uncertainty of the prediction *of* that character from the characters before it
@@ -326,12 +435,15 @@ orExit("saving the heat strips") {
  Two of the note's own quantities are wrong, and the table prints them beside ours:
  - its `disagreement = 1 - n_unique/n_samples` is **an agreement score**: it is $1 - 1/N$
    when every sample is the same and 0 when they all differ;
- - its `compute_log_prob` passes the generated output as `labels` and returns
-   `result.loss.item()`: the *mean* cross-entropy per token over prompt and completion
-   together. That is positive, so its `mean_log_prob` is larger for *less* probable
-   samples; dividing by the length hides that a long completion is far less probable
-   than a short one with the same per-token loss; and the prompt's tokens, the same for
-   every sample, dilute it.
+ - its `compute_log_prob` calls the model with the prompt alone as `input_ids` and the
+   whole generated sequence as `labels`. With a Hugging Face model the shifted logits and
+   labels then have different lengths, and the call fails: it computes nothing. Given
+   the full sequence as `input_ids`, it would return `result.loss.item()`: the *mean*
+   cross-entropy per token over prompt and completion together, which is what the
+   table's "note's score" computes. That is positive, so its `mean_log_prob` is larger
+   for *less* probable samples; dividing by the length hides that a long completion is
+   far less probable than a short one with the same per-token loss; and the prompt's
+   tokens, the same for every sample, dilute it.
  */
 Narration.section("6. Sampled completions of five prompts")
 struct PromptReport {
@@ -391,24 +503,88 @@ for r in reports {
     "\(r.prompt): " + r.agreement.completions.prefix(8).map { r.prompt + $0 }.joined(separator: " ")
   )
 }
+/// Each prompt's numbers, by prompt: distinct fraction, modal share, the note's
+/// "disagreement", log p mean, log p sd, the note's score, entropy, its standard error.
+var generation = [String: [Double]]()
+for r in reports {
+  let (mean, sd) = r.agreement.logProbabilitySummary
+  let row = [
+    r.agreement.distinctFraction, r.agreement.modalShare,
+    Errata.note000Disagreement(of: r.agreement.completions), mean, sd,
+    SampleSummary.mean(r.noteScores), r.entropy.value, r.entropy.standardError,
+  ]
+  generation[r.prompt] = row
+  let names = [
+    "distinct", "modalShare", "noteDisagreement", "logPMean", "logPSD", "noteScore", "entropy",
+    "entropySE",
+  ]
+  for (name, v) in zip(names, row) {
+    chapter.value("\(name).\(r.prompt)", v, digits: name == "logPMean" || name == "entropy" ? 3 : 2)
+  }
+}
+let questio = generation["questio"]!
+let thr = generation["thr"]!
+let xqz = generation["xqz"]!
+let questioCommon = reports[0].agreement.completions.filter {
+  $0 == "n." || $0 == "ns."
+}.count
+chapter.value(
+  "questionShare", Double(questioCommon) / Double(reports[0].agreement.completions.count),
+  digits: 2)
+chapter.value("nucleusSurprisal.questio", -questio[3], digits: 2)
+let noteScores = reports.map { SampleSummary.mean($0.noteScores) }
+chapter.value("smallestNoteScore", noteScores.min()!, digits: 2)
+chapter.value("largestNoteScore", noteScores.max()!, digits: 2)
+chapter.claim(
+  "The long English prompts leave few ways to go on: \"questio\" is completed by \"question.\" or \"questions.\" in {{questionShare}} of the samples (modal share {{modalShare.questio}}, distinct fraction {{distinct.questio}}),",
+  Double(questioCommon) / Double(reports[0].agreement.completions.count) > 0.5
+    && questio[0] <= 0.5 && questio[1] >= 0.3)
+chapter.claim(
+  "and the completions are probable (log p {{logPMean.questio}} on average).", questio[3] > -3)
+chapter.claim(
+  "After \"thr\" the distinct fraction is {{distinct.thr}}: many words start that way.",
+  thr[0] >= 0.9)
+chapter.claim(
+  "The foreign prompts do *not* stand out by disagreement — \"xqz\" gets no less agreement than \"thr\" (distinct fraction {{distinct.xqz}}, modal share {{modalShare.xqz}}),",
+  xqz[0] <= thr[0] && xqz[1] >= thr[1])
+chapter.claim(
+  "their completions are still less probable ({{logPMean.xqz}} and {{logPMean.77}} on average) than those of \"questio\" or \"beautif\" ({{logPMean.questio}} and {{logPMean.beautif}}).",
+  ["xqz", "77"].allSatisfy { foreign in
+    ["questio", "beautif"].allSatisfy { generation[$0]![3] > generation[foreign]![3] }
+  })
+chapter.claim(
+  "The note's \"disagreement\" column is exactly $1 -$ the distinct fraction: high where the samples agree.",
+  generation.values.allSatisfy { abs($0[2] - (1 - $0[0])) < 1e-9 }, atAnyBudget: true)
+chapter.claim(
+  "The note's score is a positive loss, between {{smallestNoteScore}} and {{largestNoteScore}} on average per prompt, where a log-probability is negative.",
+  generation.values.allSatisfy { $0[5] > 1.5 && $0[5] < 4 && $0[3] < 0 })
+chapter.claim(
+  "the mean $-\\log p$ of the nucleus samples ($\\tau = 0.8$, $p = 0.9$) is well below the entropy estimated from samples of the model itself, for every prompt ({{nucleusSurprisal.questio}} against {{entropy.questio}} for \"questio\"):",
+  generation.values.allSatisfy { -$0[3] < $0[6] - 3 * $0[7] })
 
 /*:
  The long English prompts leave few ways to go on: "questio" is completed by
- "question." or "questions." in most samples (modal share 0.4, three in ten samples
- distinct), and the completions are probable (log p about −2). After "thr" every sample
- differs: many words start that way. The foreign prompts do *not* stand out by
- disagreement — "xqz" gets no less agreement than "thr", because the model falls back on
- common endings such as "-ing" — but they do by log-probability: with the prompt's own
- improbability excluded, their completions are still less probable than those of
- "questio" or "beautif". So on a model of this size the agreement statistics measure
+ "question." or "questions." in {{questionShare}} of the samples (modal share
+ {{modalShare.questio}}, distinct fraction {{distinct.questio}}),
+ and the completions are probable (log p {{logPMean.questio}} on average).
+ After "thr" the distinct fraction is {{distinct.thr}}: many words start that way.
+ The foreign prompts do *not* stand out by disagreement — "xqz" gets no less agreement
+ than "thr" (distinct fraction {{distinct.xqz}}, modal share {{modalShare.xqz}}),
+ because the model falls back on common endings such as "-ing" — but they do by
+ log-probability: with the prompt's own improbability excluded,
+ their completions are still less probable ({{logPMean.xqz}} and {{logPMean.77}} on
+ average) than those of "questio" or "beautif" ({{logPMean.questio}} and {{logPMean.beautif}}).
+ So on a model of this size the agreement statistics measure
  mostly how many ways the text can go on (aleatoric spread), not whether the model
  knows the prompt.
 
- Three more things the table shows. The note's "disagreement" column is exactly
- $1 -$ the distinct fraction: high where the samples agree. The note's score is a
- positive loss, between about 1.8 and 3.7, where a log-probability is negative. And
+ Three more things the table shows.
+ The note's "disagreement" column is exactly $1 -$ the distinct fraction: high where the samples agree.
+ The note's score is a positive loss, between {{smallestNoteScore}} and
+ {{largestNoteScore}} on average per prompt, where a log-probability is negative. And
  the mean $-\log p$ of the nucleus samples ($\tau = 0.8$, $p = 0.9$) is well below the
- entropy estimated from samples of the model itself (2.1 against 3.8 for "questio"):
+ entropy estimated from samples of the model itself, for every prompt
+ ({{nucleusSurprisal.questio}} against {{entropy.questio}} for "questio"):
  sharpened sampling visits the likely completions only, so its average $-\log p$ is not
  the sequence entropy that note 000's list promises.
 
@@ -428,24 +604,33 @@ for r in reports {
     }
   }
 }
-Narration.result("pairs of distinct completions", Double(pairs), digits: 4)
-Narration.result(
-  "share the note's score orders wrongly", Double(discordant) / Double(pairs), digits: 2)
+chapter.result("pairs of distinct completions", Double(pairs), digits: 4, as: "distinctPairs")
+let misordered = chapter.result(
+  "share the note's score orders wrongly", Double(discordant) / Double(pairs), digits: 2,
+  as: "misorderedShare")
+chapter.claim(
+  "Close to half of the pairs, {{misorderedShare}}, come out the wrong way round: the score orders samples no better than a coin would.",
+  misordered > 0.3 && misordered < 0.7)
 
 /*:
- Close to half of the pairs come out the wrong way round (0.57 and 0.63 with seeds 2
- and 3): the score orders samples no better than a coin would. Averaging the loss over
+ Close to half of the pairs, {{misorderedShare}}, come out the wrong way round: the score
+ orders samples no better than a coin would. Other seeds give other shares around one
+ half, some above it (try `--seed 2`). Averaging the loss over
  prompt and completion rewards a long completion of ordinary letters over a short, more
  probable one, and the prompt's tokens, shared by every sample, dilute the differences. When the question is "how likely is this
  answer", the answer is the sum $\sum_k \log p(y_k \mid x, y_{<k})$ over the
- completion's tokens only (with a Hugging Face model: set the prompt's labels to −100,
- and multiply the mean loss by minus the number of completion tokens).
+ completion's tokens only (with a Hugging Face model: pass the whole sequence as
+ `input_ids`, set the prompt's labels to −100, and multiply the mean loss by minus the
+ number of completion tokens).
 
  ## 7. How probable are whole strings?
 
  The distribution of $\log \bar p(\text{string})$ under the MC predictive, per set: the
- quantity the surprisal column averaged, now as a sum over the whole string. English
- words sit well apart from everything else; digit strings are off the chart to the left.
+ quantity the surprisal column averaged, now as a sum over the whole string.
+ English words are the most probable on average (a mean of
+ {{meanLogProbability.english}} against at most {{bestForeignMeanLogProbability}} for
+ another set); digit strings are off the chart to the left (a mean of
+ {{digitLogProbability}}, below the chart's left edge, the lowest log-probability of the other sets, {{lowestShownLogProbability}}).
  */
 Narration.section("7. Sequence log-probabilities per set")
 let shownSets = Array(zip(sets, scored).filter { $0.0.name != "digits" })
@@ -462,30 +647,51 @@ logProbabilityFigure.legend = .topLeft
 orExit("saving the log-probability figure") {
   try chapter.figures.save(logProbabilityFigure, name: "log-probabilities")
 }
-let digitLogProbability = SampleSummary.mean(scored[4].map(\.logProbability))
-Narration.result(
-  "mean log p of a digit string (not drawn)", digitLogProbability, digits: 3, unit: "nats")
+let digitLogProbability = chapter.result(
+  "mean log p of a digit string (not drawn)", SampleSummary.mean(scored[4].map(\.logProbability)),
+  digits: 3, unit: "nats", as: "digitLogProbability")
+chapter.value("lowestShownLogProbability", low, digits: 3, unit: "nats")
+let meanLogProbabilities = shownSets.map { SampleSummary.mean($0.1.map(\.logProbability)) }
+chapter.value("meanLogProbability.english", meanLogProbabilities[0], digits: 3, unit: "nats")
+chapter.value(
+  "bestForeignMeanLogProbability", meanLogProbabilities.dropFirst().max()!, digits: 3,
+  unit: "nats")
+chapter.claim(
+  "English words are the most probable on average (a mean of {{meanLogProbability.english}} against at most {{bestForeignMeanLogProbability}} for another set);",
+  meanLogProbabilities[0] > meanLogProbabilities.dropFirst().max()!)
+chapter.claim(
+  "digit strings are off the chart to the left (a mean of {{digitLogProbability}}, below the chart's left edge, the lowest log-probability of the other sets, {{lowestShownLogProbability}}).",
+  digitLogProbability < low)
 
 /*:
  ## Summary
 
  - A Transformer block with dropout inside gives MC-dropout uncertainty like any other
    network: $S$ passes, and chapter 6's split at every position.
- - On strings, the model's own probability is the strongest out-of-distribution score;
-   among the uncertainty scores the mutual information catches what is far from the
-   training text (digits, random letters) but not foreign spelling made of familiar
-   letter pairs, and the next-token entropy can point the wrong way (random letters).
+ - On strings, the model's own probability (surprisal, the log of the note's perplexity) is
+   the strongest out-of-distribution score, with an AUROC of at least {{smallestSurprisalAUROC}} on every foreign set;
+   among the uncertainty scores the mutual information catches what is far from the training text (digits, random letters) but not foreign spelling made of familiar letter pairs, and the next-token entropy can point the wrong way (random letters).
  - Sampling several generations measures mostly how many ways the text can go on; its
    honest summaries are the distinct fraction, the modal share, and the sequence entropy
    estimated from samples of the model itself — not from temperature or nucleus samples.
  - The log-probability of a generation is the sum of its tokens' log-probabilities given
-   the prompt — not the mean loss over prompt and completion that note 000 computes, and
-   its "disagreement" is an agreement.
+   the prompt — not the mean loss over prompt and completion that note 000's
+   `compute_log_prob` aims at, which orders {{misorderedShare}} of the pairs of samples the wrong way round;
+   and its "disagreement" is an agreement.
 
- Exercises: (1) add a second block and see whether the mutual information separates
- reversed words better; (2) draw each completion with a fresh dropout mask per step
- (`mode: .sample` in `complete`) and compare the distinct fraction with the network
- without dropout — the difference is the epistemic part of the spread; (3) score the strings by the network without dropout
- (`mode: .mean`) and compare its surprisal AUROCs with the MC predictive's.
+ ## Exercises
+ 1. Add a second block and see whether the mutual information separates reversed words
+    better.
+ 2. Draw each completion with a fresh dropout mask per step (`mode: .sample` in
+    `complete`) and compare the distinct fraction with the network without dropout —
+    the difference is the epistemic part of the spread.
+ 3. Score the strings by the network without dropout (`mode: .mean`) and compare its
+    surprisal AUROCs with the MC predictive's.
  */
+chapter.claim(
+  "On strings, the model's own probability (surprisal, the log of the note's perplexity) is the strongest out-of-distribution score, with an AUROC of at least {{smallestSurprisalAUROC}} on every foreign set;",
+  surprisalIsBest)
+chapter.claim(
+  "among the uncertainty scores the mutual information catches what is far from the training text (digits, random letters) but not foreign spelling made of familiar letter pairs, and the next-token entropy can point the wrong way (random letters).",
+  informationDetectsTheFarSets && informationMissesRussian && entropiesPointTheWrongWay)
 chapter.finish()  // writes results.json; fails the run if a claim does not hold

@@ -5,76 +5,86 @@ import Weaving
 import Testing
 
 /// Chapter 12 at its full budget and with `--quick`: every claim the prose makes about
-/// the MC-dropout table, the AUROCs and the sampled generations, read off the printed
-/// tables.
+/// the MC-dropout table, the AUROCs and the sampled generations, read from the values
+/// the full run recorded (`results.json`).
 @Suite("Chapter 12: sequence uncertainty", .serialized)
 struct Chapter12Tests {
   static let chapter = "12-sequence-uncertainty"
   static let fullRun = ChapterRun.full(chapter)
   static let figureNames = ["heat-strips", "log-probabilities"]
-  static let foreignSets = ["random letters", "reversed words", "romanised Russian", "digits"]
+  /// The foreign sets' keys in `results.json`.
+  static let foreignSets = ["random", "reversed", "russian", "digits"]
 
-  func run() throws -> ChapterRun { try Self.fullRun.get().run }
-
-  /// The numbers of the row of `set` in the table whose header starts with `header`
-  /// (set names have spaces, so the row is found by its text and read from its numbers).
-  func numbers(_ run: ChapterRun, table header: String, row set: String) throws -> [Double] {
-    let row = try #require(
-      run.table(startingWith: header).first { $0.joined(separator: " ").hasPrefix(set + " ") },
-      "no row \(set) in the table \(header)")
-    return row.compactMap(Double.init)
+  func results() throws -> RecordedResults {
+    try ChapterRun.results(in: Self.fullRun.get().figures)
   }
 
   /// AUROC of (surprisal, total entropy, expected entropy, mutual information) for a set.
-  func auroc(_ run: ChapterRun, _ set: String) throws -> [Double] {
-    let values = try numbers(run, table: "foreign set", row: set)
-    try #require(values.count == 4)
-    return values
+  func auroc(_ results: RecordedResults, _ set: String) throws -> [Double] {
+    try ["surprisal", "totalEntropy", "expectedEntropy", "mutualInformation"].map {
+      try results.value("auroc.\($0).\(set)")
+    }
   }
 
   /// (strings, surprisal, total, expected, mutual information) for a set.
-  func uncertainty(_ run: ChapterRun, _ set: String) throws -> [Double] {
-    let values = try numbers(run, table: "set", row: set)
-    try #require(values.count == 5)
-    return values
+  func uncertainty(_ results: RecordedResults, _ set: String) throws -> [Double] {
+    try ["strings", "surprisal", "totalEntropy", "expectedEntropy", "mutualInformation"].map {
+      try results.value("\($0).\(set)")
+    }
   }
 
   /// The generation table's numbers for a prompt: distinct, modal share, note's
   /// disagreement, log p mean, log p sd, note's score, entropy, its se.
-  func generation(_ run: ChapterRun, _ prompt: String) throws -> [Double] {
-    let row = try #require(run.table(startingWith: "prompt").first { $0.first == prompt })
-    try #require(row.count == 10)
-    return try row[1...8].map { try #require(Double($0)) }
+  func generation(_ results: RecordedResults, _ prompt: String) throws -> [Double] {
+    try [
+      "distinct", "modalShare", "noteDisagreement", "logPMean", "logPSD", "noteScore", "entropy",
+      "entropySE",
+    ].map { try results.value("\($0).\(prompt)") }
   }
 
   @Test func fullRunSucceedsAndWritesTheFigures() throws {
     let (run, figures) = try Self.fullRun.get()
     try run.expectSuccess(Self.chapter, figures: Self.figureNames, in: figures)
-    #expect(try run.value("parameters") > 5_000 && run.value("parameters") < 50_000)
+    let parameters = try results().value("parameters")
+    #expect(parameters > 5_000 && parameters < 50_000)
   }
 
+  @Test func everyClaimHoldsAtTheFullBudgetAndThereAreAtLeastEight() throws {
+    let results = try results()
+    #expect(results.budget == "full")
+    #expect(results.claims.count >= 8)
+    for claim in results.claims { #expect(claim.holds, "\(claim.location): \(claim.text)") }
+  }
+
+  /// Under `--quick` the model is barely trained, so only the claims that hold at any
+  /// budget must hold (the run fails otherwise); they are checked here by name.
   @Test func quickRunSucceedsAndWritesTheFigures() throws {
     let (run, figures) = try ChapterRun.quick(Self.chapter).get()
     try run.expectSuccess(Self.chapter, figures: Self.figureNames, in: figures)
+    let results = try ChapterRun.results(in: figures)
+    #expect(results.budget == "quick")
+    for prefix in ["This chapter trains", "The note's \"disagreement\" column"] {
+      #expect(try results.claim(startingWith: prefix).holds, "\(prefix)…")
+    }
   }
 
   @Test func theModelLearnsSpellingWithoutMemorising() throws {
-    let run = try run()
-    let heldOut = try run.value("held-out words, network without dropout")
+    let results = try results()
+    let heldOut = try results.value("heldOutLoss")
     #expect(heldOut < 2.3 && heldOut > 1.8, "about 2.2 nats per token")
     #expect(heldOut < log(37.0) - 1, "far better than guessing")
-    let training = try run.value("last epoch's training loss (dropout on)")
+    let training = try results.value("trainingLoss")
     #expect(heldOut <= training + 0.05)
   }
 
   @Test func surprisalRisesAwayFromEnglishWhileTheEntropyHardlyMoves() throws {
-    let run = try run()
-    let english = try uncertainty(run, "held-out English")
+    let results = try results()
+    let english = try uncertainty(results, "english")
     #expect(abs(english[1] - 2.2) < 0.15)
-    let reversed = try uncertainty(run, "reversed words")
-    let russian = try uncertainty(run, "romanised Russian")
-    let random = try uncertainty(run, "random letters")
-    let digits = try uncertainty(run, "digits")
+    let reversed = try uncertainty(results, "reversed")
+    let russian = try uncertainty(results, "russian")
+    let random = try uncertainty(results, "random")
+    let digits = try uncertainty(results, "digits")
     for s in [reversed, russian] { #expect(abs(s[1] - 3.1) < 0.2, "about 3.1 nats") }
     #expect(abs(random[1] - 4.8) < 0.3)
     #expect(digits[1] > 9)
@@ -92,23 +102,23 @@ struct Chapter12Tests {
   }
 
   @Test func surprisalDetectsEverySetAndMutualInformationOnlyTheFarOnes() throws {
-    let run = try run()
+    let results = try results()
     for set in Self.foreignSets {
-      let a = try auroc(run, set)
+      let a = try auroc(results, set)
       #expect(a[0] >= 0.9, "surprisal detects \(set)")
       #expect(a[0] == a.max(), "surprisal is the best score for \(set)")
     }
-    #expect(try auroc(run, "digits")[3] > 0.9)
-    #expect(try abs(auroc(run, "random letters")[3] - 0.79) < 0.06)
-    #expect(try abs(auroc(run, "romanised Russian")[3] - 0.5) < 0.1, "chance")
-    let random = try auroc(run, "random letters")
+    #expect(try auroc(results, "digits")[3] > 0.9)
+    #expect(try abs(auroc(results, "random")[3] - 0.79) < 0.06)
+    #expect(try abs(auroc(results, "russian")[3] - 0.5) < 0.1, "chance")
+    let random = try auroc(results, "random")
     #expect(random[1] < 0.45 && random[2] < 0.45, "the entropies point the wrong way")
   }
 
   @Test func longEnglishPromptsAgreeAndTheNotesStatisticsAreWrong() throws {
-    let run = try run()
+    let results = try results()
     let prompts = ["questio", "beautif", "thr", "xqz", "77"]
-    let rows = try prompts.map { try generation(run, $0) }
+    let rows = try prompts.map { try generation(results, $0) }
     let (questio, thr, xqz) = (rows[0], rows[2], rows[3])
     #expect(questio[0] <= 0.5 && questio[1] >= 0.3, "few distinct completions of questio")
     #expect(thr[0] >= 0.9, "after thr nearly every sample differs")
@@ -122,7 +132,7 @@ struct Chapter12Tests {
       // Nucleus samples' mean −log p falls below the entropy by more than its error.
       #expect(-row[3] < row[6] - 3 * row[7])
     }
-    let misordered = try run.value("share the note's score orders wrongly")
+    let misordered = try results.value("misorderedShare")
     #expect(misordered > 0.3 && misordered < 0.7, "no better than a coin")
   }
 }
