@@ -13,6 +13,17 @@
  together, the NLL and the Brier score. The cheapest fix is **temperature scaling**
  (Guo et al., 2017): divide the logits by one number $T$ fitted on held-out data.
 
+ Unless said otherwise the ECE here is the usual **top-label, equal-width** one: only the
+ predicted class's probability is binned, into 15 bins of width $1/15$ on $[0, 1]$. The
+ **adaptive ECE** uses equal-mass bins instead (each holds the same number of
+ predictions), so no bin is nearly empty. A **classwise** ECE would bin every class's
+ probability, not just the top one; the core has it (`ClassificationMetrics`), but this
+ chapter stays with the top label. The **Brier score** is the mean squared distance
+ between the predicted probability vector and the one-hot label,
+ $\frac1n\sum_i\sum_k (p_{ik} - [y_i = k])^2$. The MCE is the gap of the worst bin, and on a
+ few hundred test points that is often a bin with one or two predictions in it: read it as
+ a warning sign, not a measurement.
+
  This chapter measures all of it on real data — the 8×8 digits — for a MAP network, MC
  dropout, a deep ensemble and Bayes by Backprop, each before and after temperature
  scaling, over several seeds; then does the same for regression, where calibration
@@ -62,6 +73,8 @@ Narration.section("1. ECE of a calibrated and an over-confident population")
 var populationRows = [[String]]()
 var calibratedLargest = 0.0
 var overconfidentLargest = 0.0
+var overconfidentMCELargest = 0.0
+var calibratedECEs = [Double]()
 for n in populationSizes {
   var confidences = [Double]()
   var calibrated = [Bool]()
@@ -76,6 +89,12 @@ for n in populationSizes {
   let bad = Reliability(confidences: confidences, correct: overconfident, bins: bins)
   let adaptive = Reliability(
     confidences: confidences, correct: calibrated, bins: bins, equalMass: true)
+  chapter.value("calibratedECE.n\(n)", good.expectedCalibrationError, digits: 2)
+  chapter.value("adaptiveCalibratedECE.n\(n)", adaptive.expectedCalibrationError, digits: 2)
+  chapter.value("overconfidentECE.n\(n)", bad.expectedCalibrationError, digits: 3)
+  chapter.value("overconfidentMCE.n\(n)", bad.maximumCalibrationError, digits: 3)
+  calibratedECEs.append(good.expectedCalibrationError)
+  overconfidentMCELargest = bad.maximumCalibrationError
   populationRows.append([
     "\(n)", Narration.format(good.expectedCalibrationError, digits: 3),
     Narration.format(adaptive.expectedCalibrationError, digits: 3),
@@ -91,12 +110,32 @@ Narration.table(
     "MCE over-confident",
   ],
   populationRows)
-Narration.result("calibrated population, ECE at the largest n", calibratedLargest, digits: 3)
-Narration.result(
-  "over-confident population, ECE at the largest n (limit 1/6)", overconfidentLargest)
+chapter.result(
+  "calibrated population, ECE at the largest n", calibratedLargest, digits: 2,
+  as: "calibratedECELargest")
+chapter.result(
+  "over-confident population, ECE at the largest n (limit 1/6)", overconfidentLargest,
+  digits: 3, as: "overconfidentECELargest")
+chapter.value("largestPopulation", Double(populationSizes.last!), digits: 6)
+chapter.value("overconfidentMCELargest", overconfidentMCELargest, digits: 3)
+let eceFalls = calibratedECEs == calibratedECEs.sorted(by: >) && calibratedLargest < 0.01
+chapter.claim(
+  "The calibrated population's ECE shrinks with $n$ towards 0, from {{calibratedECE.n1000}} at 1000 predictions to {{calibratedECELargest}} at {{largestPopulation}},",
+  eceFalls)
+chapter.claim(
+  "and the over-confident one's settles at $1/6$ ({{overconfidentECELargest}}).",
+  abs(overconfidentLargest - 1.0 / 6) < 0.01)
+chapter.claim(
+  "The over-confident population's MCE approaches the largest gap, $\\max_c (c - c^2) = 1/4$ at $c = 1/2$ ({{overconfidentMCELargest}}),",
+  abs(overconfidentMCELargest - 0.25) < 0.02)
 /*:
- The calibrated population's ECE shrinks with $n$ towards 0 and the over-confident one's
- settles at $1/6$. Read a small ECE on a small test set with that floor in mind.
+ The calibrated population's ECE shrinks with $n$ towards 0, from {{calibratedECE.n1000}}
+ at 1000 predictions to {{calibratedECELargest}} at {{largestPopulation}},
+ and the over-confident one's settles at $1/6$ ({{overconfidentECELargest}}).
+ The over-confident population's MCE approaches the largest gap, $\max_c (c - c^2) = 1/4$ at $c = 1/2$ ({{overconfidentMCELargest}}),
+ but only slowly from above: at 1000 predictions a bin's accuracy is noisy, and the
+ worst bin is the noisiest ({{overconfidentMCE.n1000}}).
+ Read a small ECE on a small test set with the calibrated population's floor in mind.
 
  ## 2. Four models on the digits, before and after temperature scaling
 
@@ -255,24 +294,73 @@ for k in modelNames.indices {
   }
 }
 Narration.table(["model"] + Scores.names, rows)
+/// Each model's short name in `results.json`.
+let modelKeys = ["map", "dropout", "ensemble", "bbb"]
+let scoreKeys = ["accuracy", "nll", "brier", "ece", "mce", "adaptiveECE"]
+/// The mean over seeds of score `j` of model `k`, before or after scaling.
+func meanScore(_ k: Int, _ j: Int, scaled: Bool) -> Double {
+  SampleSummary.mean(results.map { (scaled ? $0.after[k] : $0.before[k]).values[j] })
+}
+for k in modelNames.indices {
+  for (j, score) in scoreKeys.enumerated() {
+    chapter.value("\(score).\(modelKeys[k])", meanScore(k, j, scaled: false), digits: 3)
+    chapter.value("\(score).\(modelKeys[k]).scaled", meanScore(k, j, scaled: true), digits: 3)
+  }
+}
+var temperatures = [Double]()
 for k in modelNames.indices {
   let t = SampleSummary.meanAndStandardDeviation(results.map { $0.temperatures[k] })
-  Narration.result(
-    "fitted T, \(modelNames[k])", t.mean, digits: 3, unit: "± \(Narration.format(t.sd, digits: 2))")
+  chapter.result(
+    "fitted T, \(modelNames[k])", t.mean, digits: 3, unit: "± \(Narration.format(t.sd, digits: 2))",
+    as: "temperature.\(modelKeys[k])")
+  chapter.value("temperatureSD.\(modelKeys[k])", t.sd, digits: 2)
+  temperatures.append(t.mean)
 }
-Narration.result(
+let largestAccuracyChange = chapter.result(
   "largest change of accuracy by temperature scaling", results.map(\.largestAccuracyChange).max()!,
-  digits: 3)
+  digits: 3, as: "largestAccuracyChange")
+let (nll, ece) = (scoreKeys.firstIndex(of: "nll")!, scoreKeys.firstIndex(of: "ece")!)
+let scaledECEs = modelNames.indices.map { meanScore($0, ece, scaled: true) }
+chapter.value("smallestScaledECE", scaledECEs.min()!, digits: 2)
+chapter.value("largestScaledECE", scaledECEs.max()!, digits: 2)
+let bayesian = Array(modelNames.indices.dropFirst())
+chapter.claim(
+  "Temperature scaling never changes a prediction: the largest change of accuracy over all models and seeds is {{largestAccuracyChange}}.",
+  largestAccuracyChange == 0, atAnyBudget: true)
+chapter.claim(
+  "The MAP network, with its weight decay, is nearly calibrated ($T$ = {{temperature.map}} over the seeds).",
+  abs(temperatures[0] - 1) < 0.15)
+chapter.claim(
+  "MC dropout and Bayes by Backprop are clearly *under*-confident ($T$ = {{temperature.dropout}} and {{temperature.bbb}}),",
+  bayesian.allSatisfy { temperatures[$0] < 1 } && temperatures[1] < 0.8 && temperatures[3] < 0.8)
+chapter.claim(
+  "most of all Bayes by Backprop, whose $q$ is the widest.",
+  temperatures[3] == temperatures.min())
+chapter.claim(
+  "Sharpening them ($T < 1$) lowers the mean test NLL of every model",
+  modelNames.indices.allSatisfy {
+    meanScore($0, nll, scaled: true) < meanScore($0, nll, scaled: false)
+  })
+chapter.claim(
+  "and brings every ECE down, to between {{smallestScaledECE}} and {{largestScaledECE}}.",
+  modelNames.indices.allSatisfy {
+    meanScore($0, ece, scaled: true) < meanScore($0, ece, scaled: false)
+  }
+    && scaledECEs.allSatisfy { $0 > 0.005 && $0 < 0.03 })
 /*:
  Temperature scaling never changes a prediction: the largest change of accuracy over
- all models and seeds is exactly 0. Guo et al. found modern deep networks
- *over*-confident and fitted $T > 1$. Here it is the other way round. The MAP network,
- with its weight decay, is nearly calibrated ($T$ close to 1). The three Bayesian
- approximations are *under*-confident: averaging over weights softens the predictive,
- and on these easy digits it softens too much — most of all for Bayes by Backprop, whose
- $q$ is the widest. Sharpening them ($T < 1$) lowers the mean test NLL of every model and
- brings every ECE to about 0.015–0.02. Calibration is a property of a model *and* data,
- not of a method: measure it.
+ all models and seeds is {{largestAccuracyChange}}. Guo et al. found modern deep networks
+ *over*-confident and fitted $T > 1$. Here it is the other way round.
+ The MAP network, with its weight decay, is nearly calibrated ($T$ = {{temperature.map}} over the seeds).
+ MC dropout and Bayes by Backprop are clearly *under*-confident ($T$ = {{temperature.dropout}}
+ and {{temperature.bbb}}), because averaging over weights softens the predictive, and on
+ these easy digits it softens too much —
+ most of all Bayes by Backprop, whose $q$ is the widest. The ensemble's $T$ is below 1
+ too ({{temperature.ensemble}}), but over three seeds it cannot
+ be told apart from the MAP network's.
+ Sharpening them ($T < 1$) lowers the mean test NLL of every model
+ and brings every ECE down, to between {{smallestScaledECE}} and {{largestScaledECE}}.
+ Calibration is a property of a model *and* data, not of a method: measure it.
 
  ## 3. Reliability diagrams
 
@@ -326,23 +414,33 @@ Narration.note("  twelve panels: reliability before, after, and the confidence h
 Narration.section("4. Argmax of the mean logits vs of the mean probabilities (MC dropout)")
 let disagreements = results.map(\.argmaxDisagreements)
 let testSize = results[0].testLabels.count
-Narration.result(
+chapter.value("testSize", Double(testSize), digits: 6)
+let meanDisagreements = chapter.result(
   "test predictions where the two argmaxes differ, per seed (of \(testSize))",
-  SampleSummary.meanAndStandardDeviation(disagreements.map(Double.init)).mean, digits: 3)
-Narration.result(
+  SampleSummary.meanAndStandardDeviation(disagreements.map(Double.init)).mean, digits: 3,
+  as: "argmaxDisagreements")
+let notesECE = chapter.result(
   "ECE (10 bins) as note 000 computes it",
-  SampleSummary.meanAndStandardDeviation(results.map(\.notesECE)).mean, digits: 3)
-Narration.result(
+  SampleSummary.meanAndStandardDeviation(results.map(\.notesECE)).mean, digits: 3, as: "notesECE")
+let meanProbabilityECE = chapter.result(
   "ECE (10 bins) of the mean probabilities",
   SampleSummary.meanAndStandardDeviation(
     results.map {
       Reliability($0.testProbabilities[1], labels: $0.testLabels, bins: 10)
         .expectedCalibrationError
     }
-  ).mean, digits: 3)
+  ).mean, digits: 3, as: "meanProbabilityECE")
+chapter.claim(
+  "On these digits the two argmaxes rarely differ ({{argmaxDisagreements}} of {{testSize}} test predictions per seed, on average),",
+  meanDisagreements <= 5)
+chapter.claim(
+  "so the damage is small here (an ECE of {{notesECE}} as the note computes it against {{meanProbabilityECE}});",
+  abs(notesECE - meanProbabilityECE) < 0.005)
 /*:
- On these digits the two argmaxes rarely differ, so the damage is small here; on harder
- data, and with fewer passes, it is not. Note 000's `reliability_diagram` also gives an
+ On these digits the two argmaxes rarely differ ({{argmaxDisagreements}} of {{testSize}}
+ test predictions per seed, on average), so the damage is small here (an ECE of
+ {{notesECE}} as the note computes it against {{meanProbabilityECE}}); on harder
+ data, and with fewer passes, they can differ far more often. Note 000's `reliability_diagram` also gives an
  empty bin an accuracy of 0 and the bin's midpoint as confidence, which draws a full-size
  gap where there is no data; our diagram leaves empty bins out.
 
@@ -419,6 +517,8 @@ let predictives: [(String, [Double])] = [
   ),
 ]
 var coverageCurves = [(String, [Double])]()
+var coverageErrors = [Double]()
+var largestCoverageErrors = [Double]()
 var coverageRows = [[String]]()
 for (name, values) in predictives {
   let coverage = levels.map { alpha in
@@ -426,6 +526,16 @@ for (name, values) in predictives {
   }
   coverageCurves.append((name, coverage))
   let error = zip(coverage, levels).map { abs($0 - $1) }.reduce(0, +) / Double(levels.count)
+  let key = ["heteroscedastic", "homoscedastic", "meansOnly"][coverageCurves.count - 1]
+  coverageErrors.append(error)
+  largestCoverageErrors.append(zip(coverage, levels).map { abs($0 - $1) }.max()!)
+  chapter.value("coverageError.\(key)", error, digits: 2)
+  chapter.value("largestCoverageError.\(key)", largestCoverageErrors.last!, digits: 2)
+  for level in [0.5, 0.9, 0.95] {
+    chapter.value(
+      "coverage\(Int(level * 100)).\(key)",
+      coverage[levels.firstIndex { abs($0 - level) < 1e-9 }!], digits: 3)
+  }
   coverageRows.append(
     [name]
       + [0.5, 0.9, 0.95].map { level in
@@ -451,28 +561,55 @@ orExit("saving the coverage curves") {
   figure.legend = .topLeft
   try chapter.figures.save(figure, name: "coverage", width: 640, height: 520)
 }
+chapter.claim(
+  "The heteroscedastic ensemble's intervals hold close to what they promise at every level: {{coverageError.heteroscedastic}} from the nominal coverage on average, and {{largestCoverageError.heteroscedastic}} at worst.",
+  coverageErrors[0] < 0.03 && largestCoverageErrors[0] < 0.05)
+chapter.claim(
+  "on average over $x$ the errors partly cancel: its 90 % interval holds {{coverage90.homoscedastic}} of the targets, as the heteroscedastic ensemble's holds {{coverage90.heteroscedastic}},",
+  coverageErrors[0] < coverageErrors[1])
+chapter.claim(
+  "The spread of the means alone, note 003's band, is far too narrow: its 90 % interval holds {{coverage90.meansOnly}} of the targets.",
+  coverageErrors[1] < coverageErrors[2]
+    && coverageCurves[2].1[levels.firstIndex { abs($0 - 0.9) < 1e-9 }!] < 0.5)
 /*:
  The heteroscedastic ensemble's intervals hold close to what they promise at every
- level. One noise level for all inputs is too wide where the data are quiet and too
- narrow where they are noisy; on average the errors partly cancel, which is why a
- single coverage number can flatter it — the curve does not. The spread of the means
- alone, note 003's band, is far too narrow: it leaves out the noise, which here is most
- of the uncertainty.
+ level: {{coverageError.heteroscedastic}} from the nominal coverage on average, and
+ {{largestCoverageError.heteroscedastic}} at worst. One noise level for all inputs is too
+ wide where the data are quiet and too narrow where they are noisy;
+ on average over $x$ the errors partly cancel: its 90 % interval holds {{coverage90.homoscedastic}} of the targets, as the heteroscedastic ensemble's holds {{coverage90.heteroscedastic}},
+ so a single coverage number can flatter it. Its curve is off by
+ {{coverageError.homoscedastic}} on average, and shows more — but the curve too is an
+ average over $x$: to see the two regions' errors themselves, measure the coverage
+ separately where the noise is low and where it is high (exercise 3).
+ The spread of the means alone, note 003's band, is far too narrow: its 90 % interval holds {{coverage90.meansOnly}} of the targets.
+ It leaves out the noise, which here is most of the uncertainty.
 
  ## Summary
 
  - Calibration is $P(\text{correct} \mid \text{confidence} = c) = c$; the ECE estimates the
    average gap, with a floor from sampling noise that shrinks like $1/\sqrt n$.
  - Temperature scaling fits one number on validation data and never changes a
-   prediction. On the digits the Bayesian approximations were under-confident ($T < 1$)
-   and the MAP network nearly calibrated; scaling lowered every model's NLL.
+   prediction.
+   On the digits the Bayesian approximations were under-confident (every fitted $T$ below 1, {{temperature.bbb}} for Bayes by Backprop) and the MAP network nearly calibrated; scaling lowered every model's NLL.
  - One predictive for both the class and the confidence; empty bins are not gaps.
  - For regression, compare the coverage of central intervals with their nominal level,
    and include the noise.
 
- **Exercises.** (1) Fit the temperature on the *test* split and see how much better the
- numbers look — that is the leak to avoid. (2) Replace the ECE's 15 bins by 5 and by 50
- on the calibrated population: how does its floor move? (3) Scale the temperature of each
- MC-dropout pass's logits before averaging instead of after: is the fitted $T$ the same?
+ ## Exercises
+ 1. Fit the temperature on the *test* split and see how much better the numbers look —
+    that is the leak to avoid.
+ 2. Replace the ECE's 15 bins by 5 and by 50 on the calibrated population: how does its
+    floor move? And the MCE's?
+ 3. Split the regression test inputs into the quiet half ($x < 0$) and the noisy half
+    ($x > 0$) and draw the three coverage curves for each: where is the homoscedastic
+    ensemble too wide, and where too narrow?
+ 4. Scale the temperature of each MC-dropout pass's logits before averaging instead of
+    after: is the fitted $T$ the same?
  */
+chapter.claim(
+  "On the digits the Bayesian approximations were under-confident (every fitted $T$ below 1, {{temperature.bbb}} for Bayes by Backprop) and the MAP network nearly calibrated; scaling lowered every model's NLL.",
+  bayesian.allSatisfy { temperatures[$0] < 1 } && abs(temperatures[0] - 1) < 0.15
+    && modelNames.indices.allSatisfy {
+      meanScore($0, nll, scaled: true) < meanScore($0, nll, scaled: false)
+    })
 chapter.finish()  // writes results.json; fails the run if a claim does not hold
