@@ -7,7 +7,8 @@ import Foundation
 /// ```
 /// {"chapter": "02-mean-field-elbo", "budget": "full", "seed": 1,
 ///  "values": {"evidenceGap": 3.41061e-13, ...},
-///  "claims": [{"text": "...", "holds": true, "where": "main.swift:84"}, ...]}
+///  "claims": [{"text": "...", "holds": true, "atAnyBudget": false, "where": "main.swift:84"},
+///   ...]}
 /// ```
 /// Numbers are written with 6 significant digits, what a reader needs, so that the file
 /// is the same on every machine that computes the same run.
@@ -98,7 +99,8 @@ public struct ChapterResults: Sendable {
       let comma = k == claims.count - 1 ? "" : ","
       lines.append(
         "    {\"text\": \(Self.quoted(claim.text)), \"holds\": \(claim.holds), "
-          + "\"where\": \(Self.quoted(claim.location))}\(comma)")
+          + "\"atAnyBudget\": \(claim.atAnyBudget), \"where\": \(Self.quoted(claim.location))}\(comma)"
+      )
     }
     lines.append("  ]")
     lines.append("}")

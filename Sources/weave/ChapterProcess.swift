@@ -62,11 +62,12 @@ enum ChapterProcess {
     return String(decoding: log, as: UTF8.self)
   }
 
-  /// Writes output lines to standard output, leaving out the markers.
+  /// Writes output lines to standard output, leaving out the markers and records.
   private static func showWithoutMarkers(_ bytes: Data) {
     let lines = String(decoding: bytes, as: UTF8.self).split(
       separator: "\n", omittingEmptySubsequences: false)
-    let shown = lines.filter { Weaver.Marker(parsing: $0) == nil }
+    // Markers, and the value and claim records that share their prefix, are for the weaver.
+    let shown = lines.filter { !$0.hasPrefix(Weaver.Marker.prefix) }
     FileHandle.standardOutput.write(Data(shown.joined(separator: "\n").utf8))
   }
 

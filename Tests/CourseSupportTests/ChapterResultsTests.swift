@@ -29,7 +29,7 @@ import Testing
             "infinite": "-inf"
           },
           "claims": [
-            {"text": "It holds.", "holds": true, "where": "main.swift:3"}
+            {"text": "It holds.", "holds": true, "atAnyBudget": false, "where": "main.swift:3"}
           ]
         }
 

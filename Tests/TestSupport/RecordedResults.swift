@@ -10,6 +10,8 @@ public struct RecordedResults: Sendable {
     public let text: String
     /// Whether it held.
     public let holds: Bool
+    /// Whether it must hold at any budget (else only at the full budget).
+    public let atAnyBudget: Bool
     /// Where the chapter checks it.
     public let location: String
   }
@@ -50,6 +52,7 @@ public struct RecordedResults: Sendable {
     claims = try claimObjects.map {
       Claim(
         text: try #require($0["text"] as? String), holds: try #require($0["holds"] as? Bool),
+        atAnyBudget: try #require($0["atAnyBudget"] as? Bool),
         location: try #require($0["where"] as? String))
     }
   }
