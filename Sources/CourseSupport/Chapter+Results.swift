@@ -97,7 +97,7 @@ extension Chapter {
   /// `make`.
   ///
   /// - Parameters:
-  ///   - name: what was timed: letters, digits, `_` and `.`.
+  ///   - name: what was timed; to show it in the prose, letters, digits, `_` and `.` only.
   ///   - seconds: the wall-clock time.
   ///   - digits: significant digits in the prose.
   /// - Returns: `seconds`.
@@ -106,6 +106,8 @@ extension Chapter {
     precondition(
       !timings.contains { $0.name == name }, "timings: \(name) is recorded twice")
     timings.append((name, seconds))
+    // Only a time with a value's name (letters, digits, `_`, `.`) can be shown in the prose.
+    guard Weaver.Records.isValidName(name) else { return seconds }
     let shown = Narration.format(seconds, digits: digits) + " s"
     shownValues.values[name] = shown
     if Weaver.Marker.isEnabled { print(Weaver.Records.valueLine(name: name, text: shown)) }
