@@ -212,15 +212,39 @@ $p2_1 << EOD
 3 1.65342e-05
 4 4.06629e-05
 EOD
-set title 'Variance of the minibatch gradient w.r.t. the weight means' font ',13'
+$p2_2 << EOD
+0 8.27371e-06
+0 1.1325e-05
+EOD
+$p2_3 << EOD
+1 1.39447e-05
+1 2.0911e-05
+EOD
+$p2_4 << EOD
+2 1.76663e-05
+2 2.37678e-05
+EOD
+$p2_5 << EOD
+3 1.43153e-05
+3 1.8753e-05
+EOD
+$p2_6 << EOD
+4 3.16499e-05
+4 4.96759e-05
+EOD
+set title 'Gradient variance (± 2 standard errors)' font ',13'
 set xlabel ''
-set ylabel 'mean variance per weight mean (log scale)'
+set ylabel 'mean variance per weight mean'
 set xrange [-0.6:4.6]
-set logscale y
-set format y '10^{%L}'
+set yrange [0:5.71273e-05]
 set xtics ('means' 0, 'local' 1, 'Flipout' 2, 'per example' 3, 'shared' 4)
 unset colorbox
 unset key
 plot \
-  $p2_1 using 1:2:(0.63) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle
+  $p2_1 using 1:2:(0.63) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
+  $p2_2 using 1:2 with lines lw 2 lc rgb '#222222' notitle, \
+  $p2_3 using 1:2 with lines lw 2 lc rgb '#222222' notitle, \
+  $p2_4 using 1:2 with lines lw 2 lc rgb '#222222' notitle, \
+  $p2_5 using 1:2 with lines lw 2 lc rgb '#222222' notitle, \
+  $p2_6 using 1:2 with lines lw 2 lc rgb '#222222' notitle
 unset multiplot

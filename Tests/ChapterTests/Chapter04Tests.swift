@@ -5,45 +5,88 @@ import Weaving
 import Testing
 
 /// Chapter 4 run end to end with `--quick`; the orderings the theory guarantees checked on
-/// the printed numbers.
+/// the values it recorded in `results.json`, and its claims (the quick run's and the
+/// committed full run's).
 @Suite("Chapter 4: local reparameterisation and Flipout", .serialized)
 struct Chapter04Tests {
   static let chapter = "04-local-reparameterization"
   static let quickRun = ChapterRun.quick(chapter)
 
-  func run() throws -> ChapterRun { try Self.quickRun.get().run }
+  /// The estimators of section 1's table, by the names their values are recorded under.
+  static let estimators = [
+    "localReparameterisation", "flipout", "separateWeightsPerExample", "oneSharedWeightSample",
+  ]
+
+  func results() throws -> RecordedResults {
+    try ChapterRun.results(in: Self.quickRun.get().figures)
+  }
 
   @Test func quickRunSucceedsAndWritesEveryFigure() throws {
     let (run, figures) = try Self.quickRun.get()
     try run.expectSuccess(Self.chapter, figures: ["gradient-variance"], in: figures)
   }
 
+  /// The claims about the Monte Carlo comparisons that 120 quick gradient draws
+  /// do not settle (the full run, whose results.json is committed, checks them).
+  static let fullBudgetOnly = [
+    "It is ", "Local reparameterisation and separate weights per example agree",
+    "Flipout's examples", "it stays well below", "Local reparameterisation and Flipout remove",
+    "separate weight samples remove",
+  ]
+
+  @Test func everyClaimHoldsAtTheQuickBudgetButTheFullBudgetOnesAndThereAreAtLeastEight() throws {
+    let results = try results()
+    #expect(results.budget == "quick")
+    #expect(results.claims.count >= 8)
+    for claim in results.claims where !Self.fullBudgetOnly.contains(where: claim.text.hasPrefix) {
+      #expect(claim.holds, "\(claim.location): \(claim.text)")
+    }
+  }
+
+  @Test func everyClaimOfTheCommittedFullRunHolds() throws {
+    let committed = try RecordedResults(
+      contentsOf: Repository.url("Chapters/\(Self.chapter)/results.json"))
+    #expect(committed.budget == "full")
+    #expect(committed.claims.count == (try results().claims.count))
+    for claim in committed.claims { #expect(claim.holds, "\(claim.location): \(claim.text)") }
+  }
+
   @Test func everyEstimatorMatchesTheExactMomentsAndOnlyTheSharedSampleCorrelates() throws {
-    let rows = try run().table(startingWith: "estimator")
-    #expect(rows.count == 4)
-    for row in rows {
-      let correlation = try #require(Double(row[row.count - 1]))
-      let meanZ = try #require(Double(row[row.count - 3]))
-      let varianceZ = try #require(Double(row[row.count - 2]))
+    let results = try results()
+    #expect(try results.value("momentRowCount") == 4)
+    for estimator in Self.estimators {
+      let correlation = try results.value("\(estimator).correlation")
+      let meanZ = try results.value("\(estimator).meanZ")
+      let varianceZ = try results.value("\(estimator).varianceZ")
       // The largest of 12 |z| values: 4.5 leaves room for the maximum, not just one.
-      #expect(meanZ < 4.5 && varianceZ < 4.5, "\(row)")
-      if row.joined(separator: " ").hasPrefix("one shared") {
-        #expect(abs(correlation) > 0.1, "\(row)")
+      #expect(meanZ < 4.5 && varianceZ < 4.5, "\(estimator)")
+      if estimator == "oneSharedWeightSample" {
+        #expect(abs(correlation) > 0.1, "\(estimator): \(correlation)")
       } else {
-        #expect(abs(correlation) < 0.06, "\(row)")
+        #expect(abs(correlation) < 0.06, "\(estimator): \(correlation)")
       }
     }
   }
 
   @Test func gradientVariancesAreOrderedAsTheTheorySays() throws {
-    let run = try run()
-    let none = try run.value("variance: no noise (mean weights)")
-    let local = try run.value("variance: local reparameterisation")
-    let flipout = try run.value("variance: Flipout")
-    let separate = try run.value("variance: separate weights per example")
-    let shared = try run.value("variance: one shared weight sample")
+    let results = try results()
+    let none = try results.value("noNoiseMeanWeights.variance")
+    let local = try results.value("localReparameterisation.variance")
+    let flipout = try results.value("flipout.variance")
+    let separate = try results.value("separateWeightsPerExample.variance")
+    let shared = try results.value("oneSharedWeightSample.variance")
     #expect(none < local && none < separate && none < flipout)
     #expect(local < shared && separate < shared && flipout < shared)
     #expect(abs(local / separate - 1) < 0.5, "local \(local) vs separate \(separate)")
+  }
+
+  @Test func theTimesGoToTimingsJSONAndNotToResultsJSON() throws {
+    let times = try ChapterRun.timings(in: Self.quickRun.get().figures)
+    let results = try results()
+    #expect(!results.numbers.keys.contains { $0.hasSuffix(".steps") })
+    for estimator in Self.estimators {
+      #expect(times["\(estimator).steps"] != nil, "\(estimator)")
+      #expect(results.numbers["\(estimator).steps"] == nil, "\(estimator)")
+    }
   }
 }
