@@ -91,6 +91,7 @@ import Testing
       let results = try RecordedResults(
         contentsOf: Self.root.appendingPathComponent("Chapters/\(chapter)/results.json"))
       #expect(results.budget == "full", "\(chapter): results.json is from a --quick run")
+      #expect(results.claims.count >= 8, "\(chapter): \(results.claims.count) claims")
       for claim in results.claims where !claim.holds {
         Issue.record("\(chapter) (\(claim.location)): \(claim.text)")
       }
@@ -113,4 +114,11 @@ import Testing
     }
   }
 
+  @Test func everyChapterEndsWithASummaryAndExercises() throws {
+    for chapter in try Self.chapters() {
+      let prose = Self.proseLines(try Self.read("Chapters/\(chapter)/README.md"))
+      #expect(prose.contains("## Summary"), "\(chapter): no Summary")
+      #expect(prose.contains("## Exercises"), "\(chapter): no Exercises")
+    }
+  }
 }
