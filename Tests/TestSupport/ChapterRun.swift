@@ -147,7 +147,8 @@ public struct ChapterRun: Sendable {
     return seconds.compactMapValues { ($0 as? NSNumber)?.doubleValue }
   }
 
-  /// The number printed as `name = value` (the first such line whose name matches).
+  /// The number printed as `name = value` (the first such line whose name matches), for
+  /// testing a tool's text report (`bdl`); chapters are tested on their results.json.
   public func value(_ name: String) throws -> Double {
     // Names may contain " = " themselves ("ratio S = 1 over S = 4"), so match the whole
     // name first and read the value after the padding and the "=" that follow it.
@@ -166,7 +167,8 @@ public struct ChapterRun: Sendable {
     throw CancellationError()
   }
 
-  /// The rows of the aligned table whose header starts with `firstHeader`, as cells.
+  /// The rows of the aligned table whose header starts with `firstHeader`, as cells, for
+  /// testing a tool's text report (`bdl`).
   public func table(startingWith firstHeader: String) -> [[String]] {
     let lines = output.split(separator: "\n").map(String.init)
     guard
