@@ -31,9 +31,20 @@ struct RunChapter: ParsableCommand {
       sourcePath, as: "source",
       hint: source == nil ? " (is \(chapter) a chapter? run weave from the repository's root)" : "")
     let arguments = quick ? ["--quick"] : []
+    // A page written elsewhere than beside the source (or to standard output) leaves the
+    // committed results.json alone: the run's records go beside the figures instead.
+    var records = [String]()
+    if let output = page.output {
+      let name = output == "-" ? "\(chapter)-results.json" : "\(chapter).results.json"
+      let directory =
+        output == "-"
+        ? URL(fileURLWithPath: page.figures)
+        : URL(fileURLWithPath: output).deletingLastPathComponent()
+      records = ["--results", directory.appendingPathComponent(name).path]
+    }
     let log = try ChapterProcess.run(
-      chapter, executable: try executableURL(), arguments: ["--figures", page.figures] + arguments,
-      echo: echo)
+      chapter, executable: try executableURL(),
+      arguments: ["--figures", page.figures] + records + arguments, echo: echo)
     try page.write(
       page.weaver(chapter: chapter, source: sourcePath, arguments: arguments), source: sourcePath,
       sourceText: sourceText, log: log)
