@@ -98,7 +98,9 @@ if FileManager.default.isExecutableFile(atPath: chapterOne.path) {
   benchmark("Chapter 1 end to end (release, full budget)", target: 5, runs: 3) {
     let process = Process()
     process.executableURL = chapterOne
-    process.arguments = ["--figures", figures.path]
+    process.arguments = [
+      "--figures", figures.path, "--results", figures.appendingPathComponent("results.json").path,
+    ]
     process.standardOutput = FileHandle.nullDevice
     try! process.run()
     process.waitUntilExit()
