@@ -21,10 +21,7 @@ struct Chapter02Tests {
   }
 
   @Test func everyClaimHoldsAndThereAreAtLeastEight() throws {
-    let results = try results()
-    #expect(results.budget == "quick")
-    #expect(results.claims.count >= 8)
-    for claim in results.claims { #expect(claim.holds, "\(claim.location): \(claim.text)") }
+    try results().expectClaimsHold(budget: "quick")
   }
 
   @Test func closedFormEvidenceEqualsTheMarginalDensity() throws {

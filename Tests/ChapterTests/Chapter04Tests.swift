@@ -35,20 +35,13 @@ struct Chapter04Tests {
   ]
 
   @Test func everyClaimHoldsAtTheQuickBudgetButTheFullBudgetOnesAndThereAreAtLeastEight() throws {
-    let results = try results()
-    #expect(results.budget == "quick")
-    #expect(results.claims.count >= 8)
-    for claim in results.claims where !Self.fullBudgetOnly.contains(where: claim.text.hasPrefix) {
-      #expect(claim.holds, "\(claim.location): \(claim.text)")
-    }
+    try results().expectClaimsHold(budget: "quick", fullBudgetOnly: Self.fullBudgetOnly)
   }
 
   @Test func everyClaimOfTheCommittedFullRunHolds() throws {
-    let committed = try RecordedResults(
-      contentsOf: Repository.url("Chapters/\(Self.chapter)/results.json"))
-    #expect(committed.budget == "full")
+    let committed = try RecordedResults.committed(Self.chapter)
+    committed.expectClaimsHold(budget: "full")
     #expect(committed.claims.count == (try results().claims.count))
-    for claim in committed.claims { #expect(claim.holds, "\(claim.location): \(claim.text)") }
   }
 
   @Test func everyEstimatorMatchesTheExactMomentsAndOnlyTheSharedSampleCorrelates() throws {

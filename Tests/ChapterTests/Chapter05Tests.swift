@@ -28,13 +28,7 @@ struct Chapter05Tests {
   static let fullBudgetClaims = ["large rates cost fit", "The noise heads recover"]
 
   @Test func everyClaimHoldsAndThereAreAtLeastEight() throws {
-    let results = try results()
-    #expect(results.budget == "quick")
-    #expect(results.claims.count >= 8)
-    for claim in results.claims
-    where !Self.fullBudgetClaims.contains(where: { claim.text.hasPrefix($0) }) {
-      #expect(claim.holds, "\(claim.location): \(claim.text)")
-    }
+    try results().expectClaimsHold(budget: "quick", fullBudgetOnly: Self.fullBudgetClaims)
   }
 
   @Test func mcAveragingKeepsTheAccuracyAndCostsSomeNLLOnTestPoints() throws {

@@ -34,10 +34,7 @@ struct Chapter06Tests {
   }
 
   @Test func everyClaimHoldsAtTheFullBudgetAndThereAreAtLeastEight() throws {
-    let results = try results()
-    #expect(results.budget == "full")
-    #expect(results.claims.count >= 8)
-    for claim in results.claims { #expect(claim.holds, "\(claim.location): \(claim.text)") }
+    try results().expectClaimsHold(budget: "full")
   }
 
   /// The identities and the notes' bookkeeping hold at any budget; so do the claims about

@@ -25,10 +25,7 @@ struct Chapter07Tests {
   }
 
   @Test func everyClaimHoldsAtTheFullBudgetAndThereAreAtLeastEight() throws {
-    let results = try results()
-    #expect(results.budget == "full")
-    #expect(results.claims.count >= 8)
-    for claim in results.claims { #expect(claim.holds, "\(claim.location): \(claim.text)") }
+    try results().expectClaimsHold(budget: "full")
   }
 
   /// Under `--quick` the models are barely trained, so only the claims that hold at any

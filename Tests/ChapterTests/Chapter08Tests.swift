@@ -36,10 +36,7 @@ struct Chapter08Tests {
   }
 
   @Test func everyClaimHoldsAtTheFullBudgetAndThereAreAtLeastEight() throws {
-    let results = try results()
-    #expect(results.budget == "full")
-    #expect(results.claims.count >= 8)
-    for claim in results.claims { #expect(claim.holds, "\(claim.location): \(claim.text)") }
+    try results().expectClaimsHold(budget: "full")
   }
 
   /// The identities (exact last layer, PSD curvatures, the straight line, the note's

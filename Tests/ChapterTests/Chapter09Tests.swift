@@ -52,10 +52,7 @@ struct Chapter09Tests {
   }
 
   @Test func everyClaimHoldsAtTheFullBudgetAndThereAreAtLeastEight() throws {
-    let results = try results()
-    #expect(results.budget == "full")
-    #expect(results.claims.count >= 8)
-    for claim in results.claims { #expect(claim.holds, "\(claim.location): \(claim.text)") }
+    try results().expectClaimsHold(budget: "full")
   }
 
   /// The counts, the evidence's fixed point, the KL formulas and Jensen's inequality hold

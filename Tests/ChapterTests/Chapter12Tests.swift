@@ -50,10 +50,7 @@ struct Chapter12Tests {
   }
 
   @Test func everyClaimHoldsAtTheFullBudgetAndThereAreAtLeastEight() throws {
-    let results = try results()
-    #expect(results.budget == "full")
-    #expect(results.claims.count >= 8)
-    for claim in results.claims { #expect(claim.holds, "\(claim.location): \(claim.text)") }
+    try results().expectClaimsHold(budget: "full")
   }
 
   /// Under `--quick` the model is barely trained, so only the claims that hold at any

@@ -77,4 +77,31 @@ public struct RecordedResults: Sendable {
   public func claim(startingWith prefix: String) throws -> Claim {
     try #require(claims.first { $0.text.hasPrefix(prefix) }, "no claim \"\(prefix)…\"")
   }
+
+  /// Expects a run of `budget` with at least `minimum` claims, every one of them holding
+  /// but, under `--quick`, those whose sentence starts with one of `fullBudgetOnly`
+  /// (claims about trained models that the small budget does not reach).
+  ///
+  /// - Parameters:
+  ///   - budget: `full` or `quick`.
+  ///   - minimum: the fewest claims a chapter makes.
+  ///   - fullBudgetOnly: the starts of the sentences that need the full budget.
+  public func expectClaimsHold(
+    budget: String, atLeast minimum: Int = 8, fullBudgetOnly: [String] = [],
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) {
+    #expect(self.budget == budget, sourceLocation: sourceLocation)
+    #expect(claims.count >= minimum, "\(claims.count) claims", sourceLocation: sourceLocation)
+    for claim in claims
+    where budget == "full" || !fullBudgetOnly.contains(where: claim.text.hasPrefix) {
+      #expect(claim.holds, "\(claim.location): \(claim.text)", sourceLocation: sourceLocation)
+    }
+  }
+
+  /// The committed `results.json` of `chapter`, from its full-budget run by `make`.
+  ///
+  /// - Parameter chapter: the chapter's slug.
+  public static func committed(_ chapter: String) throws -> RecordedResults {
+    try RecordedResults(contentsOf: Repository.url("Chapters/\(chapter)/results.json"))
+  }
 }
