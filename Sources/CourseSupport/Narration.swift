@@ -1,3 +1,4 @@
+import BayesianDL
 import Foundation
 import Weaving
 
@@ -109,5 +110,31 @@ public enum Narration {
   ///   - digits: significant digits.
   public static func format(_ value: Double, digits: Int = 4) -> String {
     String(format: "%.\(digits)g", value)
+  }
+
+  /// "value ± spread", e.g. a mean over seeds and its standard deviation.
+  ///
+  /// - Parameters:
+  ///   - value: the central value.
+  ///   - spread: the ± part.
+  ///   - digits: significant digits of the value.
+  ///   - spreadDigits: significant digits of the spread.
+  public static func format(
+    _ value: Double, plusMinus spread: Double, digits: Int = 3, spreadDigits: Int = 2
+  ) -> String {
+    "\(format(value, digits: digits)) ± \(format(spread, digits: spreadDigits))"
+  }
+
+  /// "mean ± standard error".
+  ///
+  /// - Parameters:
+  ///   - estimate: the estimate.
+  ///   - digits: significant digits of the mean.
+  ///   - errorDigits: significant digits of the standard error.
+  public static func format(_ estimate: MeanEstimate, digits: Int = 3, errorDigits: Int = 2)
+    -> String
+  {
+    format(
+      estimate.mean, plusMinus: estimate.standardError, digits: digits, spreadDigits: errorDigits)
   }
 }
