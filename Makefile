@@ -65,7 +65,8 @@ figures: build
 	  $(RELEASE)/weave run $$c --echo --figures $(FIGURES) || exit 1; \
 	  awk -v s=$$start -v e=$$(date +%s.%N) 'BEGIN { printf "    (%.1f s)\n", e - s }'; \
 	done; \
-	awk -v s=$$all -v e=$$(date +%s.%N) 'BEGIN { printf "=== all chapters: %.1f s\n", e - s }'
+	awk -v s=$$all -v e=$$(date +%s.%N) 'BEGIN { printf "=== all chapters: %.1f s\n", e - s }'; \
+	$(RELEASE)/weave run-times README.md
 
 ## Release with testing enabled: the suites run Monte Carlo checks and whole chapters.
 test: deps
