@@ -47,7 +47,7 @@ let smallEpochs = chapter.budget(3000, quick: 300)
 let linearCount = 50  // Kunstner et al.'s point on a straight line
 let linearNoise = 0.3
 let assumedNoises = [0.1, 0.3, 1.0]  // the σ the Laplace approximation is told
-let batchSizes = [1, 5, 20, 100]  // for note 002's ggn_matrix
+let batchSizes = [1, 4, 10, smallCount]  // for note 002's ggn_matrix
 let probePoints = [0.0, 4.5, 6.0]  // where the structures' predictive std is compared
 let nnSamples = chapter.budget(200, quick: 40)  // sampled networks in the "nn" predictive
 let moonsCount = 500
@@ -57,6 +57,10 @@ let gridSide = chapter.budget(70, quick: 20)
 let mcSamples = chapter.budget(2000, quick: 300)  // draws per input for the probit check
 let coverageCount = 2000  // fresh test points for the interval check
 let plotX = SyntheticData.linspace(-6, 6, count: 241)
+
+//: Three helpers the sections share: note 002's data, a MAP network trained under the
+//: $\mathcal N(0, 1)$ prior, and a Laplace approximation that stops the chapter, with the
+//: reason, if it cannot be fitted.
 
 /// Note 002's training data: x on a grid over [−5, 5], y = sin x + noise.
 func sineData(count: Int, using rng: inout Generator) -> Dataset {
@@ -92,6 +96,7 @@ func laplace(
   }
 }
 
+//: Note 002's data set and its MAP network, the network §§1, 3, 4 and 6 approximate:
 let sine = sineData(count: sineCount, using: &rng)
 let sineLikelihood = Likelihood.gaussian(noiseStandardDeviation: sineNoise)
 let map = trainMAP(
@@ -184,25 +189,39 @@ let curvatures = CurvatureKind.allCases.map { kind in
   laplace(smallMAP, small, sineLikelihood, subset: .all, structure: .full, kind: kind)
 }
 let curvatureMatrices = curvatures.map { $0.curvature.dense() * $0.curvatureScale }
-let hessianNorm = curvatureMatrices[0].frobeniusNorm
-var curvatureSummary = [(smallest: Double, largest: Double, offset: Double)]()
-Narration.table(
-  ["curvature", "smallest eigenvalue", "largest eigenvalue", "‖C − H‖_F / ‖H‖_F"],
-  zip(curvatures, curvatureMatrices).map { la, c in
-    let values = la.curvature.eigenvalues.map { $0 * la.curvatureScale }
-    let key = ["hessian", "ggn", "fisher"][curvatureSummary.count]
-    let offset = (c - curvatureMatrices[0]).frobeniusNorm / hessianNorm
-    curvatureSummary.append((values.min()!, values.max()!, offset))
-    chapter.value("\(key)SmallestEigenvalue", values.min()!, digits: 4)
-    chapter.value("\(key)LargestEigenvalue", values.max()!, digits: 2)
-    chapter.value("\(key)RelativeDifference", offset, digits: 2)
-    return [
-      la.kind.rawValue, Narration.format(values.min()!, digits: 4),
-      Narration.format(values.max()!, digits: 1),
-      Narration.format((c - curvatureMatrices[0]).frobeniusNorm / hessianNorm, digits: 3),
-    ]
-  })
-// The same Hessian a few epochs into training, where the residuals are still large.
+//: Each curvature's extreme eigenvalues, and how far it lies from the Hessian (the first of
+//: the three):
+
+/// The extreme eigenvalues of a fitted curvature `c` and its distance from the Hessian `h`
+/// in Frobenius norm, relative to the Hessian's.
+func summary(of la: LaplaceApproximation, _ c: Matrix, hessian h: Matrix) -> (
+  smallest: Double, largest: Double, offset: Double
+) {
+  let values = la.curvature.eigenvalues.map { $0 * la.curvatureScale }
+  return (values.min()!, values.max()!, (c - h).frobeniusNorm / h.frobeniusNorm)
+}
+let curvatureSummary = zip(curvatures, curvatureMatrices).map {
+  summary(of: $0, $1, hessian: curvatureMatrices[0])
+}
+let (hessian, ggn, fisher) = (curvatureSummary[0], curvatureSummary[1], curvatureSummary[2])
+//: The three curvatures in a table:
+// fold: the table, each row's numbers recorded (e.g. as ggnRelativeDifference)
+var curvatureTable = ResultTable(
+  "curvature",
+  columns: [
+    .init("smallest eigenvalue", digits: 4), .init("largest eigenvalue", digits: 1),
+    .init("‖C − H‖_F / ‖H‖_F"),
+  ])
+for (k, s) in curvatureSummary.enumerated() {
+  let key = ["hessian", "ggn", "fisher"][k]
+  chapter.value("\(key)SmallestEigenvalue", s.smallest, digits: 4)
+  chapter.value("\(key)LargestEigenvalue", s.largest, digits: 2)
+  chapter.value("\(key)RelativeDifference", s.offset, digits: 2)
+  curvatureTable.add(curvatures[k].kind.rawValue, numbers: [s.smallest, s.largest, s.offset])
+}
+chapter.show(curvatureTable)
+//: The smallest eigenvalues at the MAP, and a few epochs into training, where the residuals
+//: are still large:
 let earlyMAP = trainMAP(
   sizes: smallSizes, activation: .tanh, likelihood: sineLikelihood, on: small, epochs: 5,
   generator: rng.fork())
@@ -223,8 +242,8 @@ let ggnEarly = chapter.result(
   "smallest GGN eigenvalue after 5 epochs",
   laplace(earlyMAP, small, sineLikelihood, subset: .all, structure: .full).curvature.eigenvalues
     .min()! / (sineNoise * sineNoise), digits: 6, as: "ggnSmallestEarly")
-// GGN − H: neither positive nor negative semi-definite, so the GGN bounds the Hessian in
-// neither direction.
+//: GGN − H is neither positive nor negative semi-definite, so the GGN bounds the Hessian
+//: in neither direction:
 let ggnMinusHessian = orExit("eigenvalues of GGN − H") {
   try (curvatureMatrices[1] - curvatureMatrices[0]).symmetricEigen().0
 }
@@ -233,7 +252,6 @@ chapter.result(
   "smallest eigenvalue of GGN − H at the MAP", differenceRange.0, as: "ggnMinusHessianSmallest")
 chapter.result(
   "largest eigenvalue of GGN − H at the MAP", differenceRange.1, as: "ggnMinusHessianLargest")
-let (hessian, ggn, fisher) = (curvatureSummary[0], curvatureSummary[1], curvatureSummary[2])
 chapter.claim(
   "The GGN differs from the Hessian by about 1 % here ({{ggnRelativeDifference}} in Frobenius norm, relative to the Hessian's):",
   ggn.offset < 0.05)
@@ -250,7 +268,8 @@ chapter.claim(
   "The GGN is positive semi-definite at any weights (its smallest eigenvalues, {{ggnSmallestEigenvalue}} at the MAP and {{ggnSmallestEarly}} after 5 epochs, are zero to round-off; so is the empirical Fisher's, {{fisherSmallestEigenvalue}}).",
   ggn.smallest > -1e-9 * ggn.largest && fisher.smallest > -1e-9 * fisher.largest
     && ggnEarly > -1e-9, atAnyBudget: true)
-
+//: The three matrices side by side:
+// fold: the heatmaps of the three curvatures
 orExit("saving the curvature heatmaps") {
   // A signed log scale: the entries span several orders of magnitude.
   let signedLog = { (x: Double) -> Double in (x < 0 ? -1 : 1) * log10(1 + abs(x)) }
@@ -299,13 +318,16 @@ orExit("saving the curvature heatmaps") {
  the ratio of the two standard deviations should be about $\sigma/\text{rms residual}$.
  */
 Narration.section("2b. The empirical Fisher on a straight line (Kunstner et al.)")
-// y = 2x − 1 + noise; the model y = wx + b is linear, so its Hessian is exactly the GGN.
-let lineX = rng.uniformMatrix(rows: linearCount, columns: 1, -2, 2)
-let line = Dataset(
-  inputs: lineX, targets: .values(lineX.map { 2 * $0 - 1 + linearNoise * rng.normal() }))
+/// Points on the line y = 2x − 1 plus noise, x uniform on [−2, 2].
+func lineData(count: Int, using rng: inout Generator) -> Dataset {
+  let x = rng.uniformMatrix(rows: count, columns: 1, -2, 2)
+  return Dataset(inputs: x, targets: .values(x.map { 2 * $0 - 1 + linearNoise * rng.normal() }))
+}
+// The model y = wx + b is linear, so its Hessian is exactly the GGN.
+let line = lineData(count: linearCount, using: &rng)
 let lineFit = orExit("fitting the line") {
   try BayesianLinearRegression(
-    features: LastLayerDesign.rows(lineX),
+    features: LastLayerDesign.rows(line.inputs),
     targets: line.targets.values, priorPrecision: 1e-6, noiseVariance: 1)
 }
 let lineModel = MLP(
@@ -316,7 +338,13 @@ let lineModel = MLP(
   ], activation: .identity)
 let lineResiduals = (line.targets.values - lineFit.features.matmul(lineFit.posterior.mean)).storage
 let rmsResidual = SampleSummary.mean(lineResiduals.map { $0 * $0 }).squareRoot()
-var fisherRows = [[String]]()
+//: For each assumed $\sigma$, the posterior sd of the slope under the GGN and under the EF:
+var fisherTable = ResultTable(
+  "assumed σ",
+  columns: [
+    .init("slope sd (GGN = Hessian)", digits: 4), .init("slope sd (EF)", digits: 4),
+    .init("EF / GGN"), .init("σ / rms residual"),
+  ])
 var fisherRatios = [(sd: Double, ratio: Double, predicted: Double)]()
 for (k, sigma) in assumedNoises.enumerated() {
   let stds = [CurvatureKind.ggn, .empiricalFisher].map { kind in
@@ -330,17 +358,12 @@ for (k, sigma) in assumedNoises.enumerated() {
   chapter.value("lineFisherSlopeSD\(k)", stds[1], digits: 4)
   chapter.value("lineFisherRatio\(k)", stds[1] / stds[0], digits: 3)
   chapter.value("linePredictedRatio\(k)", sigma / rmsResidual, digits: 3)
-  fisherRows.append(
-    [
-      Narration.format(sigma, digits: 2), Narration.format(stds[0], digits: 4),
-      Narration.format(stds[1], digits: 4), Narration.format(stds[1] / stds[0], digits: 3),
-      Narration.format(sigma / rmsResidual, digits: 3),
-    ])
+  fisherTable.add(
+    Narration.format(sigma, digits: 2),
+    numbers: [stds[0], stds[1], stds[1] / stds[0], sigma / rmsResidual])
 }
 chapter.result("rms residual of the fitted line", rmsResidual, as: "rmsResidual")
-Narration.table(
-  ["assumed σ", "slope sd (GGN = Hessian)", "slope sd (EF)", "EF / GGN", "σ / rms residual"],
-  fisherRows)
+chapter.show(fisherTable)
 // The rms residual of a least-squares line has expectation about σ·√((N − 2)/N).
 chapter.value(
   "expectedRmsResidual", linearNoise * (Double(linearCount - 2) / Double(linearCount)).squareRoot(),
@@ -381,7 +404,6 @@ chapter.claim(
  {{ggnMinusHessianLargest}}, on both sides of zero.)
  */
 Narration.section("2c. Note 002's ggn_matrix depends on the batch size")
-let smallLayers = orExit("layers") { try NetworkLinearisation.denseLayers(of: smallMAP) }
 let ggnDiagonal = laplace(smallMAP, small, sineLikelihood, subset: .all, structure: .diagonal)
 let fisherDiagonal = laplace(
   smallMAP, small, sineLikelihood, subset: .all, structure: .diagonal, kind: .empiricalFisher)
@@ -392,11 +414,14 @@ let perDatumFisher = fisherDiagonal.curvature.eigenvalues.map {
   $0 * fisherDiagonal.curvatureScale / Double(smallCount)
 }
 chapter.value("smallCount", Double(smallCount), digits: 3)
-var noteRows = [[String]]()
+//: The note's `ggn_matrix` at four batch sizes, against the GGN's diagonal per data point:
+var noteTable = ResultTable(
+  "batch size",
+  columns: [.init("mean of ggn_matrix", digits: 4), .init("÷ mean of GGN diagonal / N", digits: 4)])
 var noteAtOne = [Double]()
 var noteMeans = [Double]()
 var noteRatios = [Double]()
-for b in [1, 4, 10, smallCount] {
+for b in batchSizes {
   let note = orExit("note 002's ggn_matrix") {
     try Errata.note002SquaredMinibatchGradients(
       model: smallMAP, data: small, likelihood: sineLikelihood, batchSize: b)
@@ -406,19 +431,14 @@ for b in [1, 4, 10, smallCount] {
   noteRatios.append(SampleSummary.mean(note) / SampleSummary.mean(perDatumGGN))
   chapter.value("noteMeanBatch\(b)", noteMeans.last!, digits: 4)
   chapter.value("noteRatioBatch\(b)", noteRatios.last!, digits: 3)
-  noteRows.append(
-    [
-      "\(b)", Narration.format(SampleSummary.mean(note), digits: 4),
-      Narration.format(SampleSummary.mean(note) / SampleSummary.mean(perDatumGGN), digits: 4),
-    ])
+  noteTable.add("\(b)", numbers: [noteMeans.last!, noteRatios.last!])
 }
-Narration.table(["batch size", "mean of ggn_matrix", "÷ mean of GGN diagonal / N"], noteRows)
+chapter.show(noteTable)
 chapter.value("noteFall", noteMeans.first! / noteMeans.last!, digits: 3)
 let noteAtOneError = chapter.result(
   "max relative difference, ggn_matrix at batch size 1 vs empirical Fisher diagonal / N",
   zip(noteAtOne, perDatumFisher).map { abs($0 - $1) / Swift.max(abs($1), 1e-300) }.max()!,
   digits: 2, as: "noteAtOneError")
-_ = smallLayers
 chapter.claim(
   "At batch size 1 the note's `ggn_matrix` is the empirical Fisher's diagonal divided by $N$ to {{noteAtOneError}} (relative);",
   noteAtOneError < 1e-10, atAnyBudget: true)
@@ -474,6 +494,8 @@ for subset in WeightSubset.allCases {
     structureFits.append((la, seconds, defaultEvidence))
   }
 }
+//: For each fit, the evidence at its tuned $\delta$ and the predictive sd of $f$ at the
+//: three probe points:
 let probes = Matrix.column(probePoints)
 /// The name of a fit in results.json, e.g. `allKFAC`, `lastLayerFull`.
 func structureKey(_ la: LaplaceApproximation) -> String {
@@ -483,30 +505,40 @@ func structureKey(_ la: LaplaceApproximation) -> String {
 var structureEvidence = [String: Double]()
 var structureSD = [String: [Double]]()
 var structureDelta = [String: Double]()
-Narration.table(
-  ["weights", "structure", "P", "fit (ms)", "log Z at δ = 1", "tuned δ", "log Z"]
-    + probePoints.map { "sd f(\(Narration.format($0, digits: 2)))" },
-  structureFits.map { fit in
-    let sd = fit.la.glmPredictive(at: probes).covariance.storage.map { $0.squareRoot() }
-    let key = structureKey(fit.la)
-    let logZ = orExit("evidence") { try fit.la.logMarginalLikelihood() }
-    structureEvidence[key] = logZ
-    structureSD[key] = sd
-    structureDelta[key] = fit.la.priorPrecision
-    chapter.value("\(key)Parameters", Double(fit.la.parameterCount), digits: 4)
-    chapter.value("\(key)DefaultLogZ", fit.defaultEvidence, digits: 4)
-    chapter.value("\(key)Delta", fit.la.priorPrecision, digits: 3)
-    chapter.value("\(key)LogZ", logZ, digits: 4)
-    for (k, value) in sd.enumerated() { chapter.value("\(key)SD\(k)", value, digits: 3) }
-    return [
-      fit.la.subset.rawValue, fit.la.structure.rawValue, "\(fit.la.parameterCount)",
-      Narration.format(fit.seconds * 1000, digits: 3),
-      Narration.format(fit.defaultEvidence, digits: 4),
-      Narration.format(fit.la.priorPrecision, digits: 3),
-      Narration.format(orExit("evidence") { try fit.la.logMarginalLikelihood() }, digits: 4),
-    ] + sd.map { Narration.format($0, digits: 3) }
-  })
-
+for fit in structureFits {
+  let key = structureKey(fit.la)
+  structureEvidence[key] = orExit("evidence") { try fit.la.logMarginalLikelihood() }
+  structureSD[key] = fit.la.glmPredictive(at: probes).covariance.storage.map { $0.squareRoot() }
+  structureDelta[key] = fit.la.priorPrecision
+}
+//: The six fits in a table:
+// fold: the table, each fit's numbers recorded (e.g. as allKFACLogZ)
+var structureTable = ResultTable(
+  "weights",
+  columns: [
+    .init("structure"), .init("P"), .init("fit (ms)"), .init("log Z at δ = 1", digits: 4),
+    .init("tuned δ"), .init("log Z", digits: 4),
+  ] + probePoints.map { .init("sd f(\(Narration.format($0, digits: 2)))") })
+for fit in structureFits {
+  let key = structureKey(fit.la)
+  chapter.value("\(key)Parameters", Double(fit.la.parameterCount), digits: 4)
+  chapter.value("\(key)DefaultLogZ", fit.defaultEvidence, digits: 4)
+  chapter.value("\(key)Delta", fit.la.priorPrecision, digits: 3)
+  chapter.value("\(key)LogZ", structureEvidence[key]!, digits: 4)
+  for (k, value) in structureSD[key]!.enumerated() {
+    chapter.value("\(key)SD\(k)", value, digits: 3)
+  }
+  structureTable.add(
+    fit.la.subset.rawValue,
+    [
+      .text(fit.la.structure.rawValue), .text("\(fit.la.parameterCount)"),
+      .number(fit.seconds * 1000), .number(fit.defaultEvidence), .number(fit.la.priorPrecision),
+      .number(structureEvidence[key]!),
+    ] + structureSD[key]!.map { .number($0) })
+}
+chapter.show(structureTable)
+//: The six predictives, each with its ±2 sd bands:
+// fold: a regression panel, and the figure of the six fits
 /// A regression panel: data, the MAP mean, and ±2 sd bands split into noise and the rest.
 func bandsPanel(
   _ title: String, _ predictive: RegressionPredictive, data: Dataset, legend: Bool = false
@@ -536,6 +568,9 @@ orExit("saving the structure comparison") {
     FigureGrid(rows: 2, columns: 3, panels: panels), name: "structures", panelWidth: 520,
     panelHeight: 400)
 }
+//: Last-layer K-FAC and last-layer full agree if their tuned $\delta$, evidence and sds agree
+//: to every digit the table shows; over all weights, how much of the diagonal's gap in
+//: evidence K-FAC recovers:
 let sameDigits = { (a: Double, b: Double, digits: Int) -> Bool in
   Narration.format(a, digits: digits) == Narration.format(b, digits: digits)
 }
@@ -610,17 +645,19 @@ Narration.section("4. Linearised (GLM) versus sampled-network predictive")
 let allKFAC = structureFits.first { $0.la.subset == .all && $0.la.structure == .kronecker }!.la
 let glm = allKFAC.regressionPredictive(at: plotX)
 let sampled = allKFAC.sampledRegressionPredictive(at: plotX, samples: nnSamples, using: &rng)
+//: Both predictives again, on the training inputs (how well the mean fits the data) and on
+//: fresh points from the same distribution (how likely the predictive finds them):
 let fresh = sineData(count: coverageCount, using: &rng)
-/// The root mean squared error of a predictive mean.
-func rmse(_ mean: [Double], _ targets: [Double]) -> Double {
-  SampleSummary.mean(zip(mean, targets).map { ($0 - $1) * ($0 - $1) }).squareRoot()
-}
 let glmTrain = allKFAC.regressionPredictive(at: sine.inputs)
 let sampledTrain = allKFAC.sampledRegressionPredictive(
   at: sine.inputs, samples: nnSamples, using: &rng)
 let freshX = Matrix.column(fresh.inputs.storage)
 let glmFresh = allKFAC.regressionPredictive(at: freshX)
 let sampledFresh = allKFAC.sampledRegressionPredictive(at: freshX, samples: nnSamples, using: &rng)
+/// The root mean squared error of a predictive mean.
+func rmse(_ mean: [Double], _ targets: [Double]) -> Double {
+  SampleSummary.mean(zip(mean, targets).map { ($0 - $1) * ($0 - $1) }).squareRoot()
+}
 let glmRMSE = chapter.value(
   "glmTrainRMSE", rmse(glmTrain.mean, sine.targets.values.storage), digits: 3)
 let sampledRMSE = chapter.value(
@@ -636,37 +673,34 @@ chapter.claim(
 chapter.claim(
   "and their test log-likelihood per point is {{sampledTestLogLikelihood}} against {{glmTestLogLikelihood}}.",
   glmLogLikelihood > sampledLogLikelihood + 1)
-Narration.table(
-  ["predictive", "train RMSE of the mean", "test log-likelihood per point"],
-  [
-    [
-      "GLM (linearised)",
-      Narration.format(rmse(glmTrain.mean, sine.targets.values.storage), digits: 4),
-      Narration.format(glmFresh.meanLogLikelihood(of: fresh.targets.values.storage), digits: 4),
-    ],
-    [
-      "sampled networks (\(nnSamples))",
-      Narration.format(rmse(sampledTrain.mean, sine.targets.values.storage), digits: 4),
-      Narration.format(sampledFresh.meanLogLikelihood(of: fresh.targets.values.storage), digits: 4),
-    ],
+var predictiveTable = ResultTable(
+  "predictive",
+  columns: [
+    .init("train RMSE of the mean", digits: 4), .init("test log-likelihood per point", digits: 4),
   ])
-/// Saves two regression panels side by side, the legend in the first.
-@MainActor func saveBandsPair(
-  _ name: String, _ left: (String, RegressionPredictive), _ right: (String, RegressionPredictive)
-) {
-  orExit("saving \(name)") {
-    try chapter.figures.save(
-      FigureGrid(
-        rows: 1, columns: 2,
-        panels: [
-          bandsPanel(left.0, left.1, data: sine, legend: true),
-          bandsPanel(right.0, right.1, data: sine),
-        ]), name: name, panelWidth: 560, panelHeight: 420)
-  }
+predictiveTable.add("GLM (linearised)", numbers: [glmRMSE, glmLogLikelihood])
+predictiveTable.add(
+  "sampled networks (\(nnSamples))", numbers: [sampledRMSE, sampledLogLikelihood])
+chapter.show(predictiveTable)
+//: The two predictives side by side:
+// fold: the figure
+/// Two regression panels side by side, the legend in the first.
+func bandsPair(
+  _ left: (String, RegressionPredictive), _ right: (String, RegressionPredictive), data: Dataset
+) -> FigureGrid {
+  FigureGrid(
+    rows: 1, columns: 2,
+    panels: [
+      bandsPanel(left.0, left.1, data: data, legend: true),
+      bandsPanel(right.0, right.1, data: data),
+    ])
 }
-saveBandsPair(
-  "glm-vs-sampled", ("GLM predictive (all weights, K-FAC)", glm),
-  ("sampled networks (same Gaussian)", sampled))
+orExit("saving glm-vs-sampled") {
+  try chapter.figures.save(
+    bandsPair(
+      ("GLM predictive (all weights, K-FAC)", glm), ("sampled networks (same Gaussian)", sampled),
+      data: sine), name: "glm-vs-sampled", panelWidth: 560, panelHeight: 420)
+}
 /*:
  The sampled networks underfit badly: their mean's training RMSE is
  {{sampledTrainRMSE}} against the GLM's {{glmTrainRMSE}} (the noise is 0.3), and their
@@ -702,56 +736,66 @@ let moonsMAP = trainMAP(
   generator: rng.fork())
 var moonsLaplace = laplace(moonsMAP, moons, .categorical, subset: .lastLayer, structure: .kronecker)
 orExit("tuning δ") { try moonsLaplace.optimiseMarginalLikelihood() }
-let mapProbabilities = { (x: Matrix) -> Matrix in moonsMAP.predict(x, using: &rng).softmaxRows() }
+chapter.result("tuned prior precision δ", moonsLaplace.priorPrecision, digits: 3, as: "moonsDelta")
+//: Four predictives, each on the test moons and on a ring of points far from them (`far`):
+//: the MAP network's softmax, the per-logit and the pairwise probit, and Monte Carlo over
+//: the same Gaussian logits.
 let testLabels = moonsTest.targets.labels
-let mapTest = mapProbabilities(moonsTest.inputs)
+let mapTest = moonsMAP.predict(moonsTest.inputs, using: &rng).softmaxRows()
 let probitTest = moonsLaplace.probitProbabilities(at: moonsTest.inputs)
 let pairwiseTest = moonsLaplace.pairwiseProbitProbabilities(at: moonsTest.inputs)
-chapter.result("tuned prior precision δ", moonsLaplace.priorPrecision, digits: 3, as: "moonsDelta")
-var classifierRows = [(accuracy: Double, nll: Double, far: Double)]()
-Narration.table(
-  ["classifier", "test accuracy", "test NLL", "ECE", "mean confidence far away"],
-  [
-    ("MAP network", mapTest, mapProbabilities(far)),
-    ("Laplace, per-logit probit", probitTest, moonsLaplace.probitProbabilities(at: far)),
-    ("Laplace, pairwise probit", pairwiseTest, moonsLaplace.pairwiseProbitProbabilities(at: far)),
-    (
-      "Laplace, Monte Carlo",
-      moonsLaplace.glmSampledProbabilities(at: moonsTest.inputs, samples: mcSamples, using: &rng),
-      moonsLaplace.glmSampledProbabilities(at: far, samples: mcSamples, using: &rng)
-    ),
-  ].map {
-    name, p, pFar in
-    let key = ["map", "perLogit", "pairwise", "monteCarlo"][classifierRows.count]
-    let row = (
-      ClassificationMetrics.accuracy(p, labels: testLabels),
-      ClassificationMetrics.negativeLogLikelihood(p, labels: testLabels),
-      SampleSummary.mean(pFar.max(over: .columns).storage)
-    )
-    classifierRows.append(row)
-    chapter.value("\(key)Accuracy", row.0, digits: 4)
-    chapter.value("\(key)NLL", row.1, digits: 3)
-    chapter.value(
-      "\(key)ECE", ClassificationMetrics.expectedCalibrationError(p, labels: testLabels), digits: 3)
-    chapter.value("\(key)FarConfidence", row.2, digits: 3)
-    return [
-      name, Narration.format(ClassificationMetrics.accuracy(p, labels: testLabels), digits: 4),
-      Narration.format(
-        ClassificationMetrics.negativeLogLikelihood(p, labels: testLabels), digits: 4),
-      Narration.format(
-        ClassificationMetrics.expectedCalibrationError(p, labels: testLabels), digits: 4),
-      Narration.format(SampleSummary.mean(pFar.max(over: .columns).storage), digits: 4),
-    ]
-  })
+let classifiers = [
+  ("MAP network", "map", mapTest, moonsMAP.predict(far, using: &rng).softmaxRows()),
+  ("Laplace, per-logit probit", "perLogit", probitTest, moonsLaplace.probitProbabilities(at: far)),
+  (
+    "Laplace, pairwise probit", "pairwise", pairwiseTest,
+    moonsLaplace.pairwiseProbitProbabilities(at: far)
+  ),
+  (
+    "Laplace, Monte Carlo", "monteCarlo",
+    moonsLaplace.glmSampledProbabilities(at: moonsTest.inputs, samples: mcSamples, using: &rng),
+    moonsLaplace.glmSampledProbabilities(at: far, samples: mcSamples, using: &rng)
+  ),
+]
+/// A classifier's scores on the test moons, and its mean confidence far from them.
+struct ClassifierScores {
+  let accuracy, nll, ece, far: Double
+}
+let classifierRows = classifiers.map { _, _, p, pFar in
+  ClassifierScores(
+    accuracy: ClassificationMetrics.accuracy(p, labels: testLabels),
+    nll: ClassificationMetrics.negativeLogLikelihood(p, labels: testLabels),
+    ece: ClassificationMetrics.expectedCalibrationError(p, labels: testLabels),
+    far: SampleSummary.mean(pFar.max(over: .columns).storage))
+}
+//: The four predictives in a table:
+// fold: the table, each row's numbers recorded (e.g. as pairwiseNLL)
+var classifierTable = ResultTable(
+  "classifier",
+  columns: [
+    .init("test accuracy", digits: 4), .init("test NLL", digits: 4), .init("ECE", digits: 4),
+    .init("mean confidence far away", digits: 4),
+  ])
+for ((label, key, _, _), scores) in zip(classifiers, classifierRows) {
+  chapter.value("\(key)Accuracy", scores.accuracy, digits: 4)
+  chapter.value("\(key)NLL", scores.nll, digits: 3)
+  chapter.value("\(key)ECE", scores.ece, digits: 3)
+  chapter.value("\(key)FarConfidence", scores.far, digits: 3)
+  classifierTable.add(label, numbers: [scores.accuracy, scores.nll, scores.ece, scores.far])
+}
+chapter.show(classifierTable)
+//: The probit check over a grid of the plane: both probits (and, for the figure below, the
+//: MAP network) at every grid point, Monte Carlo over the same Gaussian logits at every
+//: fourth.
 let xs = SyntheticData.linspace(-4, 5, count: gridSide).storage
 let ys = SyntheticData.linspace(-3.5, 4, count: gridSide).storage
 let grid = SyntheticData.grid(x: -4...5, y: -3.5...4, nx: gridSide, ny: gridSide)
 let probitGrid = moonsLaplace.probitProbabilities(at: grid)
 let pairwiseGrid = moonsLaplace.pairwiseProbitProbabilities(at: grid)
-// The probit check on every fourth grid point: Monte Carlo over the same Gaussian logits.
 let checkRows = Array(stride(from: 0, to: grid.rows, by: 4))
 let mcCheck = moonsLaplace.glmSampledProbabilities(
   at: grid.rows(at: checkRows), samples: mcSamples, using: &rng)
+let mapGrid = moonsMAP.predict(grid, using: &rng).softmaxRows()
 let probitErrors = checkRows.indices.map { abs(probitGrid[checkRows[$0], 0] - mcCheck[$0, 0]) }
 let pairwiseErrors = checkRows.indices.map { abs(pairwiseGrid[checkRows[$0], 0] - mcCheck[$0, 0]) }
 chapter.result(
@@ -788,9 +832,11 @@ chapter.claim(
   "far from the moons the confidence stays above 0.95 ({{pairwiseFarConfidence}} with the pairwise probit, {{monteCarloFarConfidence}} by Monte Carlo, against the MAP's {{mapFarConfidence}}).",
   farConfidences[1...].allSatisfy { $0 < farConfidences[0] } && farConfidences[2] > 0.95
     && farConfidences[3] > 0.95)
+//: The confidence of the MAP network and of the two probits over the plane:
+// fold: the three confidence maps
 orExit("saving the confidence maps") {
   let panels = [
-    ("MAP network", mapProbabilities(grid)),
+    ("MAP network", mapGrid),
     ("last-layer K-FAC Laplace, per-logit probit", probitGrid),
     ("last-layer K-FAC Laplace, pairwise probit", pairwiseGrid),
   ]
@@ -851,7 +897,8 @@ let tunedSigma = chapter.result(
 let tunedEvidence = chapter.result("log Z after tuning", history.last!, digits: 5, as: "tunedLogZ")
 chapter.result(
   "accepted optimiser steps", Double(history.count - 1), digits: 5, as: "acceptedSteps")
-// A brute-force check: the best value on a 60 × 60 grid of (log δ, log σ).
+//: A brute-force check: the best value on a 60 × 60 grid of $(\log\delta, \log\sigma)$,
+//: with $\theta_*$ and the curvature held fixed, as the optimiser holds them:
 var gridBest = -Double.infinity
 for i in 0..<60 {
   for j in 0..<60 {
@@ -879,12 +926,17 @@ chapter.claim(
 chapter.claim(
   "With $\\sigma = 1$ the bands are more than three times too wide everywhere (at least {{defaultBandRatio}} times the tuned width);",
   bandRatio > 3)
-saveBandsPair(
-  "marginal-likelihood", ("laplace-torch defaults: δ = 1, σ = 1", before),
-  (
-    "tuned: δ = \(Narration.format(tuned.priorPrecision, digits: 2)), σ = \(Narration.format(tuned.noiseStandardDeviation, digits: 2))",
-    after
-  ))
+//: The bands at laplace-torch's defaults and after tuning:
+// fold: the figure
+orExit("saving marginal-likelihood") {
+  try chapter.figures.save(
+    bandsPair(
+      ("laplace-torch defaults: δ = 1, σ = 1", before),
+      (
+        "tuned: δ = \(Narration.format(tuned.priorPrecision, digits: 2)), σ = \(Narration.format(tuned.noiseStandardDeviation, digits: 2))",
+        after
+      ), data: sine), name: "marginal-likelihood", panelWidth: 560, panelHeight: 420)
+}
 /*:
  The optimiser ends above the best point of a brute-force grid ({{tunedLogZ}} against
  {{gridBestLogZ}}; the defaults give {{defaultsLogZ}}), and the noise it picks,
