@@ -69,13 +69,12 @@ let levels = (1...19).map { Double($0) / 20 } + [0.99]  // nominal coverages
  claims $c$ but delivers $c^2$, everywhere over-confident, and the ECE converges to
  $\mathbb E[c - c^2] = \tfrac34 - \tfrac7{12} = \tfrac16$.
  */
-Narration.section("1. ECE of a calibrated and an over-confident population")
-var populationRows = [[String]]()
-var calibratedLargest = 0.0
-var overconfidentLargest = 0.0
-var overconfidentMCELargest = 0.0
-var calibratedECEs = [Double]()
-for n in populationSizes {
+/// `n` confidences $c \sim \mathcal U(0.5, 1)$ and, for each, whether the prediction was
+/// right: with probability $c$ in the calibrated population and, on the same $c$, with
+/// probability $c^2$ in the over-confident one.
+func populations(_ n: Int, using rng: inout Generator) -> (
+  confidences: [Double], calibrated: [Bool], overconfident: [Bool]
+) {
   var confidences = [Double]()
   var calibrated = [Bool]()
   var overconfident = [Bool]()
@@ -85,6 +84,19 @@ for n in populationSizes {
     calibrated.append(rng.uniform() < c)
     overconfident.append(rng.uniform() < c * c)
   }
+  return (confidences, calibrated, overconfident)
+}
+/*:
+ At each size: the calibrated population's ECE with equal-width and with equal-mass bins,
+ and the over-confident population's ECE and MCE.
+ */
+Narration.section("1. ECE of a calibrated and an over-confident population")
+var populationRows = [[String]]()
+var calibratedECEs = [Double]()
+var overconfidentECEs = [Double]()
+var overconfidentMCEs = [Double]()
+for n in populationSizes {
+  let (confidences, calibrated, overconfident) = populations(n, using: &rng)
   let good = Reliability(confidences: confidences, correct: calibrated, bins: bins)
   let bad = Reliability(confidences: confidences, correct: overconfident, bins: bins)
   let adaptive = Reliability(
@@ -94,15 +106,14 @@ for n in populationSizes {
   chapter.value("overconfidentECE.n\(n)", bad.expectedCalibrationError, digits: 3)
   chapter.value("overconfidentMCE.n\(n)", bad.maximumCalibrationError, digits: 3)
   calibratedECEs.append(good.expectedCalibrationError)
-  overconfidentMCELargest = bad.maximumCalibrationError
+  overconfidentECEs.append(bad.expectedCalibrationError)
+  overconfidentMCEs.append(bad.maximumCalibrationError)
   populationRows.append([
     "\(n)", Narration.format(good.expectedCalibrationError, digits: 3),
     Narration.format(adaptive.expectedCalibrationError, digits: 3),
     Narration.format(bad.expectedCalibrationError, digits: 4),
     Narration.format(bad.maximumCalibrationError, digits: 3),
   ])
-  calibratedLargest = good.expectedCalibrationError
-  overconfidentLargest = bad.expectedCalibrationError
 }
 Narration.table(
   [
@@ -110,14 +121,16 @@ Narration.table(
     "MCE over-confident",
   ],
   populationRows)
-chapter.result(
-  "calibrated population, ECE at the largest n", calibratedLargest, digits: 2,
+//: The largest population against the limits: ECE 0 for the calibrated one, $1/6$ and an MCE of $1/4$ for the over-confident one.
+let calibratedLargest = chapter.result(
+  "calibrated population, ECE at the largest n", calibratedECEs.last!, digits: 2,
   as: "calibratedECELargest")
-chapter.result(
-  "over-confident population, ECE at the largest n (limit 1/6)", overconfidentLargest,
+let overconfidentLargest = chapter.result(
+  "over-confident population, ECE at the largest n (limit 1/6)", overconfidentECEs.last!,
   digits: 3, as: "overconfidentECELargest")
 chapter.value("largestPopulation", Double(populationSizes.last!), digits: 6)
-chapter.value("overconfidentMCELargest", overconfidentMCELargest, digits: 3)
+let overconfidentMCELargest = chapter.value(
+  "overconfidentMCELargest", overconfidentMCEs.last!, digits: 3)
 let eceFalls = calibratedECEs == calibratedECEs.sorted(by: >) && calibratedLargest < 0.01
 chapter.claim(
   "The calibrated population's ECE shrinks with $n$ towards 0, from {{calibratedECE.n1000}} at 1000 predictions to {{calibratedECELargest}} at {{largestPopulation}},",
@@ -158,7 +171,83 @@ let digits = orExit("reading the digits (run from the repository root)") {
   try ShippedData.digits()
 }
 let modelNames = ["MAP network", "MC dropout", "deep ensemble", "Bayes by Backprop"]
+//: Each seed starts from its own random split of the digits.
 
+/// The digits split at random into validation, test and training sets.
+func split(_ digits: Dataset, using rng: inout Generator) -> (
+  train: Dataset, validation: Dataset, test: Dataset
+) {
+  let order = rng.permutation(digits.count)
+  let nValidation = Int(Double(digits.count) * validationFraction)
+  let nTest = Int(Double(digits.count) * testFraction)
+  return (
+    train: digits.subset(Array(order[(nValidation + nTest)...])),
+    validation: digits.subset(Array(order[..<nValidation])),
+    test: digits.subset(Array(order[nValidation..<(nValidation + nTest)]))
+  )
+}
+/*:
+ On the training split it trains the four models one after another, all from the seed's
+ generator. Each model's predictive is its class probabilities: a softmax for the MAP
+ network, the ensemble's mixture, and a Monte Carlo mean for the two that sample.
+ */
+/// Trains `model` to the MAP estimate under the $\mathcal N(0, 1)$ prior.
+func trainMAP(_ model: MLP, on train: Dataset, using rng: inout Generator) {
+  var adam = Adam(parameters: model.parameters, learningRate: learningRate)
+  orExit("training on the digits") {
+    try MAPEstimation(
+      model: model, likelihood: .categorical, priorStandardDeviation: priorStandardDeviation
+    ).train(on: train, epochs: epochs, batchSize: batchSize, optimiser: &adam, using: &rng)
+  }
+}
+
+/// The four models of this section, trained on one split.
+struct Models {
+  let map: MLP
+  let dropout: MLP
+  let ensemble: DeepEnsemble
+  let variational: MLP
+
+  /// Trains the MAP network, MC dropout, the ensemble and Bayes by Backprop, in turn.
+  init(trainedOn train: Dataset, using rng: inout Generator) {
+    map = MLP(sizes: sizes, using: &rng)
+    trainMAP(map, on: train, using: &rng)
+    dropout = MLP(sizes: sizes, dropout: dropoutRate, using: &rng)
+    trainMAP(dropout, on: train, using: &rng)
+    ensemble = orExit("training the ensemble") {
+      try DeepEnsemble.trainMAP(
+        count: ensembleSize, sizes: sizes, likelihood: .categorical,
+        priorStandardDeviation: priorStandardDeviation, on: train, epochs: epochs,
+        batchSize: batchSize, learningRate: learningRate, using: &rng)
+    }
+    variational = MLP.bayesian(sizes: sizes, parameterisation: .softplus, using: &rng)
+    var adam = Adam(parameters: variational.parameters, learningRate: learningRate)
+    orExit("training Bayes by Backprop on the digits") {
+      try BayesByBackprop(model: variational, likelihood: .categorical).train(
+        on: train, epochs: variationalEpochs, batchSize: batchSize, optimiser: &adam,
+        using: &rng)
+    }
+  }
+
+  /// The predictive class probabilities of model `k` (in the order of `modelNames`) at `x`.
+  func predictive(_ k: Int, at x: Matrix, using rng: inout Generator) -> Matrix {
+    switch k {
+    case 0: return map.predict(x, using: &rng).softmaxRows()
+    case 1:
+      return MonteCarloPredictive.probabilities(of: dropout, at: x, samples: passes, using: &rng)
+        .mean
+    case 2: return ensemble.probabilities(at: x).mean
+    default:
+      return MonteCarloPredictive.probabilities(
+        of: variational, at: x, samples: passes, using: &rng
+      ).mean
+    }
+  }
+}
+/*:
+ Each model is then scored on the test split twice: as trained, and after a temperature
+ fitted on the validation split. A score is six numbers for one set of test predictions.
+ */
 /// Accuracy, NLL, Brier, ECE, MCE and adaptive ECE of one set of test predictions.
 struct Scores: Sendable {
   let values: [Double]
@@ -173,6 +262,31 @@ struct Scores: Sendable {
     ]
   }
 }
+
+/// Log-probabilities as logits; a probability that underflowed to 0 becomes −690.
+func logits(_ p: Matrix) -> Matrix { p.map { log(max($0, 1e-300)) } }
+/*:
+ Note 000 predicts the class from the mean logits but reports the confidence of the mean
+ probabilities, and the two can name different classes (section 4). Each seed also
+ measures how often they do for MC dropout, and the ECE the note's calibrator computes.
+ */
+/// How often the argmax of MC dropout's mean logits differs from that of its mean
+/// probabilities, and the ECE (10 bins) of note 000's calibrator, which checks the first
+/// against the label and bins by the confidence of the second.
+func notesCalibrator(
+  _ dropout: MLP, on test: Dataset, meanProbabilities: Matrix, using rng: inout Generator
+) -> (disagreements: Int, ece: Double) {
+  let meanLogits = MonteCarloPredictive.outputs(
+    of: dropout, at: test.inputs, samples: passes, using: &rng
+  ).mean.argmaxPerRow()
+  let ours = meanProbabilities.argmaxPerRow()
+  let ece = Reliability(
+    confidences: meanProbabilities.max(over: .columns).storage,
+    correct: zip(meanLogits, test.targets.labels).map { $0 == $1 }, bins: 10
+  ).expectedCalibrationError
+  return (zip(meanLogits, ours).filter { $0 != $1 }.count, ece)
+}
+//: One seed's whole run, and what it keeps for the tables and figures below.
 
 /// What one seed produced for every model.
 struct SeedResult: Sendable {
@@ -189,64 +303,19 @@ struct SeedResult: Sendable {
   var notesECE = 0.0
 }
 
-/// Trains the four models on one random split and scores them before and after
-/// temperature scaling. Uses only its own generator, so seeds run side by side.
-func evaluate(_ generator: Generator) -> SeedResult {
+/// Trains the four models on one random split of `digits` and scores them before and
+/// after temperature scaling. Uses only its own generator, so seeds run side by side.
+func evaluate(_ digits: Dataset, _ generator: Generator) -> SeedResult {
   var rng = generator
-  let order = rng.permutation(digits.count)
-  let nValidation = Int(Double(digits.count) * validationFraction)
-  let nTest = Int(Double(digits.count) * testFraction)
-  let validation = digits.subset(Array(order[..<nValidation]))
-  let test = digits.subset(Array(order[nValidation..<(nValidation + nTest)]))
-  let train = digits.subset(Array(order[(nValidation + nTest)...]))
-
-  func trainMAP(_ model: MLP, _ rng: inout Generator) {
-    var adam = Adam(parameters: model.parameters, learningRate: learningRate)
-    orExit("training on the digits") {
-      try MAPEstimation(
-        model: model, likelihood: .categorical, priorStandardDeviation: priorStandardDeviation
-      ).train(on: train, epochs: epochs, batchSize: batchSize, optimiser: &adam, using: &rng)
-    }
-  }
-  let map = MLP(sizes: sizes, using: &rng)
-  trainMAP(map, &rng)
-  let dropout = MLP(sizes: sizes, dropout: dropoutRate, using: &rng)
-  trainMAP(dropout, &rng)
-  let ensemble = orExit("training the ensemble") {
-    try DeepEnsemble.trainMAP(
-      count: ensembleSize, sizes: sizes, likelihood: .categorical,
-      priorStandardDeviation: priorStandardDeviation, on: train, epochs: epochs,
-      batchSize: batchSize, learningRate: learningRate, using: &rng)
-  }
-  let variational = MLP.bayesian(sizes: sizes, parameterisation: .softplus, using: &rng)
-  var adam = Adam(parameters: variational.parameters, learningRate: learningRate)
-  orExit("training Bayes by Backprop on the digits") {
-    try BayesByBackprop(model: variational, likelihood: .categorical).train(
-      on: train, epochs: variationalEpochs, batchSize: batchSize, optimiser: &adam, using: &rng)
-  }
-
-  func predictive(_ k: Int, _ x: Matrix) -> Matrix {
-    switch k {
-    case 0: return map.predict(x, using: &rng).softmaxRows()
-    case 1:
-      return MonteCarloPredictive.probabilities(of: dropout, at: x, samples: passes, using: &rng)
-        .mean
-    case 2: return ensemble.probabilities(at: x).mean
-    default:
-      return MonteCarloPredictive.probabilities(
-        of: variational, at: x, samples: passes, using: &rng
-      ).mean
-    }
-  }
-  /// Log-probabilities as logits; a probability that underflowed to 0 becomes −690.
-  func logits(_ p: Matrix) -> Matrix { p.map { log(max($0, 1e-300)) } }
-
+  let (train, validation, test) = split(digits, using: &rng)
+  let models = Models(trainedOn: train, using: &rng)
   var result = SeedResult()
   result.testLabels = test.targets.labels
   for k in modelNames.indices {
-    let p = predictive(k, test.inputs)
+    let p = models.predictive(k, at: test.inputs, using: &rng)
     let scaling = TemperatureScaling.fit(
-      logits: logits(predictive(k, validation.inputs)), labels: validation.targets.labels)
+      logits: logits(models.predictive(k, at: validation.inputs, using: &rng)),
+      labels: validation.targets.labels)
     let scaled = scaling.probabilities(logits(p))
     let (before, after) = (Scores(p, result.testLabels), Scores(scaled, result.testLabels))
     result.before.append(before)
@@ -257,33 +326,24 @@ func evaluate(_ generator: Generator) -> SeedResult {
     result.testProbabilities.append(p)
     result.scaledProbabilities.append(scaled)
   }
-
-  // Note 000 predicts the class from the mean logits but reports the confidence of the
-  // mean probabilities: the two can name different classes.
-  let meanLogits = MonteCarloPredictive.outputs(
-    of: dropout, at: test.inputs, samples: passes, using: &rng
-  ).mean.argmaxPerRow()
-  let meanProbabilities = result.testProbabilities[1]
-  let ours = meanProbabilities.argmaxPerRow()
-  result.argmaxDisagreements = zip(meanLogits, ours).filter { $0 != $1 }.count
-  result.notesECE =
-    Reliability(
-      confidences: meanProbabilities.max(over: .columns).storage,
-      correct: zip(meanLogits, result.testLabels).map { $0 == $1 }, bins: 10
-    ).expectedCalibrationError
+  (result.argmaxDisagreements, result.notesECE) = notesCalibrator(
+    models.dropout, on: test, meanProbabilities: result.testProbabilities[1], using: &rng)
   return result
 }
-
+//: The seeds run two at a time, each from a generator forked off the chapter's.
 let seedGenerators = (0..<seeds).map { _ in rng.fork() }
-let (results, seconds) = Stopwatch.time { Parallel.map(seeds) { evaluate(seedGenerators[$0]) } }
+let (results, seconds) = Stopwatch.time {
+  Parallel.map(seeds) { evaluate(digits, seedGenerators[$0]) }
+}
 Narration.note(
   "  (\(seeds) seeds × 4 models, trained two seeds at a time: \(Narration.format(seconds, digits: 2)) s)"
 )
+//: Every score as its mean ± standard deviation over the seeds, each model as trained and after scaling ("+ T"):
 
 /// "mean ± sd" of one score over seeds.
 func summary(_ pick: (SeedResult) -> Double, digits: Int = 3) -> String {
   let s = SampleSummary.meanAndStandardDeviation(results.map(pick))
-  return "\(Narration.format(s.mean, digits: digits)) ± \(Narration.format(s.sd, digits: 2))"
+  return Narration.format(s.mean, plusMinus: s.sd, digits: digits)
 }
 var rows = [[String]]()
 for k in modelNames.indices {
@@ -294,6 +354,8 @@ for k in modelNames.indices {
   }
 }
 Narration.table(["model"] + Scores.names, rows)
+//: The means are recorded by name for the prose, e.g. `nll.dropout` as trained and `nll.dropout.scaled` after scaling, and so are the fitted temperatures.
+
 /// Each model's short name in `results.json`.
 let modelKeys = ["map", "dropout", "ensemble", "bbb"]
 let scoreKeys = ["accuracy", "nll", "brier", "ece", "mce", "adaptiveECE"]
@@ -316,6 +378,7 @@ for k in modelNames.indices {
   chapter.value("temperatureSD.\(modelKeys[k])", t.sd, digits: 2)
   temperatures.append(t.mean)
 }
+//: What the prose below says of them, checked:
 let largestAccuracyChange = chapter.result(
   "largest change of accuracy by temperature scaling", results.map(\.largestAccuracyChange).max()!,
   digits: 3, as: "largestAccuracyChange")
@@ -369,6 +432,7 @@ chapter.claim(
  model was over-confident; the shaded block is the gap that the ECE weighs by the bin's
  share.
  */
+// fold: the reliability figure: twelve panels
 Narration.section("3. Reliability diagrams (first seed)")
 orExit("saving the reliability diagrams") {
   let first = results[0]
@@ -461,20 +525,27 @@ Narration.section("5. Coverage of central predictive intervals")
 let regressionTrain = SyntheticData.heteroscedastic(count: regressionTrainCount, using: &rng)
 let regressionTest = SyntheticData.heteroscedastic(count: regressionTestCount, using: &rng)
 
-/// A MAP ensemble on the regression data.
-@MainActor func regressionEnsemble(heteroscedastic: Bool) -> DeepEnsemble {
+/// A MAP ensemble on `data`: mean-and-variance members, or mean-only members with a unit
+/// noise level in their loss.
+func regressionEnsemble(heteroscedastic: Bool, on data: Dataset, using rng: inout Generator)
+  -> DeepEnsemble
+{
   orExit("training a regression ensemble") {
     try DeepEnsemble.trainMAP(
       count: ensembleSize, sizes: [1, 50, 50, heteroscedastic ? 2 : 1],
       likelihood: heteroscedastic ? .heteroscedastic : .gaussian(noiseStandardDeviation: 1),
-      priorStandardDeviation: priorStandardDeviation, on: regressionTrain,
-      epochs: regressionSteps / Splits.batchesPerEpoch(count: regressionTrainCount, batchSize: 100),
+      priorStandardDeviation: priorStandardDeviation, on: data,
+      epochs: regressionSteps / Splits.batchesPerEpoch(count: data.count, batchSize: 100),
       batchSize: 100, learningRate: 1e-2, clipNorm: 10, using: &rng)
   }
 }
-let heteroscedastic = regressionEnsemble(heteroscedastic: true)
-let homoscedastic = regressionEnsemble(heteroscedastic: false)
-
+let heteroscedastic = regressionEnsemble(heteroscedastic: true, on: regressionTrain, using: &rng)
+let homoscedastic = regressionEnsemble(heteroscedastic: false, on: regressionTrain, using: &rng)
+/*:
+ Each predictive's CDF at each test target, $F(y)$ — its PIT value: an equal-weight mixture
+ of the members' Gaussians for the two ensembles (the homoscedastic members all with the
+ noise variance fitted on the training residuals), one Gaussian for the spread of means.
+ */
 /// The mixture CDF of equal-weight Gaussians at each target: the PIT values.
 func pit(means: [Matrix], variances: [Matrix], targets: Matrix) -> [Double] {
   (0..<targets.rows).map { i in
@@ -516,35 +587,48 @@ let predictives: [(String, [Double])] = [
     }
   ),
 ]
+/*:
+ The coverage of the central $\alpha$-interval is the share of PIT values within $\alpha/2$ of
+ $\tfrac12$. The table shows three levels and the mean gap to the nominal coverage over all
+ twenty.
+ */
+/// The fraction of `pits` inside the central interval of each level,
+/// $|F(y) - \tfrac12| \le \alpha/2$.
+func coverage(_ pits: [Double], at levels: [Double]) -> [Double] {
+  levels.map { alpha in
+    Double(pits.filter { abs($0 - 0.5) <= alpha / 2 }.count) / Double(pits.count)
+  }
+}
+/// The position of `level` among the nominal coverages.
+func levelIndex(_ level: Double) -> Int { levels.firstIndex { abs($0 - level) < 1e-9 }! }
+let predictiveKeys = ["heteroscedastic", "homoscedastic", "meansOnly"]
 var coverageCurves = [(String, [Double])]()
 var coverageErrors = [Double]()
 var largestCoverageErrors = [Double]()
 var coverageRows = [[String]]()
-for (name, values) in predictives {
-  let coverage = levels.map { alpha in
-    Double(values.filter { abs($0 - 0.5) <= alpha / 2 }.count) / Double(values.count)
-  }
-  coverageCurves.append((name, coverage))
-  let error = zip(coverage, levels).map { abs($0 - $1) }.reduce(0, +) / Double(levels.count)
-  let key = ["heteroscedastic", "homoscedastic", "meansOnly"][coverageCurves.count - 1]
+for ((name, values), key) in zip(predictives, predictiveKeys) {
+  let curve = coverage(values, at: levels)
+  coverageCurves.append((name, curve))
+  let gaps = zip(curve, levels).map { abs($0 - $1) }
+  let error = gaps.reduce(0, +) / Double(levels.count)
   coverageErrors.append(error)
-  largestCoverageErrors.append(zip(coverage, levels).map { abs($0 - $1) }.max()!)
+  largestCoverageErrors.append(gaps.max()!)
   chapter.value("coverageError.\(key)", error, digits: 2)
   chapter.value("largestCoverageError.\(key)", largestCoverageErrors.last!, digits: 2)
   for level in [0.5, 0.9, 0.95] {
-    chapter.value(
-      "coverage\(Int(level * 100)).\(key)",
-      coverage[levels.firstIndex { abs($0 - level) < 1e-9 }!], digits: 3)
+    chapter.value("coverage\(Int(level * 100)).\(key)", curve[levelIndex(level)], digits: 3)
   }
   coverageRows.append(
     [name]
-      + [0.5, 0.9, 0.95].map { level in
-        Narration.format(coverage[levels.firstIndex { abs($0 - level) < 1e-9 }!], digits: 3)
-      } + [Narration.format(error, digits: 3)])
+      + [0.5, 0.9, 0.95].map { Narration.format(curve[levelIndex($0)], digits: 3) }
+      + [Narration.format(error, digits: 3)])
   Narration.result("mean |coverage − nominal|, \(name)", error, digits: 3)
 }
 Narration.table(
   ["predictive", "50 % interval", "90 % interval", "95 % interval", "mean |error|"], coverageRows)
+//: The whole curves, coverage against nominal level, are in the figure.
+
+// fold: the coverage figure
 orExit("saving the coverage curves") {
   let colours: [Color] = [.blue, .green, .vermillion]
   var figure = Figure(
@@ -561,6 +645,7 @@ orExit("saving the coverage curves") {
   figure.legend = .topLeft
   try chapter.figures.save(figure, name: "coverage", width: 640, height: 520)
 }
+//: What the prose below says of the three predictives, checked:
 chapter.claim(
   "The heteroscedastic ensemble's intervals hold close to what they promise at every level: {{coverageError.heteroscedastic}} from the nominal coverage on average, and {{largestCoverageError.heteroscedastic}} at worst.",
   coverageErrors[0] < 0.03 && largestCoverageErrors[0] < 0.05)
@@ -569,8 +654,7 @@ chapter.claim(
   coverageErrors[0] < coverageErrors[1])
 chapter.claim(
   "The spread of the means alone, note 003's band, is far too narrow: its 90 % interval holds {{coverage90.meansOnly}} of the targets.",
-  coverageErrors[1] < coverageErrors[2]
-    && coverageCurves[2].1[levels.firstIndex { abs($0 - 0.9) < 1e-9 }!] < 0.5)
+  coverageErrors[1] < coverageErrors[2] && coverageCurves[2].1[levelIndex(0.9)] < 0.5)
 /*:
  The heteroscedastic ensemble's intervals hold close to what they promise at every
  level: {{coverageError.heteroscedastic}} from the nominal coverage on average, and
