@@ -69,16 +69,23 @@ func row(_ p: [Double]) -> Matrix { Matrix.row(p) }
  the mean KL divergence of each sample from the mean.
  */
 Narration.section("1. H[p̄] = E H[p_s] + I on \(randomSets) random sample sets")
+
+/// A random set of 1…50 categorical distributions over 2…10 classes, from nearly uniform
+/// to nearly one-hot.
+func randomSampleSet(using rng: inout Generator) -> [Matrix] {
+  let classes = 2 + Int(rng.uniform() * 9)
+  let samples = 1 + Int(rng.uniform() * 50)
+  let sharpness = 5 * rng.uniform()
+  return (0..<samples).map { _ in
+    (rng.normalMatrix(rows: 1, columns: classes) * sharpness).softmaxRows()
+  }
+}
 var largestGap = 0.0
 var smallestInformation = Double.infinity
 var largestShareOfLogC = 0.0
 for _ in 0..<randomSets {
-  let classes = 2 + Int(rng.uniform() * 9)  // 2…10
-  let samples = 1 + Int(rng.uniform() * 50)  // 1…50
-  let sharpness = 5 * rng.uniform()  // from nearly uniform to nearly one-hot
-  let set = (0..<samples).map { _ in
-    (rng.normalMatrix(rows: 1, columns: classes) * sharpness).softmaxRows()
-  }
+  let set = randomSampleSet(using: &rng)
+  let (classes, samples) = (set[0].columns, set.count)
   let split = UncertaintyDecomposition(classProbabilities: set)
   let mean = set.dropFirst().reduce(set[0], +) / Double(samples)
   let information =
@@ -148,6 +155,8 @@ for (name, set) in [("A", setA), ("B", setB)] {
     chapter.result("set \(name): epistemic I", split.epistemic[0], as: "set\(name)Epistemic")
   )
 }
+//: Note 000's total, the variance of the sampled probabilities plus the entropy of their
+//: mean, for A′ and B′, with the entropy in nats and in bits:
 
 /// Note 000's "total uncertainty" for class 1: the sample variance (divisor S − 1) of
 /// the sampled probabilities plus the entropy of their mean, in nats or in bits.
@@ -160,14 +169,16 @@ func notesTotal(_ classOne: [Double], bits: Bool) -> Double {
   return variance + (bits ? entropy / log(2) : entropy)
 }
 let (primeA, primeB) = ([0.4, 0.6], [0.0, 0.55])
-Narration.table(
-  ["set", "note 000 total, entropy in nats", "note 000 total, entropy in bits"],
-  [primeA, primeB].enumerated().map { k, set in
-    [
-      k == 0 ? "A′" : "B′", Narration.format(notesTotal(set, bits: false), digits: 4),
-      Narration.format(notesTotal(set, bits: true), digits: 4),
-    ]
-  })
+var notesTable = ResultTable(
+  "set",
+  columns: [
+    .init("note 000 total, entropy in nats", digits: 4),
+    .init("note 000 total, entropy in bits", digits: 4),
+  ])
+for (name, set) in [("A′", primeA), ("B′", primeB)] {
+  notesTable.add(name, numbers: [notesTotal(set, bits: false), notesTotal(set, bits: true)])
+}
+chapter.show(notesTable)
 let differenceInNats = chapter.result(
   "note 000 total, A′ minus B′, nats",
   notesTotal(primeA, bits: false) - notesTotal(primeB, bits: false), as: "notesDifferenceNats")
@@ -208,34 +219,39 @@ let far = SyntheticData.annulus(count: 500, centre: (0.5, 0.25), radii: farRadii
 let shifted = moonsTest.inputs + Matrix.row([shift.0, shift.1])
 let model = MLP(sizes: sizes, dropout: dropoutRate, using: &rng)
 var adam = Adam(parameters: model.parameters, learningRate: learningRate)
-let progress = ProgressLine("MC dropout classifier", total: epochs)
-orExit("training the classifier") {
+training("MC dropout classifier", epochs: epochs) { onEpoch in
   try MAPEstimation(
     model: model, likelihood: .categorical, priorStandardDeviation: priorStandardDeviation
-  ).train(on: moons, epochs: epochs, batchSize: batchSize, optimiser: &adam, using: &rng) {
-    progress.update($0.epoch, "loss \(Narration.format($0.loss))")
-  }
+  ).train(
+    on: moons, epochs: epochs, batchSize: batchSize, optimiser: &adam, using: &rng,
+    onEpoch: onEpoch)
 }
-progress.finish()
+//: The split of the MC-dropout predictive, averaged over the test points and over the far
+//: points:
 
-/// The decomposition of the MC-dropout predictive at `inputs`.
-@MainActor func split(of network: MLP, at inputs: Matrix) -> UncertaintyDecomposition {
+/// The decomposition of the MC-dropout predictive at `inputs`, from `passes` dropout passes.
+func split(of network: MLP, at inputs: Matrix, using rng: inout Generator)
+  -> UncertaintyDecomposition
+{
   UncertaintyDecomposition(
     classProbabilities: MonteCarloPredictive.probabilitySamples(
       of: network, at: inputs, samples: passes, using: &rng))
 }
-let testSplit = split(of: model, at: moonsTest.inputs)
-let farSplit = split(of: model, at: far)
-Narration.table(
-  ["inputs", "total", "aleatoric", "epistemic", "epistemic share"],
-  [("test points", testSplit), ("far away", farSplit)].map { name, s in
-    [
-      name, Narration.format(SampleSummary.mean(s.total), digits: 4),
-      Narration.format(SampleSummary.mean(s.aleatoric), digits: 4),
-      Narration.format(SampleSummary.mean(s.epistemic), digits: 4),
-      Narration.format(SampleSummary.mean(s.epistemic) / SampleSummary.mean(s.total), digits: 3),
-    ]
-  })
+let testSplit = split(of: model, at: moonsTest.inputs, using: &rng)
+let farSplit = split(of: model, at: far, using: &rng)
+var splitTable = ResultTable(
+  "inputs",
+  columns: [
+    .init("total", digits: 4), .init("aleatoric", digits: 4), .init("epistemic", digits: 4),
+    .init("epistemic share"),
+  ])
+for (name, s) in [("test points", testSplit), ("far away", farSplit)] {
+  let (total, aleatoric, epistemic) = (
+    SampleSummary.mean(s.total), SampleSummary.mean(s.aleatoric), SampleSummary.mean(s.epistemic)
+  )
+  splitTable.add(name, numbers: [total, aleatoric, epistemic, epistemic / total])
+}
+chapter.show(splitTable)
 let testShare = chapter.result(
   "epistemic share of the total, test points",
   SampleSummary.mean(testSplit.epistemic) / SampleSummary.mean(testSplit.total), digits: 3,
@@ -250,11 +266,13 @@ chapter.claim(
   "Far from the data it makes up a much larger share of the (small) total than on the test points, {{farEpistemicShare}} against {{testEpistemicShare}} (the totals are {{farTotal}} and {{testTotal}} nats);",
   farShare > 3 * testShare
     && SampleSummary.mean(farSplit.total) < SampleSummary.mean(testSplit.total))
-
+//: The same split at every point of a grid over the plane:
 let xs = SyntheticData.linspace(-4, 5, count: gridSide).storage
 let ys = SyntheticData.linspace(-3.5, 4, count: gridSide).storage
 let grid = SyntheticData.grid(x: -4...5, y: -3.5...4, nx: gridSide, ny: gridSide)
-let gridSplit = split(of: model, at: grid)
+let gridSplit = split(of: model, at: grid, using: &rng)
+//: Drawn as three maps on one colour scale:
+// fold: the three maps
 orExit("saving the uncertainty maps") {
   let largest = gridSplit.total.max() ?? log(2)
   let panels = [
@@ -287,7 +305,13 @@ orExit("saving the uncertainty maps") {
  detector thresholds that epistemic score, so it can never flag anything. The same
  computation with our network's mean weights:
  */
-let noteSamples = (0..<passes).map { _ in model.predict(grid, using: &rng).softmaxRows() }
+/// Note 001's "samples": `count` predictions at `inputs`, every one with the mean weights.
+func meanWeightSamples(of network: MLP, at inputs: Matrix, count: Int, using rng: inout Generator)
+  -> [Matrix]
+{
+  (0..<count).map { _ in network.predict(inputs, using: &rng).softmaxRows() }
+}
+let noteSamples = meanWeightSamples(of: model, at: grid, count: passes, using: &rng)
 let noteSplit = UncertaintyDecomposition(classProbabilities: noteSamples)
 let noteLargest = chapter.result(
   "note 001: largest epistemic over the grid", noteSplit.epistemic.max() ?? 0, digits: 3,
@@ -356,10 +380,13 @@ Narration.section("4. Var[y] = E[σ²] + Var[μ] along x")
 func noiseLevel(_ x: Double) -> Double { 0.05 + 0.1 * (x + 3) }
 let regression = SyntheticData.regressionWithGap(
   count: regressionCount, noiseStandardDeviation: noiseLevel, using: &rng)
+//: The ensemble, and its predictive along $x$:
 
 /// A heteroscedastic ensemble trained on `data` (inputs and targets already on unit scale).
 /// With `bootstrap`, each member sees its own resample of the data.
-@MainActor func regressionEnsemble(on data: Dataset, bootstrap: Bool = false) -> DeepEnsemble {
+func regressionEnsemble(on data: Dataset, bootstrap: Bool = false, using rng: inout Generator)
+  -> DeepEnsemble
+{
   orExit("training a regression ensemble") {
     try DeepEnsemble.trainMAP(
       count: ensembleSize, sizes: regressionSizes, likelihood: .heteroscedastic,
@@ -370,10 +397,14 @@ let regression = SyntheticData.regressionWithGap(
       bootstrap: bootstrap, using: &rng)
   }
 }
-let regressionModel = regressionEnsemble(on: regression)
+let regressionModel = regressionEnsemble(on: regression, using: &rng)
 let alongX = SyntheticData.linspace(-5, 5, count: 201)
 let fit = regressionModel.regressionPredictive(at: alongX)
 let xValues = alongX.storage
+//: Both parts averaged over three regions of $x$: inside the data, in the gap and beyond
+//: the data.
+
+/// The mean of `values` (one per point of `xValues`) over the points where `inside` holds.
 func averageWhere(_ values: [Double], _ inside: (Double) -> Bool) -> Double {
   SampleSummary.mean(zip(xValues, values).filter { inside($0.0) }.map(\.1))
 }
@@ -383,16 +414,17 @@ let beyond: (Double) -> Bool = { abs($0) > 3.5 }
 let regions: [(String, (Double) -> Bool)] = [
   ("inside the data", inData), ("in the gap |x| < 0.8", inGap), ("beyond |x| > 3.5", beyond),
 ]
-Narration.table(
-  ["region", "aleatoric E[σ²]", "epistemic Var[μ]", "epistemic share"],
-  regions.map { name, region in
-    let a = averageWhere(fit.aleatoric, region)
-    let e = averageWhere(fit.epistemic, region)
-    return [
-      name, Narration.format(a, digits: 4), Narration.format(e, digits: 4),
-      Narration.format(e / (a + e), digits: 3),
-    ]
-  })
+var regionTable = ResultTable(
+  "region",
+  columns: [
+    .init("aleatoric E[σ²]", digits: 4), .init("epistemic Var[μ]", digits: 4),
+    .init("epistemic share"),
+  ])
+for (name, region) in regions {
+  let (a, e) = (averageWhere(fit.aleatoric, region), averageWhere(fit.epistemic, region))
+  regionTable.add(name, numbers: [a, e, e / (a + e)])
+}
+chapter.show(regionTable)
 var regionShares = [Double]()
 for ((name, region), key) in zip(regions, ["inside", "gap", "beyond"]) {
   regionShares.append(
@@ -401,6 +433,7 @@ for ((name, region), key) in zip(regions, ["inside", "gap", "beyond"]) {
       averageWhere(fit.epistemic, region) / averageWhere(fit.total, region), digits: 3,
       as: "\(key)EpistemicShare"))
 }
+//: Inside the data, the learned noise against the true one:
 let noiseError = SampleSummary.mean(
   zip(xValues, fit.aleatoric).filter { inData($0.0) }.map {
     abs($0.1.squareRoot() / noiseLevel($0.0) - 1)
@@ -452,7 +485,8 @@ let mixtureZ = chapter.result(
 chapter.claim(
   "The {{mixtureDraws}} draws from the mixture agree with the formula within a few standard errors: their variance is {{mixtureSampleVariance}} against {{mixtureFormula}}, {{mixtureZ}} standard errors apart.",
   abs(mixtureZ) < 4, atAnyBudget: true)
-
+//: The predictive bands along $x$, and the two parts of the variance beside the true noise:
+// fold: the figure
 orExit("saving the regression figure") {
   var bands = Figure(
     title: "Heteroscedastic ensemble, no data in (−1, 1)", xLabel: "x", yLabel: "y",
@@ -515,31 +549,41 @@ Narration.section("5. Aleatoric and epistemic variance against the number of tra
 let inRange = SyntheticData.linspace(-Double.pi, Double.pi, count: 101)
 let trueNoise = SampleSummary.mean(
   inRange.storage.map { pow(SyntheticData.heteroscedasticNoise($0), 2) })
-var sizeRows = [[String]]()
 var sizeParts = [(n: Double, aleatoric: Double, epistemic: Double)]()
 var initialisationOnly = [Double]()
 for (k, n) in dataSizes.enumerated() {
   let data = SyntheticData.heteroscedastic(count: n, using: &rng)
-  let p = regressionEnsemble(on: data, bootstrap: true).regressionPredictive(at: inRange)
+  let p = regressionEnsemble(on: data, bootstrap: true, using: &rng).regressionPredictive(
+    at: inRange)
   sizeParts.append((Double(n), SampleSummary.mean(p.aleatoric), SampleSummary.mean(p.epistemic)))
   // The initialisation-only ensemble at the smallest and the largest size, for contrast.
-  var plain = "—"
   if k == 0 || k == dataSizes.count - 1 {
     initialisationOnly.append(
-      SampleSummary.mean(regressionEnsemble(on: data).regressionPredictive(at: inRange).epistemic))
-    plain = Narration.format(initialisationOnly.last!, digits: 4)
+      SampleSummary.mean(
+        regressionEnsemble(on: data, using: &rng).regressionPredictive(at: inRange).epistemic))
   }
-  chapter.value("dataSize\(k)", Double(n), digits: 4)
-  chapter.value("bootstrapAleatoric\(k)", sizeParts.last!.aleatoric, digits: 3)
-  chapter.value("bootstrapEpistemic\(k)", sizeParts.last!.epistemic, digits: 3)
-  sizeRows.append([
-    "\(n)", Narration.format(SampleSummary.mean(p.aleatoric), digits: 4),
-    Narration.format(SampleSummary.mean(p.epistemic), digits: 4), plain,
-  ])
 }
-Narration.table(
-  ["training points", "aleatoric (bootstrap)", "epistemic (bootstrap)", "epistemic (init only)"],
-  sizeRows)
+//: The averages in a table:
+// fold: the table, each size's numbers recorded (e.g. as bootstrapEpistemic0)
+var sizeTable = ResultTable(
+  "training points",
+  columns: [
+    .init("aleatoric (bootstrap)", digits: 4), .init("epistemic (bootstrap)", digits: 4),
+    .init("epistemic (init only)", digits: 4),
+  ])
+for (k, part) in sizeParts.enumerated() {
+  chapter.value("dataSize\(k)", part.n, digits: 4)
+  chapter.value("bootstrapAleatoric\(k)", part.aleatoric, digits: 3)
+  chapter.value("bootstrapEpistemic\(k)", part.epistemic, digits: 3)
+  let initialisationCell: ResultTable.Cell =
+    k == 0
+    ? .number(initialisationOnly.first!)
+    : k == sizeParts.count - 1 ? .number(initialisationOnly.last!) : .text("—")
+  sizeTable.add(
+    "\(Int(part.n))", [.number(part.aleatoric), .number(part.epistemic), initialisationCell])
+}
+chapter.show(sizeTable)
+//: How each part changes from the fewest to the most points, against the true noise:
 chapter.result("true mean noise variance over [−π, π]", trueNoise, digits: 3, as: "trueNoise")
 let bootstrapRatio = chapter.result(
   "bootstrap epistemic, fewest over most points",
@@ -568,6 +612,8 @@ chapter.claim(
 chapter.claim(
   "The initialisation-only ensemble goes the wrong way — its members agree more at {{dataSize0}} points than at {{dataSize2}} (epistemic {{initOnlyEpistemicFewest}} against {{initOnlyEpistemicMost}}),",
   initialisationRatio < 1)
+//: Both parts against the number of training points, on log scales:
+// fold: the figure
 orExit("saving the data-size figure") {
   let sizes = sizeParts.map(\.n)
   let ends = [sizes.first!, sizes.last!]
@@ -648,12 +694,8 @@ struct Scores {
     ]
   }
 }
-
-@MainActor func dropoutSamples(_ network: MLP, _ inputs: Matrix) -> [Matrix] {
-  MonteCarloPredictive.probabilitySamples(of: network, at: inputs, samples: passes, using: &rng)
-}
-
-// Digits: classes 0–4 split into training and held-out test images; 5–9 are unusual.
+//: The digits: classes 0–4 split into training and held-out test images, 5–9 unusual. An
+//: MC-dropout network and a deep ensemble learn 0–4:
 let digits = orExit("reading the digits (run from the repository root)") {
   try ShippedData.digits()
 }
@@ -662,12 +704,12 @@ let digitsSplit = OpenSetSplit(
 let (digitsTrain, digitsTest, unknown) = (digitsSplit.train, digitsSplit.test, digitsSplit.unknown)
 let digitsModel = MLP(sizes: digitsSizes, dropout: dropoutRate, using: &rng)
 var digitsAdam = Adam(parameters: digitsModel.parameters, learningRate: learningRate)
-orExit("training the digits classifier") {
+training("digits classifier", epochs: digitsEpochs) { onEpoch in
   try MAPEstimation(
     model: digitsModel, likelihood: .categorical, priorStandardDeviation: priorStandardDeviation
   ).train(
-    on: digitsTrain, epochs: digitsEpochs, batchSize: batchSize, optimiser: &digitsAdam, using: &rng
-  )
+    on: digitsTrain, epochs: digitsEpochs, batchSize: batchSize, optimiser: &digitsAdam,
+    using: &rng, onEpoch: onEpoch)
 }
 let digitsEnsemble = orExit("training the digits ensemble") {
   try DeepEnsemble.trainMAP(
@@ -675,8 +717,14 @@ let digitsEnsemble = orExit("training the digits ensemble") {
     priorStandardDeviation: priorStandardDeviation, on: digitsTrain, epochs: digitsEpochs,
     batchSize: batchSize, learningRate: learningRate, using: &rng)
 }
-let digitsInScores = Scores(dropoutSamples(digitsModel, digitsTest.inputs))
-let digitsOutScores = Scores(dropoutSamples(digitsModel, unknown.inputs))
+//: The scores of both on the held-out 0–4 images and on the 5–9 images:
+
+/// `passes` MC-dropout predictions of `network` at `inputs`.
+func dropoutSamples(_ network: MLP, _ inputs: Matrix, using rng: inout Generator) -> [Matrix] {
+  MonteCarloPredictive.probabilitySamples(of: network, at: inputs, samples: passes, using: &rng)
+}
+let digitsInScores = Scores(dropoutSamples(digitsModel, digitsTest.inputs, using: &rng))
+let digitsOutScores = Scores(dropoutSamples(digitsModel, unknown.inputs, using: &rng))
 let ensembleIn = Scores(digitsEnsemble.probabilities(at: digitsTest.inputs).members)
 let ensembleOut = Scores(digitsEnsemble.probabilities(at: unknown.inputs).members)
 let digitsAccuracy = ClassificationMetrics.accuracy(
@@ -686,19 +734,28 @@ let digitsAccuracy = ClassificationMetrics.accuracy(
   labels: digitsTest.targets.labels)
 chapter.result(
   "digits 0–4: held-out accuracy, MC dropout", digitsAccuracy, digits: 3, as: "digitsAccuracy")
-
-let moonsIn = Scores(dropoutSamples(model, moonsTest.inputs))
+//: The AUROC of each score: the moons' far and shifted points against their test points
+//: (the classifier of section 3), and the digits:
+let moonsIn = Scores(dropoutSamples(model, moonsTest.inputs, using: &rng))
 let rows: [(String, [Double])] = [
-  ("moons, far away (MC dropout)", moonsIn.auroc(against: Scores(dropoutSamples(model, far)))),
   (
-    "moons, shifted up (MC dropout)", moonsIn.auroc(against: Scores(dropoutSamples(model, shifted)))
+    "moons, far away (MC dropout)",
+    moonsIn.auroc(against: Scores(dropoutSamples(model, far, using: &rng)))
+  ),
+  (
+    "moons, shifted up (MC dropout)",
+    moonsIn.auroc(against: Scores(dropoutSamples(model, shifted, using: &rng)))
   ),
   ("digits 5–9 (MC dropout)", digitsInScores.auroc(against: digitsOutScores)),
   ("digits 5–9 (deep ensemble)", ensembleIn.auroc(against: ensembleOut)),
 ]
-Narration.table(
-  ["unusual inputs", "1 − confidence", "entropy", "mutual information"],
-  rows.map { name, values in [name] + values.map { Narration.format($0, digits: 3) } })
+//: The twelve AUROCs in a table:
+// fold: the table, each AUROC recorded (e.g. as aurocMoonsFarEntropy)
+var aurocTable = ResultTable(
+  "unusual inputs",
+  columns: [.init("1 − confidence"), .init("entropy"), .init("mutual information")])
+for (name, values) in rows { aurocTable.add(name, numbers: values) }
+chapter.show(aurocTable)
 for (name, values) in rows {
   Narration.result("AUROC of MI: \(name)", values[2], digits: 3)
   Narration.result("AUROC of entropy: \(name)", values[1], digits: 3)
@@ -710,6 +767,7 @@ for ((_, values), rowKey) in zip(rows, rowKeys) {
     chapter.value("auroc\(rowKey)\(scoreKey)", value, digits: 3)
   }
 }
+//: The worst score on the digits, and the best on the moons:
 let digitsAUROCs = rows[2].1 + rows[3].1
 let moonsAUROCs = rows[0].1 + rows[1].1
 chapter.value("digitsSmallestAUROC", digitsAUROCs.min()!, digits: 3)
@@ -723,6 +781,9 @@ chapter.claim(
 chapter.claim(
   "the mutual information ranks the far points higher than entropy does, {{aurocMoonsFarMutualInformation}} against {{aurocMoonsFarEntropy}}, but not enough.",
   rows[0].1[2] > rows[0].1[1])
+//: How the entropy and the mutual information spread on the digits, in and out of
+//: distribution:
+// fold: the figure
 orExit("saving the OOD histograms") {
   func histogram(_ title: String, _ inside: [Double], _ outside: [Double], _ label: String)
     -> Figure
@@ -750,6 +811,25 @@ orExit("saving the OOD histograms") {
     FigureGrid(rows: 1, columns: 2, panels: panels), name: "digits-ood", panelWidth: 560,
     panelHeight: 420)
 }
+/*:
+ The MC-dropout network classifies {{digitsAccuracy}} of the held-out 0–4 images
+ correctly. On the digits all three scores separate the unseen classes well: every
+ AUROC is at least {{digitsSmallestAUROC}}, for MC dropout as for the ensemble. On the
+ moons they fail — no score does better than {{moonsLargestAUROC}}, and below 0.5 means
+ worse than chance: the test points on the boundary between the moons are genuinely
+ ambiguous, and their aleatoric entropy outranks anything the network says far away or
+ above the moons — where it extrapolates its decision regions with growing confidence.
+ ReLU networks do this far from their data (Hein et al., 2019), and dropout does not
+ undo it. Removing the aleatoric part helps — the mutual information ranks the far
+ points higher than entropy does, {{aurocMoonsFarMutualInformation}} against
+ {{aurocMoonsFarEntropy}}, but not enough. A score is
+ only as good as the model's uncertainty where the unusual inputs fall; measure it with
+ an AUROC on the inputs you care about, and never trust a threshold picked by hand.
+
+ ## Summary
+
+ The run checks the statements below that rest on its numbers:
+ */
 chapter.value("randomSets", Double(randomSets), digits: 6)
 chapter.claim(
   "$H[\\bar p] = \\mathbb E_s H[p_s] + I[y; w]$ exactly, with $0 \\le I \\le \\log C$ (checked to {{identityGap}} nats on {{randomSets}} random sample sets);",
@@ -771,22 +851,6 @@ chapter.claim(
   "max-probability below 0.5 never happens with two classes.",
   smallestConfidence >= 0.5 && flaggedByNote == 0, atAnyBudget: true)
 /*:
- The MC-dropout network classifies {{digitsAccuracy}} of the held-out 0–4 images
- correctly. On the digits all three scores separate the unseen classes well: every
- AUROC is at least {{digitsSmallestAUROC}}, for MC dropout as for the ensemble. On the
- moons they fail — no score does better than {{moonsLargestAUROC}}, and below 0.5 means
- worse than chance: the test points on the boundary between the moons are genuinely
- ambiguous, and their aleatoric entropy outranks anything the network says far away or
- above the moons — where it extrapolates its decision regions with growing confidence.
- ReLU networks do this far from their data (Hein et al., 2019), and dropout does not
- undo it. Removing the aleatoric part helps — the mutual information ranks the far
- points higher than entropy does, {{aurocMoonsFarMutualInformation}} against
- {{aurocMoonsFarEntropy}}, but not enough. A score is
- only as good as the model's uncertainty where the unusual inputs fall; measure it with
- an AUROC on the inputs you care about, and never trust a threshold picked by hand.
-
- ## Summary
-
  - $H[\bar p] = \mathbb E_s H[p_s] + I[y; w]$ exactly, with $0 \le I \le \log C$ (checked to {{identityGap}} nats on {{randomSets}} random sample sets);
    $\operatorname{Var}[y] = \mathbb E[\sigma^2] + \operatorname{Var}[\mu]$ for regression.
  - Aleatoric uncertainty sits where the data are ambiguous and does not shrink with more data;
