@@ -53,8 +53,13 @@ let bandPoints = chapter.budget(121, quick: 41)  // x positions on the bands
  $\mathcal N(0, \sigma^2 I + \Phi\Phi^\top/\alpha)$.
  */
 Narration.section("1. Bayesian linear regression: exact posterior and evidence")
-let xs = (0..<pointCount).map { _ in rng.uniform(1, 3) }
-let ys = xs.map { trueIntercept + trueSlope * $0 + noiseSD * rng.normal() }
+/// `count` inputs uniform in [1, 3], then a noisy target on the true line for each.
+func observations(count: Int, using rng: inout Generator) -> (xs: [Double], ys: [Double]) {
+  let xs = (0..<count).map { _ in rng.uniform(1, 3) }
+  let ys = xs.map { trueIntercept + trueSlope * $0 + noiseSD * rng.normal() }
+  return (xs, ys)
+}
+let (xs, ys) = observations(count: pointCount, using: &rng)
 /// The design matrix [1, x] of the straight-line model.
 func design(_ inputs: [Double]) -> Matrix {
   Matrix(rows: inputs.count, columns: 2) { i, j in j == 0 ? 1 : inputs[i] }
@@ -65,6 +70,7 @@ let model = orExit("computing the posterior") {
     noiseVariance: noiseSD * noiseSD)
 }
 let posterior = model.posterior
+//: The evidence the long way, as the density of $y$ under its marginal, against the closed form:
 let marginal = orExit("forming the marginal of y") {
   let phi = model.features
   return try MultivariateGaussian(
@@ -80,6 +86,7 @@ let evidenceDifference = chapter.result(
 chapter.claim(
   "The two agree to {{evidenceDifference}} nats: the closed form is the marginal density.",
   evidenceDifference < 1e-10, atAnyBudget: true)
+//: The posterior's mean against the truth, and the correlation of its two weights:
 let correlation =
   posterior.covariance[0, 1]
   / (posterior.covariance[0, 0] * posterior.covariance[1, 1]).squareRoot()
@@ -114,6 +121,7 @@ let candidates: [(String, MultivariateGaussian)] = [
   ("posterior, moved and widened", perturbed),
   ("prior", model.prior),
 ]
+//: For each candidate $q$: the ELBO, the gap $\log p(D) - \mathrm{ELBO}(q)$, and the KL to the posterior:
 var worstIdentityError = 0.0
 var smallestGap = Double.infinity
 Narration.table(
@@ -134,29 +142,23 @@ let tightness = chapter.result(
   "ELBO of the exact posterior − log p(D)", model.elbo(posterior) - model.logEvidence, digits: 2,
   as: "tightness")
 chapter.value("smallestGap", smallestGap, digits: 2)
-chapter.claim(
-  "For every $q$ the gap equals the KL to the posterior, to {{identityError}} nats;",
-  worstIdentityError < 1e-9, atAnyBudget: true)
-chapter.claim(
-  "no $q$ has an ELBO above $\\log p(D)$ beyond round-off (the smallest gap is {{smallestGap}});",
-  smallestGap > -1e-12, atAnyBudget: true)
-chapter.claim(
-  "and at the exact posterior the bound is tight to {{tightness}} nats.", abs(tightness) < 1e-10,
-  atAnyBudget: true)
-
-// The ELBO along a family that passes through the posterior: q_c = N(m, c·S).
-let scales = (0..<scaleCount).map { pow(10, -1.5 + 3 * Double($0) / Double(scaleCount - 1)) }
-let scaledELBO = scales.map { c in
-  model.elbo(
-    orExit("scaling the posterior") {
-      try MultivariateGaussian(mean: posterior.mean, covariance: posterior.covariance * c)
-    })
+/*:
+ The ELBO along a family that passes through the posterior: $q_c = \mathcal N(m, c\,S)$,
+ the posterior's mean $m$ with its covariance $S$ scaled by $c$, on a grid of $c$ from
+ $10^{-1.5}$ to $10^{1.5}$:
+ */
+/// The posterior with its covariance scaled by `c`, $q_c = \mathcal N(m, c\,S)$.
+func scaledPosterior(_ c: Double) -> MultivariateGaussian {
+  orExit("scaling the posterior") {
+    try MultivariateGaussian(mean: posterior.mean, covariance: posterior.covariance * c)
+  }
 }
+let scales = (0..<scaleCount).map { pow(10, -1.5 + 3 * Double($0) / Double(scaleCount - 1)) }
+let scaledELBO = scales.map { model.elbo(scaledPosterior($0)) }
 let bestScale = scales[scaledELBO.indices.max { scaledELBO[$0] < scaledELBO[$1] }!]
 chapter.result("scale c maximising ELBO(N(m, c·S))", bestScale, digits: 3, as: "bestScale")
-chapter.claim(
-  "The ELBO peaks at $c$ = {{bestScale}} on the grid, where $q$ *is* the posterior and the bound is tight;",
-  abs(bestScale - 1) < 0.06, atAnyBudget: true)
+//: Against $\log p(D)$, with the KL to the posterior added back:
+// fold: the ELBO figure
 orExit("saving the ELBO figure") {
   var figure = Figure(
     title: "ELBO of q = N(m, c·S): below log p(D), touching it at c = 1",
@@ -169,12 +171,8 @@ orExit("saving the ELBO figure") {
       .line(x: scales, y: scaledELBO, title: "ELBO(q_c)", color: .blue),
       .line(
         x: scales,
-        y: zip(scales, scaledELBO).map { c, e in
-          e
-            + orExit("") {
-              try MultivariateGaussian(mean: posterior.mean, covariance: posterior.covariance * c)
-            }.kl(to: posterior)
-        }, title: "ELBO(q_c) + KL(q_c ‖ posterior)", color: .vermillion, width: 2, dashed: true),
+        y: zip(scales, scaledELBO).map { c, e in e + scaledPosterior(c).kl(to: posterior) },
+        title: "ELBO(q_c) + KL(q_c ‖ posterior)", color: .vermillion, width: 2, dashed: true),
       .line(
         x: scales, y: scales.map { _ in model.elbo(meanField.q) },
         title: "ELBO of the mean-field optimum", color: .green, width: 1.5, dashed: true),
@@ -193,7 +191,21 @@ orExit("saving the ELBO figure") {
  The ELBO peaks at $c$ = {{bestScale}} on the grid, where $q$ *is* the posterior and the bound is tight; the
  dashed red line — ELBO plus the KL to the posterior — is flat at $\log p(D)$ for every
  $c$, which is the identity itself.
-
+ */
+// fold: the claims above, checked on this run
+chapter.claim(
+  "For every $q$ the gap equals the KL to the posterior, to {{identityError}} nats;",
+  worstIdentityError < 1e-9, atAnyBudget: true)
+chapter.claim(
+  "no $q$ has an ELBO above $\\log p(D)$ beyond round-off (the smallest gap is {{smallestGap}});",
+  smallestGap > -1e-12, atAnyBudget: true)
+chapter.claim(
+  "and at the exact posterior the bound is tight to {{tightness}} nats.", abs(tightness) < 1e-10,
+  atAnyBudget: true)
+chapter.claim(
+  "The ELBO peaks at $c$ = {{bestScale}} on the grid, where $q$ *is* the posterior and the bound is tight;",
+  abs(bestScale - 1) < 0.06, atAnyBudget: true)
+/*:
  ## 3. What mean field gets wrong
 
  The mean-field family makes every weight independent: $q(w) = \prod_i \mathcal N(\mu_i, v_i)$.
@@ -218,6 +230,10 @@ Narration.table(
       Narration.format(optimumELBO - meanField.elbos[k - 1], digits: 3),
     ]
   })
+/*:
+ The rate from sweep 20 to sweep 21 against $\rho^4$, where CAVI ended against the closed form,
+ and the mean-field variances against the posterior's:
+ */
 let sweepRatio = (optimumELBO - meanField.elbos[20]) / (optimumELBO - meanField.elbos[19])
 chapter.result("ELBO gap, ratio of sweep 21 to sweep 20", sweepRatio, digits: 6, as: "sweepRatio")
 let rho4 = chapter.result("ρ⁴", pow(correlation, 4), digits: 6, as: "rho4")
@@ -231,23 +247,22 @@ chapter.result(
   "mean-field / true variance of w1", varianceRatios[1], digits: 4, as: "varianceRatio1")
 let shrinkage = chapter.result(
   "1 − ρ²", 1 - correlation * correlation, digits: 4, as: "oneMinusRhoSquared")
-chapter.claim(
-  "From one sweep to the next the gap shrinks by {{sweepRatio}}, which is $\\rho^4$ = {{rho4}},",
-  abs(sweepRatio - rho4) < 1e-5, atAnyBudget: true)
-chapter.claim(
-  "and CAVI ends at the closed-form optimum (largest difference in the means {{caviError}}).",
-  caviError < 1e-8, atAnyBudget: true)
-chapter.claim(
-  "The variance ratios, {{varianceRatio0}} and {{varianceRatio1}}, are $1 - \\rho^2$ = {{oneMinusRhoSquared}}: mean field reports less than half the posterior's variance.",
-  varianceRatios.allSatisfy { abs($0 - shrinkage) < 1e-3 } && shrinkage < 0.5,
-  atAnyBudget: true)
-orExit("saving the ellipse figure") {
+//: Both fits as their 1- and 2-sd ellipses, over draws of the posterior:
+// fold: the ellipse figure
+/// `count` draws of the two-weight Gaussian `q`, as their intercepts and slopes.
+func draws(
+  of q: MultivariateGaussian, count: Int, using rng: inout Generator
+) -> (x: [Double], y: [Double]) {
   var draws = (x: [Double](), y: [Double]())
-  for _ in 0..<chapter.budget(400, quick: 100) {
-    let w = posterior.sample(using: &rng)
+  for _ in 0..<count {
+    let w = q.sample(using: &rng)
     draws.x.append(w[0, 0])
     draws.y.append(w[1, 0])
   }
+  return draws
+}
+let posteriorDraws = draws(of: posterior, count: chapter.budget(400, quick: 100), using: &rng)
+orExit("saving the ellipse figure") {
   let exact1 = posterior.ellipse(radius: 1)
   let exact2 = posterior.ellipse(radius: 2)
   let field1 = closedForm.ellipse(radius: 1)
@@ -256,7 +271,9 @@ orExit("saving the ellipse figure") {
     title: "Posterior vs mean-field fit (1 and 2 sd contours)", xLabel: "intercept w_0",
     yLabel: "slope w_1",
     series: [
-      .points(x: draws.x, y: draws.y, title: "posterior draws", color: .grey, size: 0.4),
+      .points(
+        x: posteriorDraws.x, y: posteriorDraws.y, title: "posterior draws", color: .grey,
+        size: 0.4),
       .line(x: exact1.x, y: exact1.y, title: "exact posterior", color: .blue),
       .line(x: exact2.x, y: exact2.y, color: .blue),
       .line(x: field1.x, y: field1.y, title: "mean field", color: .vermillion),
@@ -276,7 +293,19 @@ orExit("saving the ellipse figure") {
  its curvature along each axis, not its extent along the ridge. This is the familiar
  failure of KL$(q\,\|\,p)$: it punishes $q$ for putting mass where $p$ has none, so a
  factorised $q$ shrinks until it fits inside.
-
+ */
+// fold: the claims above, checked on this run
+chapter.claim(
+  "From one sweep to the next the gap shrinks by {{sweepRatio}}, which is $\\rho^4$ = {{rho4}},",
+  abs(sweepRatio - rho4) < 1e-5, atAnyBudget: true)
+chapter.claim(
+  "and CAVI ends at the closed-form optimum (largest difference in the means {{caviError}}).",
+  caviError < 1e-8, atAnyBudget: true)
+chapter.claim(
+  "The variance ratios, {{varianceRatio0}} and {{varianceRatio1}}, are $1 - \\rho^2$ = {{oneMinusRhoSquared}}: mean field reports less than half the posterior's variance.",
+  varianceRatios.allSatisfy { abs($0 - shrinkage) < 1e-3 } && shrinkage < 0.5,
+  atAnyBudget: true)
+/*:
  ## 4. KL closed forms, and a sign error
 
  Every term above is a KL between Gaussians. Here are the three closed forms the course
@@ -284,19 +313,18 @@ orExit("saving the ellipse figure") {
  $w_m \sim q$, with its standard error.
  */
 Narration.section("4. KL closed forms against Monte Carlo")
-/// The Monte Carlo mean and standard error of `draw()` over `count` draws.
-func monteCarlo(_ count: Int, _ draw: () -> Double) -> (mean: Double, standardError: Double) {
-  var sum = 0.0
-  var sumOfSquares = 0.0
-  for _ in 0..<count {
-    let v = draw()
-    sum += v
-    sumOfSquares += v * v
-  }
-  let mean = sum / Double(count)
-  let variance = (sumOfSquares - Double(count) * mean * mean) / Double(count - 1)
-  return (mean, (variance / Double(count)).squareRoot())
+/// The Monte Carlo estimate of the mean of `draw` over `count` draws, with its standard
+/// error; each draw takes its randomness from the generator it is handed.
+func monteCarlo(
+  _ count: Int, using rng: inout Generator, _ draw: (inout Generator) -> Double
+) -> MeanEstimate {
+  MeanEstimate(of: (0..<count).map { _ in draw(&rng) })
 }
+/*:
+ The cases: a diagonal $q$ over three weights against a zero-mean prior and against a
+ diagonal $p$, and the full-covariance posterior of section 1 against its moved and
+ widened version from section 2.
+ */
 let qMeans = [0.4, -1.2, 0.05]
 let qLogVariances = [-1.0, 0.3, -4.0]
 let priorSD = 0.8
@@ -305,9 +333,11 @@ let pVariances = [0.5, 2.0, 0.1]
 let qGaussians = zip(qMeans, qLogVariances).map {
   Gaussian(mean: $0, standardDeviation: exp(0.5 * $1))
 }
+let (fullQ, fullP) = (posterior, perturbed)
+//: Each closed form, and its estimate from draws $w_m \sim q$:
 let toPrior = KLDivergence.toZeroMeanPrior(
   mean: qMeans, logVariance: qLogVariances, priorStandardDeviation: priorSD)
-let toPriorMC = monteCarlo(monteCarloDraws) {
+let toPriorMC = monteCarlo(monteCarloDraws, using: &rng) { rng in
   qGaussians.reduce(0) { total, q in
     let w = q.sample(using: &rng)
     return total + q.logDensity(w) - Gaussian(mean: 0, standardDeviation: priorSD).logDensity(w)
@@ -315,7 +345,7 @@ let toPriorMC = monteCarlo(monteCarloDraws) {
 }
 let diagonal = KLDivergence.diagonal(
   meanQ: qMeans, varianceQ: qLogVariances.map(exp), meanP: pMeans, varianceP: pVariances)
-let diagonalMC = monteCarlo(monteCarloDraws) {
+let diagonalMC = monteCarlo(monteCarloDraws, using: &rng) { rng in
   zip(qGaussians, zip(pMeans, pVariances)).reduce(0) { total, pair in
     let (q, (pm, pv)) = pair
     let w = q.sample(using: &rng)
@@ -323,14 +353,16 @@ let diagonalMC = monteCarlo(monteCarloDraws) {
       - Gaussian(mean: pm, standardDeviation: pv.squareRoot()).logDensity(w)
   }
 }
-let fullQ = posterior
-let fullP = perturbed
 let full = fullQ.kl(to: fullP)
-let fullMC = monteCarlo(monteCarloDraws) {
+let fullMC = monteCarlo(monteCarloDraws, using: &rng) { rng in
   let w = fullQ.sample(using: &rng)
   return fullQ.logDensity(w) - fullP.logDensity(w)
 }
-let klRows: [(String, Double, (mean: Double, standardError: Double))] = [
+/*:
+ Side by side, with how many standard errors each estimate lies from its closed form; and
+ note 000's formula on the first case:
+ */
+let klRows: [(String, Double, MeanEstimate)] = [
   ("diagonal q to N(0, σp²)", toPrior, toPriorMC),
   ("diagonal q to diagonal p", diagonal, diagonalMC),
   ("full covariance (posterior to perturbed)", full, fullMC),
@@ -341,22 +373,16 @@ Narration.table(
     [
       name, Narration.format(exact, digits: 6), Narration.format(mc.mean, digits: 6),
       Narration.format(mc.standardError, digits: 2),
-      Narration.format((mc.mean - exact) / mc.standardError, digits: 2),
+      Narration.format(mc.zScore(against: exact), digits: 2),
     ]
   })
 let largestZ = chapter.value(
-  "largestKLZScore", klRows.map { _, exact, mc in abs(mc.mean - exact) / mc.standardError }.max()!,
+  "largestKLZScore", klRows.map { _, exact, mc in abs(mc.zScore(against: exact)) }.max()!,
   digits: 2)
 let noteKL = Errata.note000KLToPrior(
   mean: qMeans, logVariance: qLogVariances, priorStandardDeviation: priorSD)
 chapter.result("note 000's formula for the first row", noteKL, digits: 6, as: "noteKL")
 chapter.value("klChecks", Double(klRows.count), digits: 1)
-chapter.claim(
-  "Each closed form is within {{largestKLZScore}} standard errors of its Monte Carlo estimate.",
-  largestZ < 4, atAnyBudget: true)
-chapter.claim(
-  "Note 000's formula gives {{noteKL}} for the first row: a negative \"KL\".", noteKL < 0,
-  atAnyBudget: true)
 /*:
  Each closed form is within {{largestKLZScore}} standard errors of its Monte Carlo estimate.
  Note 000's formula gives {{noteKL}} for the first row: a negative "KL".
@@ -367,7 +393,15 @@ chapter.claim(
  $\sigma \to 0$ without bound, so a network trained with it collapses its posterior
  onto a point. The test suite proves both the correct form (against Monte Carlo) and
  the failure of the note's.
-
+ */
+// fold: the claims above, checked on this run
+chapter.claim(
+  "Each closed form is within {{largestKLZScore}} standard errors of its Monte Carlo estimate.",
+  largestZ < 4, atAnyBudget: true)
+chapter.claim(
+  "Note 000's formula gives {{noteKL}} for the first row: a negative \"KL\".", noteKL < 0,
+  atAnyBudget: true)
+/*:
  ## 5. The KL weight β: tempered posteriors
 
  Many implementations — note 003 among them, with MSE plus $0.01\cdot\mathrm{KL}/N$ — weight
