@@ -67,18 +67,27 @@ let regressionLearningRate = 1e-2
 let syntheticCount = 400  // heteroscedastic sine, noise σ(x) = 0.05 + 0.2(x + π)
 let motorcycleTestFraction = 0.25  // held out of the 133 motorcycle points (33)
 
+/*:
+ The data: two moons to train on, a fresh test set from the same distribution, and an
+ annulus of inputs far from both.
+ */
 let moons = SyntheticData.twoMoons(count: moonsCount, noise: moonsNoise, using: &rng)
 let moonsTest = SyntheticData.twoMoons(count: testCount, noise: moonsNoise, using: &rng)
 let far = SyntheticData.annulus(count: farCount, centre: (0.5, 0.25), radii: farRadii, using: &rng)
 let testLabels = moonsTest.targets.labels
 
+/*:
+ Every classifier of the chapter is note 000's network trained to the MAP estimate under
+ the Gaussian prior; only where its dropout goes, and at what rate, changes.
+ */
 /// Trains a deterministic classifier (MAP under the Gaussian prior) with `dropout` on the
 /// inputs of its hidden weight layers, and on its logits too if `logitDropout` is set.
-/// It uses only its own generator, so several can train at once (``Parallel``).
+/// It draws only from its own `generator`, so several can train at once (``Parallel``);
+/// `onEpoch` sees each epoch's record, e.g. for a progress line.
 func trainClassifier(
   dropout: Double, logitDropout: Double = 0, on data: Dataset, generator: Generator,
-  progress: ProgressLine? = nil
-) -> (model: MLP, seconds: Double) {
+  onEpoch: (EpochRecord) -> Void = { _ in }
+) throws -> MLP {
   var local = generator
   var model = MLP(sizes: sizes, dropout: dropout, using: &local)
   if logitDropout > 0 {
@@ -87,18 +96,19 @@ func trainClassifier(
       activation: model.activation)
   }
   var adam = Adam(parameters: model.parameters, learningRate: learningRate)
-  let trainer = MAPEstimation(
-    model: model, likelihood: .categorical, priorStandardDeviation: priorStandardDeviation)
-  let start = ContinuousClock.now
-  orExit("training with dropout \(dropout)") {
-    try trainer.train(
-      on: data, epochs: epochs, batchSize: batchSize, optimiser: &adam, using: &local
-    ) { progress?.update($0.epoch, "loss \(Narration.format($0.loss))") }
-  }
-  progress?.finish()
-  return (model, Stopwatch.seconds(since: start))
+  try MAPEstimation(
+    model: model, likelihood: .categorical, priorStandardDeviation: priorStandardDeviation
+  ).train(
+    on: data, epochs: epochs, batchSize: batchSize, optimiser: &adam, using: &local,
+    onEpoch: onEpoch)
+  return model
 }
 
+/*:
+ Every predictive is scored the same way, from sets of sampled class probabilities ($T$
+ passes of one network, or one set per ensemble member): on the test set, and far from
+ the data.
+ */
 /// What a classifier's predictive scores: on the test set, and far from the data.
 struct Scores {
   let accuracy: Double
@@ -125,12 +135,17 @@ struct Scores {
 }
 
 /// The MC dropout predictive of `model`: `passes` masked passes on each input set.
-@MainActor func dropoutScores(_ model: MLP, using rng: inout Generator) -> Scores {
+func dropoutScores(_ model: MLP, using rng: inout Generator) -> Scores {
   Scores(
     testSamples: MonteCarloPredictive.probabilitySamples(
       of: model, at: moonsTest.inputs, samples: passes, using: &rng),
     farSamples: MonteCarloPredictive.probabilitySamples(
       of: model, at: far, samples: passes, using: &rng))
+}
+
+/// `count` generators forked from `rng` in turn, one per job of a ``Parallel`` map.
+func independentGenerators(_ count: Int, from rng: inout Generator) -> [Generator] {
+  (0..<count).map { _ in rng.fork() }
 }
 
 /*:
@@ -147,11 +162,20 @@ struct Scores {
  the expected input of each layer is unchanged). MC dropout keeps it on and averages.
  */
 Narration.section("1. Train with dropout p = \(dropoutRate), predict with T = \(passes) passes")
-let main = trainClassifier(
-  dropout: dropoutRate, on: moons, generator: rng.fork(),
-  progress: ProgressLine("dropout p = \(dropoutRate)", total: epochs))
-let mainScores = dropoutScores(main.model, using: &rng)
-let averaged = main.model.predict(moonsTest.inputs, using: &rng).softmaxRows()
+let mainGenerator = rng.fork()
+let (mainModel, mainSeconds) = Stopwatch.time {
+  training("dropout p = \(dropoutRate)", epochs: epochs) { onEpoch in
+    try trainClassifier(
+      dropout: dropoutRate, on: moons, generator: mainGenerator, onEpoch: onEpoch)
+  }
+}
+Narration.result("training time", mainSeconds, digits: 2, unit: "s")
+chapter.recordTime("training, dropout p = \(dropoutRate)", seconds: mainSeconds)
+
+//: The same network predicts the test set both ways: with dropout off, and as the average of
+//: $T$ masked passes.
+let mainScores = dropoutScores(mainModel, using: &rng)
+let averaged = mainModel.predict(moonsTest.inputs, using: &rng).softmaxRows()
 let averagedAccuracy = chapter.value(
   "averagedAccuracy", ClassificationMetrics.accuracy(averaged, labels: testLabels), digits: 4)
 let averagedNLL = chapter.value(
@@ -159,23 +183,19 @@ let averagedNLL = chapter.value(
   digits: 2)
 chapter.value("dropoutAccuracy", mainScores.accuracy, digits: 4)
 chapter.value("dropoutNLL", mainScores.negativeLogLikelihood, digits: 2)
-Narration.table(
-  ["prediction", "test accuracy", "test NLL", "ECE (15 bins)"],
-  [
-    [
-      "weight averaging (dropout off)", Narration.format(averagedAccuracy, digits: 4),
-      Narration.format(averagedNLL, digits: 4),
-      Narration.format(
-        ClassificationMetrics.expectedCalibrationError(averaged, labels: testLabels), digits: 4),
-    ],
-    [
-      "MC dropout, \(passes) passes", Narration.format(mainScores.accuracy, digits: 4),
-      Narration.format(mainScores.negativeLogLikelihood, digits: 4),
-      Narration.format(mainScores.calibrationError, digits: 4),
-    ],
+var predictions = ResultTable(
+  "prediction",
+  columns: ["test accuracy", "test NLL", "ECE (15 bins)"].map { ResultTable.Column($0, digits: 4) })
+predictions.add(
+  "weight averaging (dropout off)",
+  numbers: [
+    averagedAccuracy, averagedNLL,
+    ClassificationMetrics.expectedCalibrationError(averaged, labels: testLabels),
   ])
-Narration.result("training time", main.seconds, digits: 2, unit: "s")
-chapter.recordTime("training, dropout p = \(dropoutRate)", seconds: main.seconds)
+predictions.add(
+  "MC dropout, \(passes) passes",
+  numbers: [mainScores.accuracy, mainScores.negativeLogLikelihood, mainScores.calibrationError])
+chapter.show(predictions)
 chapter.claim(
   "Both classify the test set equally well (accuracy {{averagedAccuracy}} and {{dropoutAccuracy}}).",
   abs(averagedAccuracy - mainScores.accuracy) < 0.02, atAnyBudget: true)
@@ -201,34 +221,38 @@ chapter.claim(
 Narration.section("2. Error of the MC predictive against T")
 let convergenceInputs = moonsTest.inputs.rows(0..<convergenceCount)
 let reference = MonteCarloPredictive.probabilities(
-  of: main.model, at: convergenceInputs, samples: referencePasses, using: &rng)
+  of: mainModel, at: convergenceInputs, samples: referencePasses, using: &rng)
 // The spread of one pass's probability of class 1, averaged over the inputs.
 let passVariance = reference.variance.columns(1..<2).mean()
+
+//: For each $T$, the RMS difference from the reference over a few independent estimates,
+//: next to what the law predicts.
 let passCounts = [1, 2, 5, 10, 20, 50, 100, 200, 500]
 var measuredError = [Double]()
 var predictedError = [Double]()
-var convergenceRows = [[String]]()
 for t in passCounts {
   var squared = 0.0
   for _ in 0..<convergenceRepeats {
     let estimate = MonteCarloPredictive.probabilities(
-      of: main.model, at: convergenceInputs, samples: t, using: &rng)
+      of: mainModel, at: convergenceInputs, samples: t, using: &rng)
     let difference = estimate.mean.columns(1..<2) - reference.mean.columns(1..<2)
     squared += (difference * difference).mean()
   }
-  let measured = (squared / Double(convergenceRepeats)).squareRoot()
-  let predicted = (passVariance * (1 / Double(t) + 1 / Double(referencePasses))).squareRoot()
-  measuredError.append(measured)
-  predictedError.append(predicted)
-  chapter.value("passErrorRatio.T\(t)", measured / predicted, digits: 3)
-  convergenceRows.append([
-    "\(t)", Narration.format(measured, digits: 4), Narration.format(predicted, digits: 4),
-    Narration.format(measured / predicted, digits: 3),
-  ])
+  measuredError.append((squared / Double(convergenceRepeats)).squareRoot())
+  predictedError.append(
+    (passVariance * (1 / Double(t) + 1 / Double(referencePasses))).squareRoot())
 }
-Narration.table(
-  ["passes T", "RMS error of p̂(class 1)", "√(Var/T + Var/T_ref)", "measured / predicted"],
-  convergenceRows)
+var convergence = ResultTable(
+  "passes T",
+  columns: [
+    .init("RMS error of p̂(class 1)", digits: 4), .init("√(Var/T + Var/T_ref)", digits: 4),
+    .init("measured / predicted", digits: 3),
+  ])
+for (t, (measured, predicted)) in zip(passCounts, zip(measuredError, predictedError)) {
+  chapter.value("passErrorRatio.T\(t)", measured / predicted, digits: 3)
+  convergence.add("\(t)", numbers: [measured, predicted, measured / predicted])
+}
+chapter.show(convergence)
 chapter.result(
   "mean variance of one pass's p(class 1)", passVariance, digits: 5, as: "passVariance")
 let errorRatios = zip(measuredError, predictedError).map { $0 / $1 }
@@ -244,6 +268,8 @@ chapter.claim(
 chapter.claim(
   "At $T = 100$ the typical error in a probability, {{errorAt100Passes}}, is about a tenth of the spread of a single pass ({{singlePassSpread}})",
   errorAt100 / singlePassSpread > 0.08 && errorAt100 / singlePassSpread < 0.125)
+//: The measured errors against the law, on log-log axes:
+// fold: the convergence figure
 orExit("saving the convergence figure") {
   let ts = passCounts.map(Double.init)
   var figure = Figure(
@@ -273,35 +299,41 @@ orExit("saving the convergence figure") {
  */
 Narration.section("3. Sweep of the dropout rate p")
 // One model per rate, trained side by side on the two cores; the main model is p = 0.2.
-let sweepGenerators = sweepRates.map { _ in rng.fork() }
-let sweepModels = Parallel.map(sweepRates.count) { k -> MLP? in
-  sweepRates[k] == dropoutRate
-    ? nil
-    : trainClassifier(dropout: sweepRates[k], on: moons, generator: sweepGenerators[k]).model
-}.map { $0 ?? main.model }
-var sweepRows = [[String]]()
+let sweepGenerators = independentGenerators(sweepRates.count, from: &rng)
+let sweepModels = orExit("training the dropout-rate sweep") {
+  try Parallel.map(sweepRates.count) { k -> MLP? in
+    try sweepRates[k] == dropoutRate
+      ? nil : trainClassifier(dropout: sweepRates[k], on: moons, generator: sweepGenerators[k])
+  }
+}.map { $0 ?? mainModel }
 var sweep = [(rate: Double, scores: Scores)]()
 for (rate, model) in zip(sweepRates, sweepModels) {
-  let s = rate == dropoutRate ? mainScores : dropoutScores(model, using: &rng)
-  sweep.append((rate, s))
+  sweep.append((rate, rate == dropoutRate ? mainScores : dropoutScores(model, using: &rng)))
+}
+//: The scores at each rate:
+// fold: the table, each rate's scores recorded (e.g. as sweepFarMI.p01 for p = 0.1)
+var sweepTable = ResultTable(
+  "rate p",
+  columns: ["test accuracy", "test NLL", "MI on test", "MI far away", "confidence far away"].map {
+    ResultTable.Column($0, digits: 4)
+  })
+for (rate, s) in sweep {
   let key = String(format: "p%02d", Int((rate * 10).rounded()))  // p00, p01, …, p07
   chapter.value("sweepAccuracy.\(key)", s.accuracy, digits: 3)
   chapter.value("sweepNLL.\(key)", s.negativeLogLikelihood, digits: 2)
   chapter.value("sweepTestMI.\(key)", s.testMutualInformation, digits: 2)
   chapter.value("sweepFarMI.\(key)", s.farMutualInformation, digits: 2)
   chapter.value("sweepFarConfidence.\(key)", s.farConfidence, digits: 3)
-  sweepRows.append([
-    "\(rate)", Narration.format(s.accuracy, digits: 4),
-    Narration.format(s.negativeLogLikelihood, digits: 4),
-    Narration.format(s.testMutualInformation, digits: 4),
-    Narration.format(s.farMutualInformation, digits: 4),
-    Narration.format(s.farConfidence, digits: 4),
-  ])
+  sweepTable.add(
+    "\(rate)",
+    numbers: [
+      s.accuracy, s.negativeLogLikelihood, s.testMutualInformation, s.farMutualInformation,
+      s.farConfidence,
+    ])
 }
-Narration.table(
-  ["rate p", "test accuracy", "test NLL", "MI on test", "MI far away", "confidence far away"],
-  sweepRows)
+chapter.show(sweepTable)
 chapter.value("sweepRateCount", Double(sweep.count), digits: 1)
+//: What the sweep shows, checked:
 let noDropout = sweep.first { $0.rate == 0 }!.scores
 let smallRate = sweep.first { $0.rate == 0.1 }!.scores
 let largestRate = sweep.last!.scores
@@ -327,6 +359,8 @@ chapter.claim(
 chapter.claim(
   "and it broadly grows with $p$, from {{sweepFarMI.p01}} at $p = 0.1$ to {{sweepFarMI.p07}} at $p = 0.7$ far from the data (not strictly: each rate is a different trained network).",
   largestRate.farMutualInformation > smallRate.farMutualInformation, atAnyBudget: true)
+//: Fit and epistemic uncertainty against the rate:
+// fold: the dropout-rate figure
 orExit("saving the dropout-rate figure") {
   let rates = sweep.map(\.rate)
   var nll = Figure(
@@ -378,33 +412,44 @@ orExit("saving the dropout-rate figure") {
  */
 Narration.section(
   "4. Dropout on the logits (note 000) vs only before weight layers, p = \(noteRate)")
-let notesModel = trainClassifier(
-  dropout: noteRate, logitDropout: noteRate, on: moons, generator: rng.fork())
+let notesGenerator = rng.fork()
+let notesModel = orExit("training note 000's model") {
+  try trainClassifier(
+    dropout: noteRate, logitDropout: noteRate, on: moons, generator: notesGenerator)
+}
 let weightsOnly = sweepModels[sweepRates.firstIndex(of: noteRate)!]
-let notesScores = dropoutScores(notesModel.model, using: &rng)
+let notesScores = dropoutScores(notesModel, using: &rng)
 let weightsOnlyScores = sweep.first { $0.rate == noteRate }!.scores
 let confidenceBound = 1 - pow(noteRate, Double(sizes.last!)) * (1 - 1 / Double(sizes.last!))
-@MainActor func meanTestConfidence(_ model: MLP) -> Double {
+
+/// The MC dropout predictive's largest class probability, averaged over the test points.
+func meanTestConfidence(_ model: MLP, using rng: inout Generator) -> Double {
   MonteCarloPredictive.probabilities(of: model, at: moonsTest.inputs, samples: passes, using: &rng)
     .mean.max(over: .columns).mean()
 }
-let notesConfidence = meanTestConfidence(notesModel.model)
-let weightsOnlyConfidence = meanTestConfidence(weightsOnly)
-func erratumRow(_ name: String, _ s: Scores, _ confidence: Double) -> [String] {
-  [
-    name, Narration.format(confidence, digits: 4),
-    Narration.format(s.negativeLogLikelihood, digits: 4),
-    Narration.format(s.testMutualInformation, digits: 4),
-    Narration.format(s.farMutualInformation, digits: 4),
-    Narration.format(s.farMutualInformation / s.testMutualInformation, digits: 3),
-  ]
-}
-Narration.table(
-  ["dropout", "mean test confidence", "test NLL", "MI on test", "MI far", "far / test"],
-  [
-    erratumRow("hidden + logits (note 000)", notesScores, notesConfidence),
-    erratumRow("before weight layers only", weightsOnlyScores, weightsOnlyConfidence),
+let notesConfidence = meanTestConfidence(notesModel, using: &rng)
+let weightsOnlyConfidence = meanTestConfidence(weightsOnly, using: &rng)
+//: The two placements of dropout side by side:
+// fold: the table
+var placements = ResultTable(
+  "dropout",
+  columns: [
+    .init("mean test confidence", digits: 4), .init("test NLL", digits: 4),
+    .init("MI on test", digits: 4), .init("MI far", digits: 4), .init("far / test", digits: 3),
   ])
+for (label, s, confidence) in [
+  ("hidden + logits (note 000)", notesScores, notesConfidence),
+  ("before weight layers only", weightsOnlyScores, weightsOnlyConfidence),
+] {
+  placements.add(
+    label,
+    numbers: [
+      confidence, s.negativeLogLikelihood, s.testMutualInformation, s.farMutualInformation,
+      s.farMutualInformation / s.testMutualInformation,
+    ])
+}
+chapter.show(placements)
+//: The bound, the confidences and the ratios of mutual information the prose quotes:
 chapter.result("bound 1 − p^C (1 − 1/C)", confidenceBound, as: "confidenceBound")
 chapter.result(
   "mean test confidence, note 000's model", notesConfidence, digits: 3, as: "notesConfidence")
@@ -458,55 +503,64 @@ chapter.claim(
  */
 Narration.section(
   "5. Deep ensemble (M = \(ensembleSize)) vs MC dropout (p = \(dropoutRate), T = \(passes))")
-let ensembleStart = ContinuousClock.now
-let ensemble = orExit("training the ensemble") {
-  try DeepEnsemble.trainMAP(
-    count: ensembleSize, sizes: sizes, likelihood: .categorical,
-    priorStandardDeviation: priorStandardDeviation, on: moons, epochs: epochs,
-    batchSize: batchSize, learningRate: learningRate, using: &rng)
+
+/// `ensembleSize` networks without dropout, trained as the MC dropout model was (same
+/// prior, epochs and optimiser), each from its own initialisation and minibatch order.
+func trainEnsemble(using rng: inout Generator) -> DeepEnsemble {
+  orExit("training the ensemble") {
+    try DeepEnsemble.trainMAP(
+      count: ensembleSize, sizes: sizes, likelihood: .categorical,
+      priorStandardDeviation: priorStandardDeviation, on: moons, epochs: epochs,
+      batchSize: batchSize, learningRate: learningRate, using: &rng)
+  }
 }
+let ensembleStart = ContinuousClock.now
+let ensemble = trainEnsemble(using: &rng)
 let ensembleSeconds = Stopwatch.seconds(since: ensembleStart)  // wall clock, members two at a time
-let predictionStart = ContinuousClock.now
-let ensembleTest = ensemble.probabilities(at: moonsTest.inputs).members
-let ensemblePredictSeconds = Stopwatch.seconds(since: predictionStart)
-let ensembleScores = Scores(
-  testSamples: ensembleTest, farSamples: ensemble.probabilities(at: far).members)
-let mapScores = Scores(
-  testSamples: [ensembleTest[0]],
-  farSamples: [
-    ensemble.probabilities(at: far).members[0]
-  ])
+chapter.recordTime("training, deep ensemble", seconds: ensembleSeconds)
+
+//: The ensemble is scored from its members' probabilities, and its first member alone is
+//: the single MAP network; the time to predict the test set is measured for the ensemble
+//: and for MC dropout's $T$ passes.
+let (ensembleTest, ensemblePredictSeconds) = Stopwatch.time {
+  ensemble.probabilities(at: moonsTest.inputs).members
+}
+let ensembleFarSamples = ensemble.probabilities(at: far).members
+let ensembleScores = Scores(testSamples: ensembleTest, farSamples: ensembleFarSamples)
+let mapScores = Scores(testSamples: [ensembleTest[0]], farSamples: [ensembleFarSamples[0]])
 let dropoutPredictStart = ContinuousClock.now
 _ = MonteCarloPredictive.probabilities(
-  of: main.model, at: moonsTest.inputs, samples: passes, using: &rng)
+  of: mainModel, at: moonsTest.inputs, samples: passes, using: &rng)
 let dropoutPredictSeconds = Stopwatch.seconds(since: dropoutPredictStart)
-func comparisonRow(
-  _ name: String, _ s: Scores, trainings: Int, wall: Double, passes: Int, predict: Double
-) -> [String] {
-  [
-    name, Narration.format(s.accuracy, digits: 4),
-    Narration.format(s.negativeLogLikelihood, digits: 4),
-    Narration.format(s.calibrationError, digits: 4), Narration.format(s.farConfidence, digits: 3),
-    Narration.format(s.farMutualInformation, digits: 4), "\(trainings)",
-    Narration.format(wall, digits: 2), "\(passes)", Narration.format(predict, digits: 4),
-  ]
-}
-Narration.table(
-  [
-    "model", "accuracy", "NLL", "ECE", "confidence far", "MI far", "trainings", "training s",
-    "passes", "prediction s",
-  ],
-  [
-    comparisonRow(
-      "single MAP network", mapScores, trainings: 1, wall: main.seconds, passes: 1,
-      predict: ensemblePredictSeconds / Double(ensembleSize)),
-    comparisonRow(
-      "MC dropout", mainScores, trainings: 1, wall: main.seconds, passes: passes,
-      predict: dropoutPredictSeconds),
-    comparisonRow(
-      "deep ensemble", ensembleScores, trainings: ensembleSize, wall: ensembleSeconds,
-      passes: ensembleSize, predict: ensemblePredictSeconds),
+//: The three models, their scores and their costs:
+// fold: the table
+var comparison = ResultTable(
+  "model",
+  columns: [
+    .init("accuracy", digits: 4), .init("NLL", digits: 4), .init("ECE", digits: 4),
+    .init("confidence far", digits: 3), .init("MI far", digits: 4), .init("trainings"),
+    .init("training s", digits: 2), .init("passes"), .init("prediction s", digits: 4),
   ])
+for (label, s, trainings, wall, passCount, predict) in [
+  (
+    "single MAP network", mapScores, 1, mainSeconds, 1,
+    ensemblePredictSeconds / Double(ensembleSize)
+  ),
+  ("MC dropout", mainScores, 1, mainSeconds, passes, dropoutPredictSeconds),
+  (
+    "deep ensemble", ensembleScores, ensembleSize, ensembleSeconds, ensembleSize,
+    ensemblePredictSeconds
+  ),
+] {
+  comparison.add(
+    label,
+    numbers: [
+      s.accuracy, s.negativeLogLikelihood, s.calibrationError, s.farConfidence,
+      s.farMutualInformation, Double(trainings), wall, Double(passCount), predict,
+    ])
+}
+chapter.show(comparison)
+//: The confidence and mutual information far away, recorded and checked:
 let mapFar = chapter.result(
   "confidence far away, single MAP network", mapScores.farConfidence, digits: 3,
   as: "mapFarConfidence")
@@ -524,7 +578,6 @@ let ensembleFarMI = chapter.result(
 chapter.value("mapFarMI", mapScores.farMutualInformation, digits: 2)
 chapter.value("mapAccuracy", mapScores.accuracy, digits: 4)
 chapter.value("ensembleAccuracy", ensembleScores.accuracy, digits: 4)
-chapter.recordTime("training, deep ensemble", seconds: ensembleSeconds)
 let accuracies = [mapScores.accuracy, mainScores.accuracy, ensembleScores.accuracy]
 chapter.claim(
   "All three classify the test set equally well (accuracy {{mapAccuracy}}, {{dropoutAccuracy}} and {{ensembleAccuracy}}).",
@@ -543,21 +596,22 @@ chapter.claim(
   dropoutFarMI > ensembleFarMI && ensembleFarMI > 0, atAnyBudget: true)
 chapter.claim(
   "and it is the less confident of the two.", dropoutFar < ensembleFar)
-
+//: The confidence of the three predictives over the plane:
+// fold: the three confidence maps
+let mapGrid = SyntheticData.grid(x: -4...5, y: -3.5...4, nx: gridSide, ny: gridSide)
+let confidenceMaps: [(String, Matrix)] = [
+  ("single MAP network", ensemble.members[0].predict(mapGrid, using: &rng).softmaxRows()),
+  (
+    "MC dropout, p = \(dropoutRate)",
+    MonteCarloPredictive.probabilities(of: mainModel, at: mapGrid, samples: passes, using: &rng)
+      .mean
+  ),
+  ("deep ensemble, M = \(ensembleSize)", ensemble.probabilities(at: mapGrid).mean),
+]
 orExit("saving the confidence maps") {
   let xs = SyntheticData.linspace(-4, 5, count: gridSide).storage
   let ys = SyntheticData.linspace(-3.5, 4, count: gridSide).storage
-  let grid = SyntheticData.grid(x: -4...5, y: -3.5...4, nx: gridSide, ny: gridSide)
-  let maps: [(String, Matrix)] = [
-    ("single MAP network", ensemble.members[0].predict(grid, using: &rng).softmaxRows()),
-    (
-      "MC dropout, p = \(dropoutRate)",
-      MonteCarloPredictive.probabilities(of: main.model, at: grid, samples: passes, using: &rng)
-        .mean
-    ),
-    ("deep ensemble, M = \(ensembleSize)", ensemble.probabilities(at: grid).mean),
-  ]
-  let panels = maps.map { title, p in
+  let panels = confidenceMaps.map { title, p in
     Figure.planeMap(
       title: title, xs: xs, ys: ys, values: p.max(over: .columns).storage,
       colorBarLabel: "confidence max_k p_k", data: moons)
@@ -601,9 +655,9 @@ Narration.section("6. Heteroscedastic regression")
 
 /// Trains an ensemble of regressors on standardised data: mean-and-variance members
 /// (`.heteroscedastic`), or mean-only members with a unit noise level.
-@MainActor func regressionEnsemble(on data: Dataset, heteroscedastic: Bool = true)
-  -> DeepEnsemble
-{
+func regressionEnsemble(
+  on data: Dataset, heteroscedastic: Bool = true, using rng: inout Generator
+) -> DeepEnsemble {
   orExit("training a regression ensemble") {
     try DeepEnsemble.trainMAP(
       count: ensembleSize, sizes: heteroscedastic ? regressionSizes : [1, 50, 50, 1],
@@ -614,9 +668,11 @@ Narration.section("6. Heteroscedastic regression")
   }
 }
 
+//: On the synthetic data the true noise level is known, so the learned one can be checked
+//: against it.
 // Synthetic: inputs already on a unit scale.
 let synthetic = SyntheticData.heteroscedastic(count: syntheticCount, using: &rng)
-let syntheticEnsemble = regressionEnsemble(on: synthetic)
+let syntheticEnsemble = regressionEnsemble(on: synthetic, using: &rng)
 let syntheticX = SyntheticData.linspace(-Double.pi, Double.pi, count: 200)
 let syntheticFit = syntheticEnsemble.regressionPredictive(at: syntheticX)
 let trueSigma = syntheticX.storage.map(SyntheticData.heteroscedasticNoise)
@@ -635,7 +691,8 @@ for (k, x) in [-2.0, 2.0].enumerated() {
   chapter.value("trueSigmaAt\(key)", SyntheticData.heteroscedasticNoise(x), digits: 3)
 }
 
-// Motorcycle: standardise on the training points only.
+//: The motorcycle data are standardised on the training points only, and the same recipe
+//: trains an ensemble on them.
 let motorcycleAll = orExit("reading the motorcycle data (run from the repository root)") {
   try ShippedData.motorcycle()
 }
@@ -645,19 +702,25 @@ let motorcycleTrainRaw = motorcycleAll.subset(split.train)
 let motorcycleTestRaw = motorcycleAll.subset(split.test)
 let inputScaler = Standardiser(fitting: motorcycleTrainRaw.inputs)
 let targetScaler = Standardiser(fitting: motorcycleTrainRaw.targets.values)
-@MainActor func standardised(_ d: Dataset) -> Dataset {
+/// `d` in the units the networks see, by the scalers fitted on the training points.
+func standardised(_ d: Dataset) -> Dataset {
   Dataset(
     inputs: inputScaler.transform(d.inputs),
     targets: .values(targetScaler.transform(d.targets.values)))
 }
 let motorcycleTrain = standardised(motorcycleTrainRaw)
 let motorcycleTest = standardised(motorcycleTestRaw)
-let motorcycleEnsemble = regressionEnsemble(on: motorcycleTrain)
+let motorcycleEnsemble = regressionEnsemble(on: motorcycleTrain, using: &rng)
 let (targetShift, targetScale) = (targetScaler.mean[0, 0], targetScaler.standardDeviation[0, 0])
 
+/*:
+ Each model is scored by the mean log density of the held-out targets, in the data's own
+ units: under the mixture of the members' Gaussians for the heteroscedastic ensemble, and
+ under a single noise level around the ensemble's mean for the baseline.
+ */
 /// The mean log density of the test targets (original units) under the predictive
 /// Gaussian mixture of `ensemble`.
-@MainActor func testLogLikelihood(_ ensemble: DeepEnsemble) -> Double {
+func testLogLikelihood(_ ensemble: DeepEnsemble) -> Double {
   let (means, variances) = ensemble.gaussianComponents(at: motorcycleTest.inputs)
   let y = motorcycleTestRaw.targets.values
   var total = 0.0
@@ -672,10 +735,12 @@ let (targetShift, targetScale) = (targetScaler.mean[0, 0], targetScaler.standard
   }
   return total / Double(y.rows)
 }
+let heteroscedasticLogLikelihood = testLogLikelihood(motorcycleEnsemble)
 
-// The homoscedastic baseline: the same ensemble recipe with a mean head only, one noise
-// level fitted by maximum likelihood on the training residuals.
-let homoscedastic = regressionEnsemble(on: motorcycleTrain, heteroscedastic: false)
+//: The baseline is the same ensemble recipe with a mean head only, and one noise level
+//: fitted by maximum likelihood to the training residuals.
+let homoscedastic = regressionEnsemble(
+  on: motorcycleTrain, heteroscedastic: false, using: &rng)
 let trainResidual =
   homoscedastic.meanPrediction(at: motorcycleTrain.inputs) - motorcycleTrain.targets.values
 let homoscedasticSigma = (trainResidual * trainResidual).mean().squareRoot() * targetScale
@@ -689,20 +754,18 @@ let homoscedasticLogLikelihood: Double = {
       Gaussian(mean: mu[i, 0], standardDeviation: homoscedasticSigma).logDensity(y[i, 0])
     })
 }()
-let heteroscedasticLogLikelihood = testLogLikelihood(motorcycleEnsemble)
+//: The two models' scores, and the learned noise level early and late:
+var motorcycleTable = ResultTable(
+  "motorcycle model", columns: [.init("test log-likelihood per point", digits: 3)])
+motorcycleTable.add(
+  "homoscedastic ensemble, σ = \(Narration.format(homoscedasticSigma, digits: 3)) g",
+  numbers: [homoscedasticLogLikelihood])
+motorcycleTable.add("heteroscedastic ensemble", numbers: [heteroscedasticLogLikelihood])
+chapter.show(motorcycleTable)
 let early = motorcycleEnsemble.regressionPredictive(at: inputScaler.transform(.column([10])))
   .inOriginalUnits(of: targetScaler)
 let late = motorcycleEnsemble.regressionPredictive(at: inputScaler.transform(.column([30])))
   .inOriginalUnits(of: targetScaler)
-Narration.table(
-  ["motorcycle model", "test log-likelihood per point"],
-  [
-    [
-      "homoscedastic ensemble, σ = \(Narration.format(homoscedasticSigma, digits: 3)) g",
-      Narration.format(homoscedasticLogLikelihood, digits: 3),
-    ],
-    ["heteroscedastic ensemble", Narration.format(heteroscedasticLogLikelihood, digits: 3)],
-  ])
 let logLikelihoodGain = chapter.result(
   "motorcycle: heteroscedastic minus homoscedastic test log-likelihood",
   heteroscedasticLogLikelihood - homoscedasticLogLikelihood, digits: 3, as: "logLikelihoodGain")
@@ -727,7 +790,8 @@ chapter.claim(
 chapter.claim(
   "and the held-out log-likelihood says so: {{heteroscedasticLogLikelihood}} per point against {{homoscedasticLogLikelihood}}, a gain of {{logLikelihoodGain}} nats.",
   logLikelihoodGain > 0, atAnyBudget: true)
-
+//: Both data sets with the ensembles' bands, and the learned noise level against the truth:
+// fold: the heteroscedastic figure
 orExit("saving the heteroscedastic figure") {
   func bands(
     _ xs: [Double], _ fit: RegressionPredictive, data: (x: [Double], y: [Double]), title: String,
