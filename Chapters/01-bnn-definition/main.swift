@@ -89,30 +89,13 @@ func expectedSquaredTanh(_ sigma: Double) -> Double {
   }
   return total * h / (2 * Double.pi).squareRoot()
 }
-var priorPanels = [Figure]()
-var priorRows = [[String]]()
-var priorZScores = [Double]()
-var priorSampledSDs = [Double]()
-for sigmaP in priorScales {
-  let network = MLP.bayesian(
-    sizes: [1, priorHidden, 1], activation: .tanh, priorStandardDeviation: sigmaP, using: &rng)
-  network.setToPrior()  // q = p: sampling the layer now samples the prior
-  let atOrigin = MonteCarloPredictive.outputs(
-    of: network, at: origin, samples: priorDraws, using: &rng)
-  let sampledSD = atOrigin.standardDeviation.scalarValue
-  // The standard error of a sample SD is about SD/√(2(M−1)) for near-Gaussian draws.
-  let standardError = sampledSD / (2 * Double(priorDraws - 1)).squareRoot()
-  let exactSD =
-    (Double(priorHidden) * sigmaP * sigmaP * expectedSquaredTanh(sigmaP) + sigmaP * sigmaP)
-    .squareRoot()
-  let z = (sampledSD - exactSD) / standardError
-  priorRows.append([
-    Narration.format(sigmaP, digits: 2), Narration.format(sampledSD), Narration.format(exactSD),
-    Narration.format(z, digits: 2),
-  ])
-  chapter.value("priorZ\(priorZScores.count)", z, digits: 2)
-  priorZScores.append(z)
-  priorSampledSDs.append(sampledSD)
+
+//: For the figure, each prior gets a panel: the ±2 sd band of $f(x)$ and a few of its
+//: functions.
+// fold: a panel of the prior figure
+/// The panel for the prior of scale `sigmaP`: the ±2 sd band of f(x) over `priorDraws / 4`
+/// networks drawn from `network`, then `shownFunctions` functions drawn from it.
+func priorPanel(_ network: MLP, sigmaP: Double, using rng: inout Generator) -> Figure {
   var series = [Series]()
   let spread = MonteCarloPredictive.outputs(
     of: network, at: xs, samples: priorDraws / 4, using: &rng)
@@ -134,9 +117,40 @@ for sigmaP in priorScales {
     yLabel: "network output f(x)", series: series)
   panel.legend = .below
   panel.xRange = -3...3
-  priorPanels.append(panel)
+  return panel
 }
-Narration.table(["σp", "sd f(0) sampled", "sd f(0) exact", "z-score"], priorRows)
+
+//: For each prior scale, a network whose weights are drawn from the prior: the spread of
+//: $f(0)$ over many draws, held against the closed form.
+var priorPanels = [Figure]()
+var priorTable = ResultTable(
+  "σp",
+  columns: [
+    .init("sd f(0) sampled", digits: 4), .init("sd f(0) exact", digits: 4),
+    .init("z-score", digits: 2),
+  ])
+var priorZScores = [Double]()
+var priorSampledSDs = [Double]()
+for sigmaP in priorScales {
+  let network = MLP.bayesian(
+    sizes: [1, priorHidden, 1], activation: .tanh, priorStandardDeviation: sigmaP, using: &rng)
+  network.setToPrior()  // q = p: sampling the layer now samples the prior
+  let atOrigin = MonteCarloPredictive.outputs(
+    of: network, at: origin, samples: priorDraws, using: &rng)
+  let sampledSD = atOrigin.standardDeviation.scalarValue
+  // The standard error of a sample SD is about SD/√(2(M−1)) for near-Gaussian draws.
+  let standardError = sampledSD / (2 * Double(priorDraws - 1)).squareRoot()
+  let exactSD =
+    (Double(priorHidden) * sigmaP * sigmaP * expectedSquaredTanh(sigmaP) + sigmaP * sigmaP)
+    .squareRoot()
+  let z = (sampledSD - exactSD) / standardError
+  priorTable.add(Narration.format(sigmaP, digits: 2), numbers: [sampledSD, exactSD, z])
+  chapter.value("priorZ\(priorZScores.count)", z, digits: 2)
+  priorZScores.append(z)
+  priorSampledSDs.append(sampledSD)
+  priorPanels.append(priorPanel(network, sigmaP: sigmaP, using: &rng))
+}
+chapter.show(priorTable)
 chapter.value("priorScaleCount", Double(priorScales.count), digits: 1)
 let largestPriorZ = chapter.value(
   "largestPriorZ", priorZScores.map(abs).max()!, digits: 2)
@@ -175,12 +189,22 @@ orExit("saving the prior figure") {
  and Gaussian noise of known $\sigma$.
  */
 Narration.section("2. An exact posterior on a grid: f(x) = b·tanh(a·x)")
+/// The two-weight network $f(x; a, b) = b\tanh(ax)$.
 func twoWeightNetwork(_ x: Double, _ a: Double, _ b: Double) -> Double { b * tanh(a * x) }
-let twoWeightX = (0..<twoWeightCount).map { _ in rng.uniform(-2, 2) }
-let twoWeightY = twoWeightX.map {
-  twoWeightNetwork($0, trueA, trueB) + twoWeightNoise * rng.normal()
+/// `twoWeightCount` inputs uniform on [−2, 2], then the true network's outputs at them plus
+/// Gaussian noise.
+func twoWeightData(using rng: inout Generator) -> (x: [Double], y: [Double]) {
+  let x = (0..<twoWeightCount).map { _ in rng.uniform(-2, 2) }
+  let y = x.map { twoWeightNetwork($0, trueA, trueB) + twoWeightNoise * rng.normal() }
+  return (x, y)
 }
+let (twoWeightX, twoWeightY) = twoWeightData(using: &rng)
+
+//: The unnormalised log posterior, log likelihood plus log prior, is evaluated at every
+//: node of a grid over the weight plane; the sum over the nodes gives the evidence and
+//: normalises it.
 let weightPrior = Gaussian(mean: 0, standardDeviation: 1)
+/// $\log p(D \mid a, b)$: the Gaussian log density of the data under weights $(a, b)$.
 func logLikelihood(_ a: Double, _ b: Double) -> Double {
   zip(twoWeightX, twoWeightY).reduce(0) { total, point in
     total
@@ -191,28 +215,30 @@ func logLikelihood(_ a: Double, _ b: Double) -> Double {
 let posterior = GridPosterior(first: -4...4, second: -4...4, points: gridPoints) { a, b in
   logLikelihood(a, b) + weightPrior.logDensity(a) + weightPrior.logDensity(b)
 }
-// The evidence again, by simple Monte Carlo over the prior: p(D) = E_p(w)[p(D | w)].
+
+//: The evidence again, by simple Monte Carlo over the prior:
+//: $p(D) = \mathbb E_{p(w)}[p(D \mid w)]$.
 var likelihoods = [Double]()
 for _ in 0..<evidenceDraws {
   likelihoods.append(
     exp(logLikelihood(weightPrior.sample(using: &rng), weightPrior.sample(using: &rng))))
 }
-let evidenceMC = likelihoods.reduce(0, +) / Double(evidenceDraws)
-let evidenceSE =
-  (likelihoods.reduce(0) { $0 + ($1 - evidenceMC) * ($1 - evidenceMC) } / Double(evidenceDraws - 1)
-  / Double(evidenceDraws)).squareRoot()
+let evidenceMC = MeanEstimate(of: likelihoods)
 let evidenceGrid = exp(posterior.logEvidence)
 chapter.result("log p(D) by grid quadrature", posterior.logEvidence, as: "logEvidenceGrid")
 chapter.result(
-  "log p(D) by Monte Carlo over the prior", log(evidenceMC), as: "logEvidenceMonteCarlo")
+  "log p(D) by Monte Carlo over the prior", log(evidenceMC.mean), as: "logEvidenceMonteCarlo")
 let evidenceZ = chapter.result(
-  "evidence z-score (grid − MC)/SE", (evidenceGrid - evidenceMC) / evidenceSE, digits: 2,
+  "evidence z-score (grid − MC)/SE",
+  (evidenceGrid - evidenceMC.mean) / evidenceMC.standardError, digits: 2,
   as: "evidenceZ")
 chapter.value("evidenceZSize", abs(evidenceZ), digits: 2)
 chapter.value("evidenceDraws", Double(evidenceDraws), digits: 6)
 chapter.claim(
   "The grid's evidence and the Monte Carlo average of the likelihood over {{evidenceDraws}} prior draws agree within {{evidenceZSize}} standard errors.",
   abs(evidenceZ) < 4, atAnyBudget: true)
+
+//: Where the posterior's mass lies, and its mean:
 let massPositiveA = chapter.result(
   "posterior mass with a > 0", posterior.expectation { a, _ in a > 0 ? 1 : 0 },
   as: "massPositiveA")
@@ -279,7 +305,8 @@ chapter.claim(
   "Here the ascent ends at $(a, b)$ = ({{mapA}}, {{mapB}}), in the mirror image of the truth $(1.5, 1.2)$: the mode at $(-a, -b)$.",
   abs(wMAP.a + trueA) < 0.2 && abs(wMAP.b + trueB) < 0.2)
 
-// The predictive by quadrature: moments of f(x; a, b) under the grid posterior, plus noise.
+//: The predictive by quadrature: the moments of $f(x; a, b)$ under the grid posterior,
+//: plus the noise.
 let wideXs = SyntheticData.linspace(-4, 4, count: plotPoints).storage
 var predictiveMean = [Double]()
 var predictiveSD = [Double]()
@@ -288,7 +315,9 @@ for x in wideXs {
   predictiveMean.append(f.mean)
   predictiveSD.append((f.variance + twoWeightNoise * twoWeightNoise).squareRoot())
 }
-// And by Monte Carlo: sample weights from the grid posterior, average the networks.
+
+//: And by Monte Carlo, at one input beyond the data: sample weights from the grid
+//: posterior and average the networks.
 let checkX = 3.5  // outside the data, where the modes disagree most about nothing
 let exactAtCheck = posterior.expectation { a, b in twoWeightNetwork(checkX, a, b) }
 var drawsAtCheck = [Double]()
@@ -296,15 +325,12 @@ for _ in 0..<predictiveSamples * 10 {
   let w = posterior.sample(using: &rng)
   drawsAtCheck.append(twoWeightNetwork(checkX, w.first, w.second))
 }
-let mcAtCheck = drawsAtCheck.reduce(0, +) / Double(drawsAtCheck.count)
-let mcAtCheckSE =
-  (drawsAtCheck.reduce(0) { $0 + ($1 - mcAtCheck) * ($1 - mcAtCheck) }
-  / Double(drawsAtCheck.count - 1)
-  / Double(drawsAtCheck.count)).squareRoot()
+let mcAtCheck = MeanEstimate(of: drawsAtCheck)
 chapter.result("E[f(3.5)] by quadrature", exactAtCheck, as: "exactAtCheck")
-chapter.result("E[f(3.5)] by \(drawsAtCheck.count) posterior draws", mcAtCheck, as: "mcAtCheck")
+chapter.result(
+  "E[f(3.5)] by \(drawsAtCheck.count) posterior draws", mcAtCheck.mean, as: "mcAtCheck")
 let predictiveZ = chapter.result(
-  "predictive z-score (MC − quadrature)/SE", (mcAtCheck - exactAtCheck) / mcAtCheckSE, digits: 2,
+  "predictive z-score (MC − quadrature)/SE", mcAtCheck.zScore(against: exactAtCheck), digits: 2,
   as: "predictiveZ")
 chapter.value("predictiveZSize", abs(predictiveZ), digits: 2)
 chapter.value("checkDraws", Double(drawsAtCheck.count), digits: 6)
@@ -312,6 +338,8 @@ chapter.claim(
   "At $x = 3.5$, beyond the data, the average of {{checkDraws}} networks drawn from the grid posterior, {{mcAtCheck}}, is within {{predictiveZSize}} standard errors of the quadrature's {{exactAtCheck}}.",
   abs(predictiveZ) < 4, atAnyBudget: true)
 
+//: The posterior over the weight plane, and the predictive it gives next to the MAP network:
+// fold: the posterior figure
 let contourPanel: Figure = {
   let shown = posterior.coarseDensity(step: max(gridPoints / 80, 1))  // a lighter grid to draw
   var figure = Figure(
@@ -389,22 +417,25 @@ orExit("saving the posterior figure") {
  */
 Narration.section("3. The Bayesian layer: sample vs mean forward, Monte Carlo predictive")
 let gapData = SyntheticData.regressionWithGap(count: gapCount, noise: gapNoise, using: &rng)
-let pointNetwork = MLP(sizes: hiddenSizes, activation: .tanh, using: &rng)
-var pointOptimiser = Adam(parameters: pointNetwork.parameters, learningRate: 0.01)
-let mapTrainer = MAPEstimation(
-  model: pointNetwork, likelihood: .gaussian(noiseStandardDeviation: gapNoise),
-  priorStandardDeviation: 1)
-let progress = ProgressLine("MAP fit", total: mapEpochs)
-let mapHistory = orExit("training the point estimate") {
-  try mapTrainer.train(
-    on: gapData, epochs: mapEpochs, batchSize: gapCount, optimiser: &pointOptimiser, using: &rng
-  ) { record in
-    if record.epoch % 50 == 0 {
-      progress.update(record.epoch, "loss \(Narration.format(record.loss))")
-    }
+
+/// A 1-50-50-1 tanh network fitted to `data` by full-batch Adam: the MAP estimate under
+/// the N(0, 1) prior, with the noise σ known.
+func mapFit(to data: Dataset, using rng: inout Generator) -> (
+  network: MLP, history: [EpochRecord]
+) {
+  let network = MLP(sizes: hiddenSizes, activation: .tanh, using: &rng)
+  var optimiser = Adam(parameters: network.parameters, learningRate: 0.01)
+  let trainer = MAPEstimation(
+    model: network, likelihood: .gaussian(noiseStandardDeviation: gapNoise),
+    priorStandardDeviation: 1)
+  let history = training("MAP fit", epochs: mapEpochs, reportEvery: 50) { onEpoch in
+    try trainer.train(
+      on: data, epochs: mapEpochs, batchSize: data.count, optimiser: &optimiser, using: &rng,
+      onEpoch: onEpoch)
   }
+  return (network, history)
 }
-progress.finish()
+let (pointNetwork, mapHistory) = mapFit(to: gapData, using: &rng)
 let pointFit = pointNetwork.predict(gapData.inputs, using: &rng)
 let trainingRMSE = ((pointFit - gapData.targets.values).map { $0 * $0 }.mean()).squareRoot()
 Narration.result("MAP network: final loss per datum", mapHistory.last!.loss)
@@ -414,6 +445,7 @@ chapter.claim(
   "The MAP network fits the data to a training RMSE of {{trainingRMSE}}, a little below the noise $\\sigma = 0.1$:",
   trainingRMSE < gapNoise && trainingRMSE > 0.5 * gapNoise)
 
+//: The Bayesian copy: each weight's mean at the point estimate, each $\sigma$ at $e^{-3}$.
 let bayesianNetwork = MLP.bayesian(centredOn: pointNetwork, standardDeviation: layerSigma)
 let deterministicParameters = chapter.result(
   "parameters: deterministic network", Double(pointNetwork.parameterCount), digits: 6,
@@ -459,6 +491,8 @@ chapter.claim(
   "Here the correct closed form gives {{klCorrect}} nats and note 000's version {{klNote}}.",
   klCorrect > 0 && klNote < 0, atAnyBudget: true)
 
+//: The mean forward pass against the Monte Carlo predictive mean, over a range wider than
+//: the data:
 let curveXs = SyntheticData.linspace(-5, 5, count: plotPoints)  // [points, 1]
 let meanForward = bayesianNetwork.predict(curveXs, mode: .mean, using: &rng)
 let band = MonteCarloPredictive.outputs(
@@ -478,6 +512,8 @@ chapter.claim(
 chapter.claim(
   "It lies at $x$ = {{jensenGapX}}, inside the data, not far from them:",
   abs(worstX) >= 1 && abs(worstX) <= 3)
+
+//: How wide the band is in the data, in the gap between them, and beyond them:
 /// The mean of the band's sd (of f, without noise) over the inputs `where` selects.
 func meanBandSD(_ selected: (Double) -> Bool) -> Double {
   let chosen = curveXs.storage.indices.filter { selected(curveXs.storage[$0]) }
@@ -508,6 +544,9 @@ chapter.claim(
 let probeXs = Matrix.column([-4, -2, 0, 2, 4])  // where the estimates are compared
 let reference = MonteCarloPredictive.outputs(
   of: bayesianNetwork, at: probeXs, samples: referenceSamples, using: &rng)
+
+//: For $S = 2, 4, 8, \dots$, many independent $S$-sample estimates, and the RMS of their
+//: errors against the reference over the probe inputs:
 var sampleSizes = [Int]()
 var meanErrors = [Double]()
 var sdErrors = [Double]()
@@ -535,6 +574,19 @@ while s <= convergenceMaxS {
   normalisedErrors.append((squaredNormalised / n).squareRoot())
   s *= 2
 }
+var convergenceTable = ResultTable(
+  "S",
+  columns: [
+    .init("RMSE of mean", digits: 3), .init("RMSE of sd", digits: 3),
+    .init("RMSE·√S/sd", digits: 3),
+  ])
+for k in sampleSizes.indices {
+  convergenceTable.add(
+    String(sampleSizes[k]), numbers: [meanErrors[k], sdErrors[k], normalisedErrors[k]])
+}
+chapter.show(convergenceTable)
+
+//: The rate is the least-squares slope of the errors on the log-log plot:
 /// The least-squares slope of log(error) against log(S).
 func logLogSlope(_ sizes: [Int], _ errors: [Double]) -> Double {
   let lx = sizes.map { log(Double($0)) }
@@ -545,14 +597,6 @@ func logLogSlope(_ sizes: [Int], _ errors: [Double]) -> Double {
   let sxx = lx.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }
   return sxy / sxx
 }
-Narration.table(
-  ["S", "RMSE of mean", "RMSE of sd", "RMSE·√S/sd"],
-  sampleSizes.indices.map { k in
-    [
-      String(sampleSizes[k]), Narration.format(meanErrors[k], digits: 3),
-      Narration.format(sdErrors[k], digits: 3), Narration.format(normalisedErrors[k], digits: 3),
-    ]
-  })
 let meanSlope = logLogSlope(sampleSizes, meanErrors)
 let sdSlope = logLogSlope(sampleSizes, sdErrors)
 let averageNormalised = normalisedErrors.reduce(0, +) / Double(normalisedErrors.count)
@@ -572,6 +616,8 @@ chapter.claim(
   "With samples its error falls like $1/\\sqrt S$ (measured slope {{meanSlope}}).",
   meanSlope > -0.7 && meanSlope < -0.3, atAnyBudget: true)
 
+//: The predictive band with the mean forward pass, and the errors against $S$:
+// fold: the Monte Carlo figure
 let bandPanel: Figure = {
   let total = band.variance.map { sqrt($0 + gapNoise * gapNoise) }
   var figure = Figure(
@@ -634,28 +680,31 @@ orExit("saving the Monte Carlo figure") {
  */
 Narration.section("4. Deterministic vs Bayesian network")
 let timingRepeats = chapter.budget(100, quick: 10)
-let clock = ContinuousClock()
-let singlePass =
-  clock.measure {
-    for _ in 0..<timingRepeats { _ = pointNetwork.predict(curveXs, using: &rng) }
-  } / timingRepeats
-let sampledPasses =
-  clock.measure {
-    for _ in 0..<max(timingRepeats / 20, 1) {
-      _ = MonteCarloPredictive.outputs(of: bayesianNetwork, at: curveXs, samples: 100, using: &rng)
+/// The mean seconds of one pass of `point` and of `samples` sampled passes of `bayesian`
+/// over `inputs`, each timed over several repeats.
+func passTimes(
+  _ point: MLP, _ bayesian: MLP, at inputs: Matrix, samples: Int, using rng: inout Generator
+) -> (single: Double, sampled: Double) {
+  let sampledRepeats = max(timingRepeats / 20, 1)
+  let single = Stopwatch.time {
+    for _ in 0..<timingRepeats { _ = point.predict(inputs, using: &rng) }
+  }.seconds
+  let sampled = Stopwatch.time {
+    for _ in 0..<sampledRepeats {
+      _ = MonteCarloPredictive.outputs(of: bayesian, at: inputs, samples: samples, using: &rng)
     }
-  } / max(timingRepeats / 20, 1)
-/// A duration in seconds.
-func seconds(_ d: Duration) -> Double {
-  Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+  }.seconds
+  return (single / Double(timingRepeats), sampled / Double(sampledRepeats))
 }
-chapter.recordTime("one deterministic pass", seconds: seconds(singlePass))
-chapter.recordTime("100 sampled passes", seconds: seconds(sampledPasses))
-func microseconds(_ d: Duration) -> String {
-  Narration.format(
-    Double(d.components.seconds) * 1e6 + Double(d.components.attoseconds) * 1e-12, digits: 3)
-    + " µs"
+let passSeconds = passTimes(pointNetwork, bayesianNetwork, at: curveXs, samples: 100, using: &rng)
+chapter.recordTime("one deterministic pass", seconds: passSeconds.single)
+chapter.recordTime("100 sampled passes", seconds: passSeconds.sampled)
+/// A time in seconds as microseconds, e.g. `"41.2 µs"`.
+func microseconds(_ seconds: Double) -> String {
+  Narration.format(seconds * 1e6, digits: 3) + " µs"
 }
+
+//: What each network stores, how it predicts, and what a prediction costs:
 Narration.table(
   ["aspect", "deterministic network", "Bayesian network (mean field)"],
   [
@@ -668,8 +717,8 @@ Narration.table(
     ["uncertainty", "none", "sd over the S passes"],
     ["forward passes per prediction", "1", "S (here 100)"],
     [
-      "measured time, \(curveXs.rows) inputs", microseconds(singlePass),
-      microseconds(sampledPasses),
+      "measured time, \(curveXs.rows) inputs", microseconds(passSeconds.single),
+      microseconds(passSeconds.sampled),
     ],
   ])
 /*:
