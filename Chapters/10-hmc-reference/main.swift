@@ -53,7 +53,12 @@ let sgldSteps = chapter.budget(30000, quick: 3000)
 let sgldBatchSize = 20
 let plotX = SyntheticData.linspace(-6, 6, count: chapter.budget(121, quick: 41))
 let gridSide = chapter.budget(50, quick: 20)
-
+/*:
+ Every method is fitted by one of a few functions, shared by both problems, and all use
+ the same prior. Those that train run Adam on the full batch for the same number of
+ steps; first the MAP network (with dropout, it is also MC dropout's network) and the
+ mean-field network, trained by Bayes by Backprop with one of three gradient estimators.
+ */
 /// A network fitted by Adam to the MAP estimate under the N(0, 1) prior, full batch, with
 /// dropout when `dropout > 0` (MC dropout trains this way too).
 ///
@@ -87,6 +92,7 @@ func trainMAP(
 ///   - data: the training set.
 ///   - estimator: how the draws are shared across the batch.
 ///   - generator: the initialisation and the draws.
+///   - onLastEpoch: called with the last epoch's record (the ELBO's terms).
 func trainMeanField(
   sizes: [Int], likelihood: Likelihood, on data: Dataset, estimator: GradientEstimator,
   generator: Generator, onLastEpoch: (EpochRecord) -> Void = { _ in }
@@ -104,7 +110,10 @@ func trainMeanField(
   onLastEpoch(records.last!)
   return model
 }
-
+/*:
+ An ensemble is several MAP networks, each from its own initialisation. A Laplace
+ approximation is fitted at a MAP network, with the same prior as every other method.
+ */
 /// A deep ensemble of MAP networks, each from its own initialisation.
 ///
 /// - Parameters:
@@ -143,7 +152,10 @@ func laplace(
       priorPrecision: 1 / (priorStandardDeviation * priorStandardDeviation))
   }
 }
-
+/*:
+ The two samplers start from MAP networks: HMC runs one chain from each of several, each
+ chain with its own generator; SGLD runs one chain from one.
+ */
 /// HMC chains on the posterior of a dense network, each started from its own MAP
 /// estimate (so that warm-up does not have to find the data first).
 ///
@@ -158,7 +170,7 @@ func runHMC(_ posterior: NetworkPosterior, from starts: [MLP], generator: Genera
   let sampler = HamiltonianMonteCarlo(
     warmUp: warmUp, iterations: iterations, trajectoryLength: trajectoryLength,
     keepEvery: keepEvery)
-  let generators = starts.map { _ in own.fork() }
+  let generators = forks(starts.count, of: &own)
   return orExit("sampling the posterior by HMC") {
     try sampler.sampleChains(
       posterior, from: starts.map(NetworkPosterior.parameters(of:)), generators: generators)
@@ -181,6 +193,15 @@ func runSGLD(_ posterior: NetworkPosterior, from start: MLP, generator: Generato
   }
 }
 
+/// `count` generators forked from `rng` one after the other, one per parallel task (a
+/// task cannot share the parent).
+///
+/// - Parameters:
+///   - count: how many.
+///   - rng: the parent; it advances `count` times.
+func forks(_ count: Int, of rng: inout Generator) -> [Generator] {
+  (0..<count).map { _ in rng.fork() }
+}
 /*:
  ## 1. The reference: HMC, and how we know it converged
 
@@ -207,7 +228,7 @@ let regressionTest = SyntheticData.regressionWithGap(
 let regressionPosterior = NetworkPosterior(
   sizes: regressionSizes, activation: activation, data: regression,
   likelihood: regressionLikelihood, priorStandardDeviation: priorStandardDeviation)
-let regressionStartGenerators = (0..<chains).map { _ in rng.fork() }
+let regressionStartGenerators = forks(chains, of: &rng)
 let (regressionStarts, regressionStartSeconds) = Stopwatch.time {
   Parallel.map(chains) { k in
     trainMAP(
@@ -215,9 +236,17 @@ let (regressionStarts, regressionStartSeconds) = Stopwatch.time {
       generator: regressionStartGenerators[k])
   }
 }
+let regressionChainGenerator = rng.fork()
 let (regressionChains, regressionHMCSeconds) = Stopwatch.time {
-  runHMC(regressionPosterior, from: regressionStarts, generator: rng.fork())
+  runHMC(regressionPosterior, from: regressionStarts, generator: regressionChainGenerator)
 }
+/*:
+ The chains are compared on predictions, not weights: each kept draw becomes a network,
+ and its output at a few probe inputs gives one number per probe and draw.
+ */
+/// A probe's split-R̂ and effective sample size.
+typealias ProbeDiagnostics = (rHat: Double, effectiveSize: Double)
+
 /// Chain diagnostics of scalar predictions: for each probe, split-R̂ and the effective
 /// sample size over all chains, from each kept draw's prediction at that probe.
 ///
@@ -229,7 +258,7 @@ let (regressionChains, regressionHMCSeconds) = Stopwatch.time {
 func diagnostics(
   _ chains: [MarkovChain], _ posterior: NetworkPosterior, probes: Matrix,
   quantity: (Matrix) -> [Double]
-) -> [(rHat: Double, effectiveSize: Double)] {
+) -> [ProbeDiagnostics] {
   var unused = Generator(seed: 0)  // dense networks draw nothing
   // values[chain][draw][probe]
   let values = chains.map { chain in
@@ -253,19 +282,22 @@ func outputs(of draws: [[Double]], _ posterior: NetworkPosterior, at inputs: Mat
   var unused = Generator(seed: 0)
   return draws.map { posterior.network($0).predict(inputs, using: &unused) }
 }
-
-/// Prints how each chain ran, and each probe's split-R̂ and effective sample size, and
-/// records their extremes under `problem` (`regression.maxRHat`, …).
+/*:
+ How each chain ran and each probe's diagnostics make two tables; their extremes are
+ recorded for the prose.
+ */
+// fold: the two tables of a run of chains, and the extremes recorded
+/// Records the extremes of the probes' diagnostics and of the chains' runs under
+/// `problem` (`regression.maxRHat`, …).
 ///
 /// - Parameters:
 ///   - chains: the HMC chains.
-///   - probes: a label per probe.
-///   - diagnostics: the probes' diagnostics, in the same order.
+///   - diagnostics: the probes' diagnostics.
 ///   - problem: the prefix of the recorded values.
 ///   - chapter: where they are recorded.
-func reportChains(
-  _ chains: [MarkovChain], probes: [String], _ diagnostics: [(rHat: Double, effectiveSize: Double)],
-  as problem: String, in chapter: Chapter
+func recordExtremes(
+  of chains: [MarkovChain], _ diagnostics: [ProbeDiagnostics], as problem: String,
+  in chapter: Chapter
 ) {
   let acceptance = chains.map(\.acceptanceRate)
   let steps = chains.map(\.stepSize)
@@ -279,29 +311,51 @@ func reportChains(
   chapter.value("\(problem).minLeapfrog", leapfrog.min()!)
   chapter.value("\(problem).maxLeapfrog", leapfrog.max()!)
   chapter.value("\(problem).divergences", Double(chains.reduce(0) { $0 + $1.divergences }))
-  Narration.table(
-    ["chain", "acceptance", "step size", "leapfrog steps", "divergent", "draws kept"],
-    chains.enumerated().map { k, c in
-      [
-        "\(k + 1)", Narration.format(c.acceptanceRate, digits: 3),
-        Narration.format(c.stepSize, digits: 3), "\(c.leapfrogSteps)", "\(c.divergences)",
-        "\(c.draws.count)",
-      ]
-    })
-  Narration.table(
-    ["prediction", "split R̂", "effective sample size"],
-    zip(probes, diagnostics).map { label, d in
-      [label, Narration.format(d.rHat, digits: 4), Narration.format(d.effectiveSize, digits: 4)]
-    })
 }
 
+/// How each chain ran: its acceptance rate, adapted step size, leapfrog steps per
+/// iteration, divergent transitions and kept draws.
+func chainTable(_ chains: [MarkovChain]) -> ResultTable {
+  var table = ResultTable(
+    "chain",
+    columns: [
+      .init("acceptance"), .init("step size"), .init("leapfrog steps"), .init("divergent"),
+      .init("draws kept"),
+    ])
+  for (k, c) in chains.enumerated() {
+    table.add(
+      "\(k + 1)",
+      [
+        .number(c.acceptanceRate), .number(c.stepSize), .text("\(c.leapfrogSteps)"),
+        .text("\(c.divergences)"), .text("\(c.draws.count)"),
+      ])
+  }
+  return table
+}
+
+/// Each probe's split-R̂ and effective sample size, under the probe's label.
+func probeTable(_ probes: [String], _ diagnostics: [ProbeDiagnostics]) -> ResultTable {
+  var table = ResultTable(
+    "prediction",
+    columns: [.init("split R̂", digits: 4), .init("effective sample size", digits: 4)])
+  for (label, d) in zip(probes, diagnostics) {
+    table.add(label, numbers: [d.rHat, d.effectiveSize])
+  }
+  return table
+}
+/*:
+ On the regression the probes are $f$ at two inputs inside the data, one in the gap and
+ one beyond the data:
+ */
 let regressionProbes = [-2.0, 0, 2, 4.5]
 let regressionDiagnostics = diagnostics(
   regressionChains, regressionPosterior, probes: Matrix.column(regressionProbes)
 ) { $0.storage }
-reportChains(
-  regressionChains, probes: regressionProbes.map { "f(\(Narration.format($0, digits: 2)))" },
-  regressionDiagnostics, as: "regression", in: chapter)
+recordExtremes(of: regressionChains, regressionDiagnostics, as: "regression", in: chapter)
+chapter.show(chainTable(regressionChains))
+chapter.show(
+  probeTable(
+    regressionProbes.map { "f(\(Narration.format($0, digits: 2)))" }, regressionDiagnostics))
 Narration.result(
   "largest split R̂ over the regression probes", regressionDiagnostics.map(\.rHat).max()!,
   digits: 4)
@@ -368,26 +422,42 @@ struct Fit<Predictive> {
   let test: Predictive
 }
 
-/// Fits a method (`train` returns its predictor) and predicts at `grid` and `test`,
-/// timing both.
+/// Fits a method (`train` returns its predictor, drawing from the generator it is
+/// given) and predicts at the grid and test inputs, timing both.
 ///
 /// - Parameters:
 ///   - name: the method.
-///   - grid: the comparison inputs.
-///   - test: the test inputs.
+///   - inputs: the comparison grid and the test inputs.
 ///   - before: seconds already spent on what the method starts from (its MAP network).
+///   - rng: the generator `train` draws from.
 ///   - train: fits the method and returns how it predicts.
 func fit<Predictive>(
-  _ name: String, grid: Matrix, test: Matrix, before: Double = 0,
-  _ train: () -> (Matrix) -> Predictive
+  _ name: String, at inputs: (grid: Matrix, test: Matrix), before: Double = 0,
+  using rng: inout Generator, _ train: (inout Generator) -> (Matrix) -> Predictive
 ) -> Fit<Predictive> {
-  let (predict, trainSeconds) = Stopwatch.time(train)
-  let ((atGrid, atTest), predictSeconds) = Stopwatch.time { (predict(grid), predict(test)) }
+  let (predict, trainSeconds) = Stopwatch.time { train(&rng) }
+  let ((atGrid, atTest), predictSeconds) = Stopwatch.time {
+    (predict(inputs.grid), predict(inputs.test))
+  }
   return Fit(
     name: name, trainSeconds: before + trainSeconds, predictSeconds: predictSeconds,
     grid: atGrid, test: atTest)
 }
 
+/// `fit` for a method that draws nothing (a sampled reference, a deterministic network,
+/// a Laplace approximation with a closed-form predictive).
+func fit<Predictive>(
+  _ name: String, at inputs: (grid: Matrix, test: Matrix), before: Double = 0,
+  _ train: () -> (Matrix) -> Predictive
+) -> Fit<Predictive> {
+  var unused = Generator(seed: 0)
+  return fit(name, at: inputs, before: before, using: &unused) { _ in train() }
+}
+/*:
+ On the regression a predictive is a Gaussian at each input. Sampled networks (HMC's
+ draws, SGLD's, the ensemble's members) give its mean and spread from their outputs;
+ networks with stochastic layers from $S$ forward passes; both add the noise.
+ */
 /// The predictive of sampled outputs $f_s(x)$ with the known noise: mean and spread of
 /// the draws, plus $\sigma^2$.
 func regressionPredictive(_ draws: [Matrix]) -> RegressionPredictive {
@@ -397,7 +467,13 @@ func regressionPredictive(_ draws: [Matrix]) -> RegressionPredictive {
 
 /// The predictive of a network with stochastic layers (mean-field or dropout): $S$
 /// forward passes, plus the noise.
-@MainActor func monteCarloRegression(_ model: MLP) -> (Matrix) -> RegressionPredictive {
+///
+/// - Parameters:
+///   - model: the network.
+///   - rng: forked once, for the passes' draws.
+func monteCarloRegression(_ model: MLP, using rng: inout Generator)
+  -> (Matrix) -> RegressionPredictive
+{
   var own = rng.fork()
   return { inputs in
     let f = MonteCarloPredictive.outputs(
@@ -414,32 +490,40 @@ func predictions(_ networks: [MLP], at inputs: Matrix) -> [Matrix] {
   var unused = Generator(seed: 0)  // dense networks draw nothing
   return networks.map { $0.predict(inputs, using: &unused) }
 }
-
+/*:
+ First HMC, from its chains' draws, and one MAP network: the Laplace approximations, the
+ Bayesian last layer and SGLD start from it, so its training time counts in theirs.
+ */
+let regressionMAPGenerator = rng.fork()
 let (regressionMAP, regressionMAPSeconds) = Stopwatch.time {
   trainMAP(
     sizes: regressionSizes, likelihood: regressionLikelihood, on: regression,
-    generator: rng.fork())
+    generator: regressionMAPGenerator)
 }
-let regressionPrecision = 1 / (priorStandardDeviation * priorStandardDeviation)
-/// `fit` on the regression's grid and test inputs.
-@MainActor func fitRegression(
-  _ name: String, before: Double = 0, _ train: () -> (Matrix) -> RegressionPredictive
-) -> Fit<RegressionPredictive> {
-  fit(name, grid: plotX, test: regressionTest.inputs, before: before, train)
-}
-let regressionFits: [Fit<RegressionPredictive>] = [
-  fitRegression("HMC (reference)", before: regressionStartSeconds + regressionHMCSeconds) {
+let regressionInputs = (grid: plotX, test: regressionTest.inputs)
+var regressionFits: [Fit<RegressionPredictive>] = [
+  fit(
+    "HMC (reference)", at: regressionInputs, before: regressionStartSeconds + regressionHMCSeconds
+  ) {
     let draws = regressionChains.flatMap(\.draws)
     return { regressionPredictive(outputs(of: draws, regressionPosterior, at: $0)) }
   },
-  fitRegression("MAP", before: regressionMAPSeconds) {
+  fit("MAP", at: regressionInputs, before: regressionMAPSeconds) {
     { regressionPredictive(predictions([regressionMAP], at: $0)) }
   },
-  fitRegression("mean field (Bayes by Backprop)") {
+]
+/*:
+ The three mean-field runs differ in their gradient estimator; the first also
+ records the ELBO's two terms at the end of training, beside the MAP network's misfit,
+ for the reading below. MC dropout trains the MAP network with dropout and predicts, like
+ mean field, by $S$ forward passes.
+ */
+regressionFits += [
+  fit("mean field (Bayes by Backprop)", at: regressionInputs, using: &rng) { generator in
     monteCarloRegression(
       trainMeanField(
         sizes: regressionSizes, likelihood: regressionLikelihood, on: regression,
-        estimator: .sharedWeights, generator: rng.fork()
+        estimator: .sharedWeights, generator: generator.fork()
       ) { last in
         // The ELBO's two terms, summed over the data: KL(q‖p) against the expected misfit.
         let n = Double(regressionCount)
@@ -454,49 +538,56 @@ let regressionFits: [Fit<RegressionPredictive>] = [
           "MAP network: negative log-likelihood, summed over the data (nats)",
           -mapFit.meanLogLikelihood(of: regression.targets.values.storage) * n,
           as: "regression.map.nll")
-      })
+      }, using: &generator)
   },
-  fitRegression("mean field, local reparameterisation") {
+  fit("mean field, local reparameterisation", at: regressionInputs, using: &rng) { generator in
     monteCarloRegression(
       trainMeanField(
         sizes: regressionSizes, likelihood: regressionLikelihood, on: regression,
-        estimator: .localReparameterisation, generator: rng.fork()))
+        estimator: .localReparameterisation, generator: generator.fork()), using: &generator)
   },
-  fitRegression("mean field, Flipout") {
+  fit("mean field, Flipout", at: regressionInputs, using: &rng) { generator in
     monteCarloRegression(
       trainMeanField(
         sizes: regressionSizes, likelihood: regressionLikelihood, on: regression,
-        estimator: .flipout, generator: rng.fork()))
+        estimator: .flipout, generator: generator.fork()), using: &generator)
   },
-  fitRegression("MC dropout (rate \(dropoutRate))") {
+  fit("MC dropout (rate \(dropoutRate))", at: regressionInputs, using: &rng) { generator in
     monteCarloRegression(
       trainMAP(
         sizes: regressionSizes, likelihood: regressionLikelihood, on: regression,
-        dropout: dropoutRate, generator: rng.fork()))
+        dropout: dropoutRate, generator: generator.fork()), using: &generator)
   },
-  fitRegression("deep ensemble of \(ensembleSize)") {
+]
+/*:
+ Then the ensemble, the four Laplace approximations at the MAP network, the conjugate
+ Bayesian last layer on its last-layer features, and SGLD started from it.
+ */
+let regressionPrecision = 1 / (priorStandardDeviation * priorStandardDeviation)
+regressionFits += [
+  fit("deep ensemble of \(ensembleSize)", at: regressionInputs, using: &rng) { generator in
     let ensemble = trainEnsemble(
       sizes: regressionSizes, likelihood: regressionLikelihood, on: regression,
-      generator: rng.fork())
+      generator: generator.fork())
     return { regressionPredictive(predictions(ensemble.members, at: $0)) }
   },
-  fitRegression("Laplace, diagonal, GLM", before: regressionMAPSeconds) {
+  fit("Laplace, diagonal, GLM", at: regressionInputs, before: regressionMAPSeconds) {
     let la = laplace(regressionMAP, regression, regressionLikelihood, .all, .diagonal)
     return { la.regressionPredictive(at: $0) }
   },
-  fitRegression("Laplace, K-FAC, GLM", before: regressionMAPSeconds) {
+  fit("Laplace, K-FAC, GLM", at: regressionInputs, before: regressionMAPSeconds) {
     let la = laplace(regressionMAP, regression, regressionLikelihood, .all, .kronecker)
     return { la.regressionPredictive(at: $0) }
   },
-  fitRegression("Laplace, full, GLM", before: regressionMAPSeconds) {
+  fit("Laplace, full, GLM", at: regressionInputs, before: regressionMAPSeconds) {
     let la = laplace(regressionMAP, regression, regressionLikelihood, .all, .full)
     return { la.regressionPredictive(at: $0) }
   },
-  fitRegression("Laplace, last layer, GLM", before: regressionMAPSeconds) {
+  fit("Laplace, last layer, GLM", at: regressionInputs, before: regressionMAPSeconds) {
     let la = laplace(regressionMAP, regression, regressionLikelihood, .lastLayer, .full)
     return { la.regressionPredictive(at: $0) }
   },
-  fitRegression("Bayesian last layer (conjugate)", before: regressionMAPSeconds) {
+  fit("Bayesian last layer (conjugate)", at: regressionInputs, before: regressionMAPSeconds) {
     let head = orExit("solving the conjugate last layer") {
       try ConjugateLastLayer(
         design: LastLayerDesign.rows(regressionMAP.lastLayerFeatures(at: regression.inputs)),
@@ -505,11 +596,17 @@ let regressionFits: [Fit<RegressionPredictive>] = [
     }
     return { head.predictive(at: LastLayerDesign.rows(regressionMAP.lastLayerFeatures(at: $0))) }
   },
-  fitRegression("SGLD", before: regressionMAPSeconds) {
-    let draws = runSGLD(regressionPosterior, from: regressionMAP, generator: rng.fork())
+  fit("SGLD", at: regressionInputs, before: regressionMAPSeconds, using: &rng) { generator in
+    let draws = runSGLD(regressionPosterior, from: regressionMAP, generator: generator.fork())
     return { regressionPredictive(outputs(of: draws, regressionPosterior, at: $0)) }
   },
 ]
+/*:
+ Each method is scored against HMC's predictive: $W_2$ over the whole grid and beyond
+ the data, the predictive standard deviation at the grid's two ends, and the test
+ log-likelihood and coverage. Its scores are recorded under a short name made from the
+ start of its name in the table (`regression.map.w2`, …).
+ */
 let regressionReference = regressionFits[0]
 let regressionTargets = regressionTest.targets.values.storage
 let beyondData = plotX.storage.indices.filter { abs(plotX.storage[$0]) > 3 }
@@ -532,32 +629,31 @@ precondition(
   zip(methodKeys.dropFirst(), regressionFits.dropFirst()).allSatisfy { key, fit in
     ChapterResults.valueName(fit.name).hasPrefix(key)
   }, "one key per method, in the order of the fits")
-Narration.table(
-  [
-    "method", "W2 to HMC", "W2, |x| > 3", "sd at x = −6", "sd at x = 6", "test log-lik.",
-    "95 % cover", "fit (s)", "predict (s)",
-  ],
-  zip(methodKeys, regressionFits).map { method, f in
-    let distance = f.grid.wassersteinDistances(to: regressionReference.grid)
-    let key = "regression.\(method)"
-    chapter.value("\(key).w2", average(distance))
-    chapter.value("\(key).w2Far", average(distance, over: beyondData))
-    chapter.value("\(key).sdLeft", f.grid.total.first!.squareRoot())
-    chapter.value("\(key).sdRight", f.grid.total.last!.squareRoot())
-    chapter.value("\(key).logLik", f.test.meanLogLikelihood(of: regressionTargets))
-    chapter.value("\(key).coverage", f.test.coverage(of: regressionTargets, within: 1.959964))
-    chapter.recordTime("\(key).fit", seconds: f.trainSeconds)
-    chapter.recordTime("\(key).predict", seconds: f.predictSeconds)
-    return [
-      f.name, Narration.format(average(distance), digits: 3),
-      Narration.format(average(distance, over: beyondData), digits: 3),
-      Narration.format(f.grid.total.first!.squareRoot(), digits: 3),
-      Narration.format(f.grid.total.last!.squareRoot(), digits: 3),
-      Narration.format(f.test.meanLogLikelihood(of: regressionTargets), digits: 4),
-      Narration.format(f.test.coverage(of: regressionTargets, within: 1.959964), digits: 3),
-      Narration.format(f.trainSeconds, digits: 3), Narration.format(f.predictSeconds, digits: 3),
-    ]
-  })
+
+// The table prints the log-likelihood to 4 digits and the prose quotes it to 3, so the
+// scores are recorded here rather than by the table; the times go to timings.json.
+var regressionTable = ResultTable(
+  "method",
+  columns: [
+    .init("W2 to HMC"), .init("W2, |x| > 3"), .init("sd at x = −6"), .init("sd at x = 6"),
+    .init("test log-lik.", digits: 4), .init("95 % cover"), .init("fit (s)"),
+    .init("predict (s)"),
+  ])
+for (method, f) in zip(methodKeys, regressionFits) {
+  let distance = f.grid.wassersteinDistances(to: regressionReference.grid)
+  let scores: KeyValuePairs = [
+    "w2": average(distance), "w2Far": average(distance, over: beyondData),
+    "sdLeft": f.grid.total.first!.squareRoot(), "sdRight": f.grid.total.last!.squareRoot(),
+    "logLik": f.test.meanLogLikelihood(of: regressionTargets),
+    "coverage": f.test.coverage(of: regressionTargets, within: 1.959964),
+  ]
+  for (what, x) in scores { chapter.value("regression.\(method).\(what)", x) }
+  chapter.recordTime("regression.\(method).fit", seconds: f.trainSeconds)
+  chapter.recordTime("regression.\(method).predict", seconds: f.predictSeconds)
+  regressionTable.add(f.name, numbers: scores.map(\.value) + [f.trainSeconds, f.predictSeconds])
+}
+chapter.show(regressionTable)
+//: The reading below, checked on these scores: first the distances and the test scores,
 /// A recorded score of the method `name` on `problem` (`regression` or `moons`).
 let score = { (problem: String, name: String, what: String) -> Double in
   chapter.number("\(problem).\(ChapterResults.valueName(name)).\(what)")
@@ -594,6 +690,7 @@ chapter.claim(
   "SGLD, started from the MAP network, is the closest of all ({{regression.sgld.w2}}), as close as full Laplace ({{regression.laplaceFull.w2}}).",
   abs(r("SGLD", "w2") - r("Laplace, full", "w2")) < 0.03
     && otherNames.allSatisfy { r($0, "w2") >= r("SGLD", "w2") })
+//: then the predictive standard deviation at the ends of the grid, and the cost.
 chapter.claim(
   "At $x = \\pm 6$ HMC's predictive standard deviation is about 1.2 ({{regression.hmcReference.sdLeft}} and {{regression.hmcReference.sdRight}}).",
   abs(r("HMC (reference)", "sdLeft") - 1.2) < 0.1
@@ -620,6 +717,10 @@ chapter.claim(
   ["deep ensemble", "MAP", "MC dropout"].allSatisfy { r($0, "sdRight") < 0.3 })
 chapter.recordTime(
   "regression.slowestOther", seconds: regressionFits.dropFirst().map(\.trainSeconds).max()!)
+/*:
+ Each method's predictive against HMC's, one panel each:
+ */
+// fold: the regression panels
 orExit("saving the regression panels") {
   let hmcSD = regressionReference.grid.total.map { $0.squareRoot() }
   let x = plotX.storage
@@ -700,25 +801,31 @@ let moonsTest = SyntheticData.twoMoons(count: testCount, noise: moonsNoise, usin
 let moonsPosterior = NetworkPosterior(
   sizes: moonsSizes, activation: activation, data: moons, likelihood: .categorical,
   priorStandardDeviation: priorStandardDeviation)
-let moonsStartGenerators = (0..<chains).map { _ in rng.fork() }
+let moonsStartGenerators = forks(chains, of: &rng)
 let (moonsStarts, moonsStartSeconds) = Stopwatch.time {
   Parallel.map(chains) { k in
     trainMAP(
       sizes: moonsSizes, likelihood: .categorical, on: moons, generator: moonsStartGenerators[k])
   }
 }
+let moonsChainGenerator = rng.fork()
 let (moonsChains, moonsHMCSeconds) = Stopwatch.time {
-  runHMC(moonsPosterior, from: moonsStarts, generator: rng.fork())
+  runHMC(moonsPosterior, from: moonsStarts, generator: moonsChainGenerator)
 }
+/*:
+ The same diagnostics, on the probability of class 1 at five probes:
+ */
 let moonsProbes = Matrix([[0.5, 0.25], [-1, 1.5], [2.5, -1.5], [0, -2], [3.5, 2.5]])
 let moonsDiagnostics = diagnostics(moonsChains, moonsPosterior, probes: moonsProbes) {
   $0.softmaxRows().column(1).storage
 }
-reportChains(
-  moonsChains,
-  probes: (0..<moonsProbes.rows).map { j in
-    "p(class 1 | (\(Narration.format(moonsProbes[j, 0], digits: 2)), \(Narration.format(moonsProbes[j, 1], digits: 2))))"
-  }, moonsDiagnostics, as: "moons", in: chapter)
+recordExtremes(of: moonsChains, moonsDiagnostics, as: "moons", in: chapter)
+chapter.show(chainTable(moonsChains))
+chapter.show(
+  probeTable(
+    (0..<moonsProbes.rows).map { j in
+      "p(class 1 | (\(Narration.format(moonsProbes[j, 0], digits: 2)), \(Narration.format(moonsProbes[j, 1], digits: 2))))"
+    }, moonsDiagnostics))
 chapter.recordTime("moons.hmc", seconds: moonsHMCSeconds)
 chapter.claim(
   "The moons chains agree too: every probe's $\\hat R$ is below 1.01 (at most {{moons.maxRHat}}).",
@@ -726,12 +833,20 @@ chapter.claim(
 Narration.result(
   "largest split R̂ over the moons probes", moonsDiagnostics.map(\.rHat).max()!, digits: 4)
 Narration.result("HMC wall-clock seconds, moons", moonsHMCSeconds, digits: 3)
-
+/*:
+ A predictive is now the class probabilities at each input, compared over a grid around
+ the moons. Sampled networks average their softmaxes; networks with stochastic layers
+ and the Laplace approximations' GLM predictive average $S$ Monte Carlo softmaxes.
+ */
 let moonsXs = SyntheticData.linspace(-3, 4, count: gridSide).storage
 let moonsYs = SyntheticData.linspace(-2.5, 3, count: gridSide).storage
 let moonsGrid = SyntheticData.grid(x: -3...4, y: -2.5...3, nx: gridSide, ny: gridSide)
 /// The class probabilities of a network with stochastic layers: the mean of $S$ softmaxes.
-@MainActor func monteCarloProbabilities(_ model: MLP) -> (Matrix) -> Matrix {
+///
+/// - Parameters:
+///   - model: the network.
+///   - rng: forked once, for the passes' draws.
+func monteCarloProbabilities(_ model: MLP, using rng: inout Generator) -> (Matrix) -> Matrix {
   var own = rng.fork()
   return { inputs in
     MonteCarloPredictive.probabilities(
@@ -745,68 +860,91 @@ func meanSoftmax(_ outputs: [Matrix]) -> Matrix {
     / Double(outputs.count)
 }
 /// The GLM predictive of a Laplace approximation, by Monte Carlo over its logits.
-@MainActor func laplaceProbabilities(_ la: LaplaceApproximation) -> (Matrix) -> Matrix {
+///
+/// - Parameters:
+///   - la: the Laplace approximation.
+///   - rng: forked once, for the logits' draws.
+func laplaceProbabilities(_ la: LaplaceApproximation, using rng: inout Generator)
+  -> (Matrix) -> Matrix
+{
   var own = rng.fork()
   return { la.glmSampledProbabilities(at: $0, samples: predictiveSamples, using: &own) }
 }
-/// `fit` on the moons grid and test inputs.
-@MainActor func fitMoons(_ name: String, before: Double = 0, _ train: () -> (Matrix) -> Matrix)
-  -> Fit<Matrix>
-{
-  fit(name, grid: moonsGrid, test: moonsTest.inputs, before: before, train)
-}
+/*:
+ The same methods in the same order, the MAP network trained once for those that start
+ from it: first HMC, MAP, the three mean-field runs and MC dropout,
+ */
+let moonsMAPGenerator = rng.fork()
 let (moonsMAP, moonsMAPSeconds) = Stopwatch.time {
-  trainMAP(sizes: moonsSizes, likelihood: .categorical, on: moons, generator: rng.fork())
+  trainMAP(sizes: moonsSizes, likelihood: .categorical, on: moons, generator: moonsMAPGenerator)
 }
-let moonsFits: [Fit<Matrix>] = [
-  fitMoons("HMC (reference)", before: moonsStartSeconds + moonsHMCSeconds) {
+let moonsInputs = (grid: moonsGrid, test: moonsTest.inputs)
+var moonsFits: [Fit<Matrix>] = [
+  fit("HMC (reference)", at: moonsInputs, before: moonsStartSeconds + moonsHMCSeconds) {
     let draws = moonsChains.flatMap(\.draws)
     return { meanSoftmax(outputs(of: draws, moonsPosterior, at: $0)) }
   },
-  fitMoons("MAP", before: moonsMAPSeconds) { { meanSoftmax(predictions([moonsMAP], at: $0)) } },
-  fitMoons("mean field (Bayes by Backprop)") {
+  fit("MAP", at: moonsInputs, before: moonsMAPSeconds) {
+    { meanSoftmax(predictions([moonsMAP], at: $0)) }
+  },
+  fit("mean field (Bayes by Backprop)", at: moonsInputs, using: &rng) { generator in
     monteCarloProbabilities(
       trainMeanField(
         sizes: moonsSizes, likelihood: .categorical, on: moons, estimator: .sharedWeights,
-        generator: rng.fork()))
+        generator: generator.fork()), using: &generator)
   },
-  fitMoons("mean field, local reparameterisation") {
+  fit("mean field, local reparameterisation", at: moonsInputs, using: &rng) { generator in
     monteCarloProbabilities(
       trainMeanField(
         sizes: moonsSizes, likelihood: .categorical, on: moons,
-        estimator: .localReparameterisation, generator: rng.fork()))
+        estimator: .localReparameterisation, generator: generator.fork()), using: &generator)
   },
-  fitMoons("mean field, Flipout") {
+  fit("mean field, Flipout", at: moonsInputs, using: &rng) { generator in
     monteCarloProbabilities(
       trainMeanField(
         sizes: moonsSizes, likelihood: .categorical, on: moons, estimator: .flipout,
-        generator: rng.fork()))
+        generator: generator.fork()), using: &generator)
   },
-  fitMoons("MC dropout (rate \(dropoutRate))") {
+  fit("MC dropout (rate \(dropoutRate))", at: moonsInputs, using: &rng) { generator in
     monteCarloProbabilities(
       trainMAP(
         sizes: moonsSizes, likelihood: .categorical, on: moons, dropout: dropoutRate,
-        generator: rng.fork()))
+        generator: generator.fork()), using: &generator)
   },
-  fitMoons("deep ensemble of \(ensembleSize)") {
+]
+/*:
+ then the ensemble, the four Laplace approximations and SGLD. For classes the Bayesian
+ last layer is variational: a Bayesian dense layer trained by Bayes by Backprop on the
+ MAP network's last-layer features.
+ */
+moonsFits += [
+  fit("deep ensemble of \(ensembleSize)", at: moonsInputs, using: &rng) { generator in
     let ensemble = trainEnsemble(
-      sizes: moonsSizes, likelihood: .categorical, on: moons, generator: rng.fork())
+      sizes: moonsSizes, likelihood: .categorical, on: moons, generator: generator.fork())
     return { ensemble.probabilities(at: $0).mean }
   },
-  fitMoons("Laplace, diagonal, GLM", before: moonsMAPSeconds) {
-    laplaceProbabilities(laplace(moonsMAP, moons, .categorical, .all, .diagonal))
+  fit("Laplace, diagonal, GLM", at: moonsInputs, before: moonsMAPSeconds, using: &rng) {
+    generator in
+    let la = laplace(moonsMAP, moons, .categorical, .all, .diagonal)
+    return laplaceProbabilities(la, using: &generator)
   },
-  fitMoons("Laplace, K-FAC, GLM", before: moonsMAPSeconds) {
-    laplaceProbabilities(laplace(moonsMAP, moons, .categorical, .all, .kronecker))
+  fit("Laplace, K-FAC, GLM", at: moonsInputs, before: moonsMAPSeconds, using: &rng) { generator in
+    let la = laplace(moonsMAP, moons, .categorical, .all, .kronecker)
+    return laplaceProbabilities(la, using: &generator)
   },
-  fitMoons("Laplace, full, GLM", before: moonsMAPSeconds) {
-    laplaceProbabilities(laplace(moonsMAP, moons, .categorical, .all, .full))
+  fit("Laplace, full, GLM", at: moonsInputs, before: moonsMAPSeconds, using: &rng) { generator in
+    let la = laplace(moonsMAP, moons, .categorical, .all, .full)
+    return laplaceProbabilities(la, using: &generator)
   },
-  fitMoons("Laplace, last layer, GLM", before: moonsMAPSeconds) {
-    laplaceProbabilities(laplace(moonsMAP, moons, .categorical, .lastLayer, .full))
+  fit("Laplace, last layer, GLM", at: moonsInputs, before: moonsMAPSeconds, using: &rng) {
+    generator in
+    let la = laplace(moonsMAP, moons, .categorical, .lastLayer, .full)
+    return laplaceProbabilities(la, using: &generator)
   },
-  fitMoons("Bayesian last layer (variational)", before: moonsMAPSeconds) {
-    var own = rng.fork()
+  fit(
+    "Bayesian last layer (variational)", at: moonsInputs, before: moonsMAPSeconds, using: &rng
+  ) { generator in
+    var own = generator.fork()
     let width = moonsSizes[moonsSizes.count - 2]
     let head = MLP(
       layers: [
@@ -821,14 +959,18 @@ let moonsFits: [Fit<Matrix>] = [
       try BayesByBackprop(model: head, likelihood: .categorical).train(
         on: features, epochs: adamSteps, batchSize: moons.count, optimiser: &adam, using: &own)
     }
-    let predict = monteCarloProbabilities(head)
+    let predict = monteCarloProbabilities(head, using: &generator)
     return { predict(moonsMAP.lastLayerFeatures(at: $0)) }
   },
-  fitMoons("SGLD", before: moonsMAPSeconds) {
-    let draws = runSGLD(moonsPosterior, from: moonsMAP, generator: rng.fork())
+  fit("SGLD", at: moonsInputs, before: moonsMAPSeconds, using: &rng) { generator in
+    let draws = runSGLD(moonsPosterior, from: moonsMAP, generator: generator.fork())
     return { meanSoftmax(outputs(of: draws, moonsPosterior, at: $0)) }
   },
 ]
+/*:
+ The scores: total variation to HMC over the grid and far from the data, and accuracy,
+ log-likelihood and ECE on the test points.
+ */
 let moonsReference = moonsFits[0]
 let moonsLabels = moonsTest.targets.labels
 // Grid points more than one unit from every training point.
@@ -838,38 +980,33 @@ let farFromMoons = (0..<moonsGrid.rows).filter { i in
     return dx * dx + dy * dy > 1
   }
 }
-Narration.table(
-  [
-    "method", "TV to HMC", "TV, far", "accuracy", "test log-lik.", "ECE", "fit (s)",
-    "predict (s)",
-  ],
-  zip(methodKeys, moonsFits).map { method, f in
-    let distance = ClassificationMetrics.totalVariationDistances(f.grid, moonsReference.grid)
-    let key = "moons.\(method)"
-    chapter.value("\(key).tv", average(distance))
-    chapter.value("\(key).tvFar", average(distance, over: farFromMoons))
-    chapter.value("\(key).accuracy", ClassificationMetrics.accuracy(f.test, labels: moonsLabels))
-    chapter.value(
-      "\(key).logLik", -ClassificationMetrics.negativeLogLikelihood(f.test, labels: moonsLabels))
-    chapter.value(
-      "\(key).ece", ClassificationMetrics.expectedCalibrationError(f.test, labels: moonsLabels),
-      digits: 2)
-    chapter.recordTime("\(key).fit", seconds: f.trainSeconds)
-    chapter.recordTime("\(key).predict", seconds: f.predictSeconds)
-    return [
-      f.name, Narration.format(average(distance), digits: 3),
-      Narration.format(average(distance, over: farFromMoons), digits: 3),
-      Narration.format(ClassificationMetrics.accuracy(f.test, labels: moonsLabels), digits: 3),
-      Narration.format(
-        -ClassificationMetrics.negativeLogLikelihood(f.test, labels: moonsLabels), digits: 4),
-      Narration.format(
-        ClassificationMetrics.expectedCalibrationError(f.test, labels: moonsLabels), digits: 3),
-      Narration.format(f.trainSeconds, digits: 3), Narration.format(f.predictSeconds, digits: 3),
-    ]
-  })
+// Printed and recorded to different digits (log-likelihood, ECE), as on the regression.
+var moonsTable = ResultTable(
+  "method",
+  columns: [
+    .init("TV to HMC"), .init("TV, far"), .init("accuracy"), .init("test log-lik.", digits: 4),
+    .init("ECE"), .init("fit (s)"), .init("predict (s)"),
+  ])
+for (method, f) in zip(methodKeys, moonsFits) {
+  let distance = ClassificationMetrics.totalVariationDistances(f.grid, moonsReference.grid)
+  let scores: KeyValuePairs = [
+    "tv": average(distance), "tvFar": average(distance, over: farFromMoons),
+    "accuracy": ClassificationMetrics.accuracy(f.test, labels: moonsLabels),
+    "logLik": -ClassificationMetrics.negativeLogLikelihood(f.test, labels: moonsLabels),
+    "ece": ClassificationMetrics.expectedCalibrationError(f.test, labels: moonsLabels),
+  ]
+  for (what, x) in scores {
+    chapter.value("moons.\(method).\(what)", x, digits: what == "ece" ? 2 : 3)
+  }
+  chapter.recordTime("moons.\(method).fit", seconds: f.trainSeconds)
+  chapter.recordTime("moons.\(method).predict", seconds: f.predictSeconds)
+  moonsTable.add(f.name, numbers: scores.map(\.value) + [f.trainSeconds, f.predictSeconds])
+}
+chapter.show(moonsTable)
 Narration.result(
   "grid points more than one unit from the data", Double(farFromMoons.count), digits: 5)
 chapter.value("moons.methods", Double(moonsFits.count), digits: 2)
+//: The reading below, checked on these scores:
 let m = { (name: String, what: String) in score("moons", name, what) }
 let meanFieldTV = meanFieldNames.map { m($0, "tv") }
 chapter.value("moons.meanFieldSpread", meanFieldTV.max()! / meanFieldTV.min()!, digits: 2)
@@ -895,6 +1032,10 @@ chapter.claim(
     m($0, "tvFar") >= m("Laplace, diagonal", "tvFar")
       && m($0, "ece") <= m("Laplace, diagonal", "ece")
   } && abs(m("Laplace, diagonal", "ece") - 0.17) < 0.01)
+/*:
+ Each method's confidence over the plane:
+ */
+// fold: the moons panels
 orExit("saving the moons panels") {
   let panels = moonsFits.map { f in
     var figure = Figure.planeMap(
@@ -929,6 +1070,7 @@ orExit("saving the moons panels") {
  One picture of both tables: each method's distance to HMC, on both problems (MF: mean
  field; LA: Laplace, GLM; BLL: Bayesian last layer).
  */
+// fold: the summary figure
 Narration.section("4. Distance to HMC, both problems")
 orExit("saving the summary") {
   // Short names for the axis, in the order of the tables.
@@ -964,6 +1106,7 @@ orExit("saving the summary") {
       ]), name: "summary", panelWidth: 1100, panelHeight: 380)
 }
 
+//: Both tables ranked, for the comparison with the notes:
 let regressionOrder = otherNames.sorted { r($0, "w2") < r($1, "w2") }
 let moonsOrder = otherNames.sorted { m($0, "tv") < m($1, "tv") }
 chapter.value("regression.closest", text: regressionOrder[0])
