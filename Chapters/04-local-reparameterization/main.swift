@@ -73,15 +73,43 @@ let sigmaW = layer.weightStandardDeviations
 let sigmaB = layer.biasStandardDeviations
 let exactMean = batch.matmul(layer.weightMean.value) + layer.biasMean.value
 let exactVariance = (batch * batch).matmul(sigmaW * sigmaW) + sigmaB * sigmaB
-var momentRows = [[String]]()
-var histograms = [(String, [Double])]()
-for (name, estimator, short) in estimators.dropFirst() {
-  layer.estimator = estimator!
-  var sum = Matrix(rows: 4, columns: 3)
-  var sumOfSquares = Matrix(rows: 4, columns: 3)
+/*:
+ Each estimator draws the batch's pre-activations {{outputDraws}} times. Every mean and
+ variance of the draws is compared with its exact value in standard errors, and the same
+ draws give the correlation of examples 1 and 2 at the first unit.
+ */
+/// What many draws of a layer's pre-activations on a batch say against their exact
+/// moments.
+struct MomentCheck {
+  /// The largest |z| over the outputs' means.
+  var worstMeanZ: Double
+  /// The largest |z| over the outputs' variances.
+  var worstVarianceZ: Double
+  /// The correlation of examples 1 and 2 at unit 1.
+  var correlation: Double
+  /// The draws of example 1 at unit 1, for the histogram.
+  var firstUnit: [Double]
+}
+
+/// Draws `layer`'s pre-activations on `batch` `draws` times, with the layer's estimator,
+/// and compares their moments with the exact ones.
+///
+/// - Parameters:
+///   - layer: the layer.
+///   - batch: its inputs.
+///   - exactMean: the exact means of the pre-activations.
+///   - exactVariance: their exact variances.
+///   - draws: forward passes.
+///   - rng: the noise of the passes.
+func checkMoments(
+  of layer: BayesianDense, on batch: Matrix, exactMean: Matrix, exactVariance: Matrix,
+  draws: Int, using rng: inout Generator
+) -> MomentCheck {
+  var sum = Matrix(rows: exactMean.rows, columns: exactMean.columns)
+  var sumOfSquares = sum
   var crossProduct = 0.0  // between examples 0 and 1, unit 0
   var firstUnit = [Double]()
-  for _ in 0..<outputDraws {
+  for _ in 0..<draws {
     let tape = Tape(recordsGradients: false)
     let out = layer.forward(tape.constant(batch), mode: .sample, using: &rng).value
     sum += out
@@ -89,34 +117,45 @@ for (name, estimator, short) in estimators.dropFirst() {
     crossProduct += (out[0, 0] - exactMean[0, 0]) * (out[1, 0] - exactMean[1, 0])
     firstUnit.append(out[0, 0])
   }
-  let n = Double(outputDraws)
+  let n = Double(draws)
   let mean = sum / n
   let variance = (sumOfSquares / n - mean * mean) * (n / (n - 1))
-  // Largest standardised error over the 12 outputs: the mean's SE is sd/√n; the
-  // variance's SE is about √2·var/√n for near-Gaussian outputs.
-  var worstMeanZ = 0.0
-  var worstVarianceZ = 0.0
-  for k in 0..<12 {
+  // The mean's SE is sd/√n; the variance's SE is about √2·var/√n for near-Gaussian outputs.
+  var check = MomentCheck(
+    worstMeanZ: 0, worstVarianceZ: 0,
+    correlation: crossProduct / n / (exactVariance[0, 0] * exactVariance[1, 0]).squareRoot(),
+    firstUnit: firstUnit)
+  for k in 0..<exactMean.count {
     let v = exactVariance.storage[k]
-    worstMeanZ = max(worstMeanZ, abs(mean.storage[k] - exactMean.storage[k]) / (v / n).squareRoot())
-    worstVarianceZ = max(
-      worstVarianceZ, abs(variance.storage[k] - v) / (2.0.squareRoot() * v / n.squareRoot()))
+    check.worstMeanZ = max(
+      check.worstMeanZ, abs(mean.storage[k] - exactMean.storage[k]) / (v / n).squareRoot())
+    check.worstVarianceZ = max(
+      check.worstVarianceZ, abs(variance.storage[k] - v) / (2.0.squareRoot() * v / n.squareRoot()))
   }
-  let correlation = crossProduct / n / (exactVariance[0, 0] * exactVariance[1, 0]).squareRoot()
-  let key = ChapterResults.valueName(name)
-  chapter.value("\(key).meanZ", worstMeanZ, digits: 2)
-  chapter.value("\(key).varianceZ", worstVarianceZ, digits: 2)
-  chapter.value("\(key).correlation", correlation, digits: 3)
-  momentRows.append([
-    name, Narration.format(worstMeanZ, digits: 2), Narration.format(worstVarianceZ, digits: 2),
-    Narration.format(correlation, digits: 3),
-  ])
-  histograms.append((short, firstUnit))
+  return check
 }
-Narration.table(
-  ["estimator", "worst |z| of a mean", "worst |z| of a variance", "corr. of examples 1 and 2"],
-  momentRows)
-chapter.value("momentRowCount", Double(momentRows.count), digits: 1)
+/*:
+ Every estimator but the mean weights, one row each:
+ */
+var momentTable = ResultTable(
+  "estimator",
+  columns: [
+    .init("worst |z| of a mean", as: "meanZ", digits: 2),
+    .init("worst |z| of a variance", as: "varianceZ", digits: 2),
+    .init("corr. of examples 1 and 2", as: "correlation", digits: 3),
+  ])
+var histograms = [(String, [Double])]()
+for (name, estimator, short) in estimators.dropFirst() {
+  layer.estimator = estimator!
+  let check = checkMoments(
+    of: layer, on: batch, exactMean: exactMean, exactVariance: exactVariance,
+    draws: outputDraws, using: &rng)
+  momentTable.add(name, numbers: [check.worstMeanZ, check.worstVarianceZ, check.correlation])
+  histograms.append((short, check.firstUnit))
+}
+chapter.show(momentTable)  // records oneSharedWeightSample.correlation, …
+chapter.value("momentRowCount", Double(momentTable.rows.count), digits: 1)
+//: The largest $|z|$ of all and the largest correlation, and the next paragraph's statements checked:
 let momentKeys = estimators.dropFirst().map { ChapterResults.valueName($0.name) }
 let sharedKey = ChapterResults.valueName("one shared weight sample")
 let worstZ = momentKeys.map {
@@ -161,79 +200,129 @@ let moons = SyntheticData.twoMoons(count: moonsCount, noise: 0.1, using: &rng)
 var modelRNG = rng.fork()
 let model = MLP.bayesian(sizes: sizes, using: &modelRNG)
 var adam = Adam(parameters: model.parameters, learningRate: 1e-3)
-orExit("training to a fixed point") {
+training("the network to a fixed point", epochs: warmUpEpochs) { onEpoch in
   try BayesByBackprop(model: model, likelihood: .categorical).train(
-    on: moons, epochs: warmUpEpochs, batchSize: batchSize, optimiser: &adam, using: &modelRNG)
+    on: moons, epochs: warmUpEpochs, batchSize: batchSize, optimiser: &adam,
+    using: &modelRNG, onEpoch: onEpoch)
 }
-let weightMeans = model.layers.compactMap { $0 as? BayesianDense }.map(\.weightMean)
+/*:
+ A variance over draws needs only running sums of the gradients and of their squares,
+ kept once over all the draws and once per group of draws:
+ */
+/// Running sums of the gradients of some parameters and of their squares: enough for
+/// the variance of every entry over the draws added so far.
+struct GradientMoments {
+  private(set) var sums: [Matrix]
+  private(set) var squares: [Matrix]
+  /// The draws added.
+  private(set) var count = 0
 
-/// The mean over weight means of the variance of their minibatch gradient, and its
-/// standard error from the spread of the estimates of `varianceGroups` groups of draws.
-@MainActor func gradientVariance(_ estimator: GradientEstimator?) -> (
-  variance: Double, standardError: Double
-) {
-  if let estimator { model.use(estimator) }
-  let objective = BayesByBackprop(model: model, likelihood: .categorical)
-  var sums = weightMeans.map { Matrix(rows: $0.value.rows, columns: $0.value.columns) }
-  var squares = sums
-  let groupSize = gradientDraws / varianceGroups
-  var groupSums = sums
-  var groupSquares = sums
-  var groupEstimates = [Double]()
-  /// The mean over weight means of the variance estimated from `n` draws.
-  func meanVariance(_ sums: [Matrix], _ squares: [Matrix], _ n: Double) -> Double {
+  /// Empty sums, shaped like `parameters`.
+  init(_ parameters: [Parameter]) {
+    sums = parameters.map { Matrix(rows: $0.value.rows, columns: $0.value.columns) }
+    squares = sums
+  }
+
+  /// Adds the current gradients of `parameters` (the same as at `init`) as one draw.
+  mutating func add(_ parameters: [Parameter]) {
+    for (k, p) in parameters.enumerated() {
+      sums[k] += p.gradient
+      squares[k] += p.gradient * p.gradient
+    }
+    count += 1
+  }
+
+  /// The mean over all entries of their variance across the draws.
+  var meanVariance: Double {
+    let n = Double(count)
     var total = 0.0
-    var count = 0
+    var entries = 0
     for k in sums.indices {
       let variance = (squares[k] - sums[k] * sums[k] / n) / (n - 1)
       total += variance.sum()
-      count += variance.count
+      entries += variance.count
     }
-    return total / Double(count)
+    return total / Double(entries)
   }
-  for draw in 0..<gradientDraws {
-    let indices = Array(rng.permutation(moonsCount).prefix(batchSize))
-    let minibatch = moons.subset(indices)
-    let loss: MinibatchLoss
-    if estimator == nil {
-      // The same objective with the weights at their means: only the minibatch varies.
-      let tape = Tape()
-      let nll = Likelihood.categorical.negativeLogLikelihood(
-        model.forward(tape.constant(minibatch.inputs), mode: .mean, using: &rng), minibatch.targets)
-      let kl = model.klDivergence(on: tape) * (1 / Double(moonsCount))
-      loss = MinibatchLoss(
-        total: nll + kl, negativeLogLikelihood: nll.value.scalarValue,
-        regulariser: kl.value.scalarValue)
-    } else {
-      loss = objective.loss(on: minibatch, datasetSize: moonsCount, using: &rng)
-    }
-    loss.total.tape.backward(from: loss.total)
-    for (k, p) in weightMeans.enumerated() {
-      sums[k] += p.gradient
-      squares[k] += p.gradient * p.gradient
-      groupSums[k] += p.gradient
-      groupSquares[k] += p.gradient * p.gradient
-    }
-    for p in model.parameters { p.zeroGradient() }
-    if (draw + 1) % groupSize == 0 {
-      groupEstimates.append(meanVariance(groupSums, groupSquares, Double(groupSize)))
-      for k in groupSums.indices {
-        groupSums[k] = Matrix(rows: sums[k].rows, columns: sums[k].columns)
-        groupSquares[k] = groupSums[k]
-      }
-    }
-  }
-  model.use(.sharedWeights)
-  let g = Double(groupEstimates.count)
-  let groupMean = groupEstimates.reduce(0, +) / g
-  let groupVariance =
-    groupEstimates.map { ($0 - groupMean) * ($0 - groupMean) }.reduce(0, +) / (g - 1)
-  return (meanVariance(sums, squares, Double(gradientDraws)), (groupVariance / g).squareRoot())
 }
+/*:
+ One draw is the negative ELBO on a fresh random minibatch, with fresh noise from the
+ estimator; "no noise" evaluates the same objective with the weights at their means.
+ */
+/// The negative ELBO on `minibatch` under the model's current estimator, or with the
+/// weights at their means when `estimator` is nil (then only the minibatch varies).
+///
+/// - Parameters:
+///   - model: the network.
+///   - estimator: the estimator in use, or nil for the mean weights.
+///   - minibatch: the examples.
+///   - datasetSize: the training set's size, which scales the KL term.
+///   - rng: the weight noise.
+func minibatchLoss(
+  of model: MLP, _ estimator: GradientEstimator?, on minibatch: Dataset, datasetSize: Int,
+  using rng: inout Generator
+) -> MinibatchLoss {
+  guard estimator == nil else {
+    return BayesByBackprop(model: model, likelihood: .categorical).loss(
+      on: minibatch, datasetSize: datasetSize, using: &rng)
+  }
+  let tape = Tape()
+  let nll = Likelihood.categorical.negativeLogLikelihood(
+    model.forward(tape.constant(minibatch.inputs), mode: .mean, using: &rng), minibatch.targets)
+  let kl = model.klDivergence(on: tape) * (1 / Double(datasetSize))
+  return MinibatchLoss(
+    total: nll + kl, negativeLogLikelihood: nll.value.scalarValue,
+    regulariser: kl.value.scalarValue)
+}
+/*:
+ The variance for one estimator: each draw's gradient goes into the sums over all draws
+ and into those of its group, and the groups' estimates give the standard error.
+ */
+/// The mean over weight means of the variance of their minibatch gradient, and its
+/// standard error from the spread of the estimates of `groups` groups of draws.
+///
+/// - Parameters:
+///   - model: the network; its estimator is back to one shared sample afterwards.
+///   - estimator: the estimator, or nil for the mean weights.
+///   - data: the training set the minibatches are drawn from.
+///   - batchSize: the minibatch size.
+///   - draws: minibatch gradients, a multiple of `groups`.
+///   - groups: groups of draws, for the standard error.
+///   - rng: the minibatches and the weight noise.
+func gradientVariance(
+  of model: MLP, _ estimator: GradientEstimator?, on data: Dataset, batchSize: Int, draws: Int,
+  groups: Int, using rng: inout Generator
+) -> (variance: Double, standardError: Double) {
+  if let estimator { model.use(estimator) }
+  defer { model.use(.sharedWeights) }
+  let weightMeans = model.layers.compactMap { $0 as? BayesianDense }.map(\.weightMean)
+  var all = GradientMoments(weightMeans)
+  var group = all
+  var groupEstimates = [Double]()
+  for _ in 0..<draws {
+    let minibatch = data.subset(Array(rng.permutation(data.count).prefix(batchSize)))
+    let loss = minibatchLoss(
+      of: model, estimator, on: minibatch, datasetSize: data.count, using: &rng)
+    loss.total.tape.backward(from: loss.total)
+    all.add(weightMeans)
+    group.add(weightMeans)
+    for p in model.parameters { p.zeroGradient() }
+    if group.count == draws / groups {
+      groupEstimates.append(group.meanVariance)
+      group = GradientMoments(weightMeans)
+    }
+  }
+  return (all.meanVariance, MeanEstimate(of: groupEstimates).standardError)
+}
+/*:
+ Each estimator in turn, the mean weights first:
+ */
 var variances = [Double]()
 var standardErrors = [Double]()
 for (name, estimator, _) in estimators {
-  let (variance, standardError) = gradientVariance(estimator)
+  let (variance, standardError) = gradientVariance(
+    of: model, estimator, on: moons, batchSize: batchSize, draws: gradientDraws,
+    groups: varianceGroups, using: &rng)
   variances.append(variance)
   standardErrors.append(standardError)
   let key = ChapterResults.valueName(name)
@@ -243,15 +332,22 @@ for (name, estimator, _) in estimators {
   chapter.value("\(key).variance5", variance * 1e5, digits: 3)
   chapter.value("\(key).varianceSE5", standardError * 1e5, digits: 2)
 }
-Narration.table(
-  ["estimator", "mean gradient variance", "standard error", "relative to one shared sample"],
-  estimators.indices.map { k in
-    [
-      estimators[k].name, Narration.format(variances[k], digits: 3),
-      Narration.format(standardErrors[k], digits: 2),
-      Narration.format(variances[k] / variances.last!, digits: 3),
-    ]
-  })
+var varianceTable = ResultTable(
+  "estimator",
+  columns: [
+    .init("mean gradient variance"), .init("standard error", digits: 2),
+    .init("relative to one shared sample"),
+  ])
+for (k, (name, _, _)) in estimators.enumerated() {
+  varianceTable.add(
+    name, numbers: [variances[k], standardErrors[k], variances[k] / variances.last!])
+}
+chapter.show(varianceTable)
+/*:
+ Two panels: the first pre-activation's histogram under each estimator of section 1, and
+ the variances with their standard errors.
+ */
+// fold: the figure
 orExit("saving the variance figure") {
   let positions = estimators.indices.map(Double.init)
   var bars = Figure(
@@ -284,6 +380,7 @@ orExit("saving the variance figure") {
     FigureGrid(rows: 1, columns: 2, panels: [histogram, bars]), name: "gradient-variance",
     panelWidth: 600, panelHeight: 460)
 }
+//: The ratios and distances the next paragraphs quote,
 let variance = { (key: String) in chapter.number("\(key).variance") }
 let standardError = { (key: String) in chapter.number("\(key).varianceSE") }
 /// How many standard errors of their difference two estimators' variances lie apart.
@@ -310,6 +407,7 @@ let excessRemoved = { (key: String) in
 }
 chapter.value("localExcessRemoved", excessRemoved(local), digits: 2)
 chapter.value("flipoutExcessRemoved", excessRemoved(flipout), digits: 2)
+//: and what they say, checked:
 chapter.claim(
   "Mean weights give the lowest variance, {{meansToShared}} of the shared sample's — only the minibatch varies — and one shared weight sample the highest.",
   keys.dropFirst().allSatisfy { variance(means) < variance($0) }
@@ -358,27 +456,43 @@ chapter.claim(
  ## 3. What each costs
  */
 Narration.section("3. Time per training step")
-var costRows = [[String]]()
-for (name, estimator, _) in estimators.dropFirst() {
-  model.use(estimator!)
+/// Seconds taken by `steps` training steps of `model` on `minibatch` under its current
+/// estimator (tiny steps: this measures time, it is not meant to train).
+///
+/// - Parameters:
+///   - model: the network.
+///   - minibatch: the examples of every step.
+///   - datasetSize: the training set's size, which scales the KL term.
+///   - steps: how many steps.
+///   - rng: the weight noise.
+func stepSeconds(
+  of model: MLP, on minibatch: Dataset, datasetSize: Int, steps: Int,
+  using rng: inout Generator
+) -> Double {
   let objective = BayesByBackprop(model: model, likelihood: .categorical)
-  // Tiny steps: this loop measures time, it is not meant to train.
   var optimiser = Adam(parameters: model.parameters, learningRate: 1e-9)
-  let minibatch = moons.subset(Array(0..<batchSize))
-  let ((), seconds) = Stopwatch.time {
-    for _ in 0..<timingSteps {
-      let loss = objective.loss(on: minibatch, datasetSize: moonsCount, using: &rng)
+  return Stopwatch.time {
+    for _ in 0..<steps {
+      let loss = objective.loss(on: minibatch, datasetSize: datasetSize, using: &rng)
       loss.total.tape.backward(from: loss.total)
       optimiser.step()
     }
-  }
+  }.seconds
+}
+//: Each estimator but the mean weights, timed on the same minibatch:
+var costTable = ResultTable("estimator", columns: [.init("time per step (measured now)")])
+for (name, estimator, _) in estimators.dropFirst() {
+  model.use(estimator!)
+  let seconds = stepSeconds(
+    of: model, on: moons.subset(Array(0..<batchSize)), datasetSize: moonsCount,
+    steps: timingSteps, using: &rng)
   // Times go to timings.json only: they differ from machine to machine.
   chapter.recordTime("\(ChapterResults.valueName(name)).steps", seconds: seconds)
   let microseconds = seconds * 1e6 / Double(timingSteps)
-  costRows.append([name, Narration.format(microseconds, digits: 3) + " µs"])
+  costTable.add(name, [.text(Narration.format(microseconds, digits: 3) + " µs")])
 }
 model.use(.sharedWeights)
-Narration.table(["estimator", "time per step (measured now)"], costRows)
+chapter.show(costTable)
 /*:
  On the machine that last wove this page, {{timingSteps}} steps took
  {{oneSharedWeightSample.steps}} with one shared weight sample (the plain step),
