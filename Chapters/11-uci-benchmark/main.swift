@@ -46,6 +46,12 @@ let passes = chapter.budget(100, quick: 20)  // MC dropout passes and Bayes by B
 let ensembleSize = 5
 let priorStandardDeviation = 1.0  // N(0, 1) on every weight: weight decay 1/(σ_p² N)
 
+/*:
+ ## The five methods
+
+ Every table lists them in one order. Each is scored on a split by two numbers, in the
+ original units of the target.
+ */
 /// The methods, in the order of every table.
 let methods = [
   "MC dropout", "deep ensemble", "Bayes by Backprop", "last-layer Laplace",
@@ -57,6 +63,7 @@ struct Score: Sendable {
   let rmse: Double
   let logLikelihood: Double
 }
+//: A split is standardised with its training part's statistics alone; the test targets are kept in the original units for scoring.
 
 /// A split standardised as the protocol says: every statistic from its training part.
 struct StandardisedSplit: Sendable {
@@ -79,7 +86,11 @@ struct StandardisedSplit: Sendable {
     testTargets = rawTest.targets.values.storage
   }
 }
-
+/*:
+ A method predicts in standardised units; its scores come after mapping the predictive
+ back. Three methods predict a mixture of Gaussians, the two last-layer methods a single
+ Gaussian.
+ */
 /// The scores of a Gaussian-mixture predictive given in standardised units.
 ///
 /// - Parameters:
@@ -109,6 +120,7 @@ func gaussianScore(_ predictive: RegressionPredictive, on split: StandardisedSpl
   ).squareRoot()
   return Score(rmse: rmse, logLikelihood: original.meanLogLikelihood(of: split.testTargets))
 }
+//: The networks of MC dropout, the ensemble and the last-layer methods are the published one, trained to the MAP estimate with Adam.
 
 /// A 50-unit ReLU network trained to the MAP estimate with Adam, optionally with dropout.
 func trainNetwork(
@@ -125,6 +137,7 @@ func trainNetwork(
   }
   return model
 }
+//: MC dropout is the one method that chooses hyperparameters on a validation cut; its predictive is the mixture over dropout passes, with one noise level.
 
 /// The outputs of `passes` forward passes with dropout on, each `[n]`.
 func dropoutPasses(_ model: MLP, at inputs: Matrix, using rng: inout Generator) -> [[Double]] {
@@ -161,6 +174,7 @@ func mcDropout(_ split: StandardisedSplit, using rng: inout Generator) -> Score 
   return mixtureScore(
     means: means, variances: means.map { $0.map { _ in best.sigma * best.sigma } }, on: split)
 }
+//: The deep ensemble and Bayes by Backprop predict a mean and a variance per input; their mixtures are over members and over weight draws.
 
 /// A deep ensemble of mean-and-variance networks (Gaussian NLL heads), as Lakshminarayanan
 /// et al. but without adversarial training.
@@ -193,7 +207,10 @@ func bayesByBackprop(_ split: StandardisedSplit, using rng: inout Generator) -> 
     means: draws.map { $0.column(0).storage },
     variances: draws.map { $0.column(1).storage.map(exp) }, on: split)
 }
-
+/*:
+ The two last-layer methods share one MAP network and choose its noise level and prior
+ precision by their own marginal likelihood, on the training split alone.
+ */
 /// A MAP network for the two last-layer methods; its noise level and prior precision are
 /// then chosen by each method's marginal likelihood on the training split.
 func lastLayerMethods(_ split: StandardisedSplit, using rng: inout Generator) -> [Score] {
@@ -221,7 +238,12 @@ func lastLayerMethods(_ split: StandardisedSplit, using rng: inout Generator) ->
       on: split),
   ]
 }
+/*:
+ ## Running the benchmark
 
+ One split runs every method in turn from its own generator, so two splits can run side
+ by side. Over the splits, each score becomes a mean ± standard error.
+ */
 /// Every method on one split, with its own generator.
 func scores(_ split: StandardisedSplit, generator: Generator) -> [Score] {
   var own = generator
@@ -231,89 +253,82 @@ func scores(_ split: StandardisedSplit, generator: Generator) -> [Score] {
   ] + lastLayerMethods(split, using: &own)
 }
 
-/// A mean and its standard error.
-struct Estimate: Sendable {
-  let mean: Double
-  let standardError: Double
+/// One method's RMSE and test log-likelihood, each a mean ± standard error over splits.
+typealias MethodScores = (rmse: MeanEstimate, logLikelihood: MeanEstimate)
 
-  /// The mean ± standard error of `values` over the splits.
-  init(_ values: [Double]) {
-    let s = SampleSummary.meanAndStandardDeviation(values)
-    mean = s.mean
-    standardError = s.sd / Double(values.count).squareRoot()
-  }
-
-  init(_ mean: Double, _ standardError: Double) {
-    self.mean = mean
-    self.standardError = standardError
-  }
-
-  /// "mean ± se".
-  var text: String {
-    "\(Narration.format(mean, digits: 3)) ± \(Narration.format(standardError, digits: 2))"
-  }
+/// The first `splitCount` of a data set's standard splits, standardised.
+func standardisedSplits(_ name: String, _ data: Dataset, splitsFile: String)
+  -> [StandardisedSplit]
+{
+  orExit("reading the \(name) splits") {
+    try BenchmarkSplits.read(path: "Data/\(splitsFile)", rows: data.count)
+  }.prefix(splitCount).map { StandardisedSplit(data, train: $0.train, test: $0.test) }
 }
 
-/// The published means ± standard errors (RMSE, test log-likelihood) of the methods the
-/// papers report: Gal & Ghahramani (2016, Table 1) for MC dropout, Lakshminarayanan et
-/// al. (2017, Table 1; they report the NLL, whose sign we flip) for the ensemble.
-let published: [String: [String: (rmse: Estimate, logLikelihood: Estimate)]] = [
-  "Boston": [
-    "MC dropout": (Estimate(2.97, 0.19), Estimate(-2.46, 0.06)),
-    "deep ensemble": (Estimate(3.28, 1.00), Estimate(-2.41, 0.25)),
-  ],
-  "Concrete": [
-    "MC dropout": (Estimate(5.23, 0.12), Estimate(-3.04, 0.02)),
-    "deep ensemble": (Estimate(6.03, 0.58), Estimate(-3.06, 0.18)),
-  ],
-]
-
-/// Runs every method on the first `splitCount` splits of a data set (two splits at a
-/// time) and prints our table beside the published one. Returns, per method, the RMSE and
-/// log-likelihood of each split.
-@MainActor func benchmark(_ name: String, _ data: Dataset, splitsFile: String) -> [(
-  rmse: Estimate, logLikelihood: Estimate
-)] {
-  let splits = orExit("reading the \(name) splits") {
-    try BenchmarkSplits.read(path: "Data/\(splitsFile)", rows: data.count)
-  }.prefix(splitCount)
-  let standardised = splits.map { StandardisedSplit(data, train: $0.train, test: $0.test) }
-  let generators = standardised.map { _ in rng.fork() }
+/// Runs every method on every split (two splits at a time), each split from a generator
+/// forked off `rng`. Returns each method's scores over the splits and the time taken.
+func benchmark(_ splits: [StandardisedSplit], using rng: inout Generator) -> (
+  scores: [MethodScores], seconds: Double
+) {
+  let generators = splits.map { _ in rng.fork() }
   let (perSplit, seconds) = Stopwatch.time {
-    Parallel.map(standardised.count) { k in scores(standardised[k], generator: generators[k]) }
+    Parallel.map(splits.count) { k in scores(splits[k], generator: generators[k]) }
   }
   let perMethod = methods.indices.map { m in
     (
-      rmse: Estimate(perSplit.map { $0[m].rmse }),
-      logLikelihood: Estimate(perSplit.map { $0[m].logLikelihood })
+      rmse: MeanEstimate(of: perSplit.map { $0[m].rmse }),
+      logLikelihood: MeanEstimate(of: perSplit.map { $0[m].logLikelihood })
     )
   }
-  Narration.table(
-    ["method", "RMSE", "test log-lik.", "published RMSE", "published log-lik."],
-    zip(methods, perMethod).map { method, ours in
-      let paper = published[name]?[method]
-      return [
-        method, ours.rmse.text, ours.logLikelihood.text, paper?.rmse.text ?? "–",
-        paper?.logLikelihood.text ?? "–",
-      ]
-    })
-  let dataset = name.lowercased()
-  for (method, ours) in zip(methods, perMethod) {
-    let key = "\(dataset).\(ChapterResults.valueName(method))"
-    chapter.value("\(key).rmse", ours.rmse.mean)
-    chapter.value("\(key).rmseSE", ours.rmse.standardError, digits: 2)
-    chapter.value("\(key).logLik", ours.logLikelihood.mean)
-    chapter.value("\(key).logLikSE", ours.logLikelihood.standardError, digits: 2)
-    if let paper = published[name]?[method] {
-      chapter.value("\(key).publishedRMSE", paper.rmse.mean)
-      chapter.value("\(key).publishedRMSESE", paper.rmse.standardError, digits: 2)
-      chapter.value("\(key).publishedLogLik", paper.logLikelihood.mean)
-      chapter.value("\(key).publishedLogLikSE", paper.logLikelihood.standardError, digits: 2)
-    }
+  return (perMethod, seconds)
+}
+/*:
+ Our table is printed beside the published one. Every score in it is recorded as
+ `dataset.method.column`, e.g. `boston.mcDropout.rmse` and its standard error
+ `boston.mcDropout.rmseSE`.
+ */
+/// The published means ± standard errors (RMSE, test log-likelihood) of the methods the
+/// papers report: Gal & Ghahramani (2016, Table 1) for MC dropout, Lakshminarayanan et
+/// al. (2017, Table 1; they report the NLL, whose sign we flip) for the ensemble.
+let published: [String: [String: MethodScores]] = [
+  "Boston": [
+    "MC dropout": (
+      MeanEstimate(mean: 2.97, standardError: 0.19), MeanEstimate(mean: -2.46, standardError: 0.06)
+    ),
+    "deep ensemble": (
+      MeanEstimate(mean: 3.28, standardError: 1.00), MeanEstimate(mean: -2.41, standardError: 0.25)
+    ),
+  ],
+  "Concrete": [
+    "MC dropout": (
+      MeanEstimate(mean: 5.23, standardError: 0.12), MeanEstimate(mean: -3.04, standardError: 0.02)
+    ),
+    "deep ensemble": (
+      MeanEstimate(mean: 6.03, standardError: 0.58), MeanEstimate(mean: -3.06, standardError: 0.18)
+    ),
+  ],
+]
+
+/// Our scores on the data set `name` beside the published ones, one row per method.
+func comparisonTable(_ name: String, _ ours: [MethodScores]) -> ResultTable {
+  var table = ResultTable(
+    "method",
+    columns: [
+      .init("RMSE", as: "rmse"), .init("test log-lik.", as: "logLik"),
+      .init("published RMSE", as: "publishedRMSE"),
+      .init("published log-lik.", as: "publishedLogLik"),
+    ])
+  for (method, scores) in zip(methods, ours) {
+    let paper = published[name]?[method]
+    table.add(
+      method, as: "\(name.lowercased()).\(ChapterResults.valueName(method))",
+      [
+        .estimate(scores.rmse), .estimate(scores.logLikelihood),
+        paper.map { .estimate($0.rmse) } ?? .missing,
+        paper.map { .estimate($0.logLikelihood) } ?? .missing,
+      ])
   }
-  chapter.result("\(name): splits", Double(standardised.count), digits: 3, as: "\(dataset).splits")
-  Narration.result("\(name): seconds for every method on every split", seconds, digits: 3)
-  return perMethod
+  return table
 }
 
 /*:
@@ -327,55 +342,38 @@ Narration.section("1. Boston housing: 20 splits, five methods")
 let boston = orExit("reading the Boston data (run from the repository root)") {
   try ShippedData.boston()
 }
-let bostonScores = benchmark("Boston", boston, splitsFile: "boston_splits.txt")
+let bostonSplits = standardisedSplits("Boston", boston, splitsFile: "boston_splits.txt")
+let (bostonScores, bostonSeconds) = benchmark(bostonSplits, using: &rng)
+chapter.show(comparisonTable("Boston", bostonScores))
+chapter.result("Boston: splits", Double(bostonSplits.count), digits: 3, as: "boston.splits")
+Narration.result("Boston: seconds for every method on every split", bostonSeconds, digits: 3)
+//: What the prose below reads in the table, checked on the recorded cells:
 
-/// One score of `method` on the data set `name`, as recorded above: ours from `table`
-/// (`rmse`, `rmseSE`, `logLik`, `logLikSE`) or the published one (`publishedRMSE`, …).
-func score(
-  _ table: [(rmse: Estimate, logLikelihood: Estimate)], of name: String, _ method: String,
-  _ what: String
-) -> Double {
-  let ours = table[methods.firstIndex(of: method)!]
-  let paper = published[name]?[method]
-  switch what {
-  case "rmse": return ours.rmse.mean
-  case "rmseSE": return ours.rmse.standardError
-  case "logLik": return ours.logLikelihood.mean
-  case "logLikSE": return ours.logLikelihood.standardError
-  case "publishedRMSE": return paper!.rmse.mean
-  case "publishedRMSESE": return paper!.rmse.standardError
-  case "publishedLogLik": return paper!.logLikelihood.mean
-  case "publishedLogLikSE": return paper!.logLikelihood.standardError
-  default: fatalError("no score \(what)")
-  }
-}
-let lastLayerNames = ["last-layer Laplace", "Bayesian last layer"]
-do {
-  let b = { (method: String, what: String) in score(bostonScores, of: "Boston", method, what) }
-  chapter.claim(
-    "MC dropout's RMSE matches ({{boston.mcDropout.rmse}} against {{boston.mcDropout.publishedRMSE}}, standard errors {{boston.mcDropout.rmseSE}} and {{boston.mcDropout.publishedRMSESE}})",
-    abs(b("MC dropout", "rmse") - b("MC dropout", "publishedRMSE"))
-      < b("MC dropout", "publishedRMSESE"))
-  let logLikGap = b("MC dropout", "publishedLogLik") - b("MC dropout", "logLik")
-  chapter.claim(
-    "its test log-likelihood is about one standard error lower ({{boston.mcDropout.logLik}} against {{boston.mcDropout.publishedLogLik}});",
-    logLikGap > 0 && logLikGap < 1.5 * b("MC dropout", "publishedLogLikSE"))
-  chapter.claim(
-    "the deep ensemble is a little better on both ({{boston.deepEnsemble.rmse}} and {{boston.deepEnsemble.logLik}} against {{boston.deepEnsemble.publishedRMSE}} and {{boston.deepEnsemble.publishedLogLik}}).",
-    b("deep ensemble", "rmse") < b("deep ensemble", "publishedRMSE")
-      && b("deep ensemble", "logLik") > b("deep ensemble", "publishedLogLik"))
-  chapter.claim(
-    "The last-layer methods predict about as well as dropout (RMSE {{boston.lastLayerLaplace.rmse}} and {{boston.bayesianLastLayer.rmse}})",
-    lastLayerNames.allSatisfy { b($0, "rmse") > 3.05 && b($0, "rmse") < 3.25 })
-  chapter.claim(
-    "but their log-likelihood is the lowest after Bayes by Backprop, with the largest spread over splits.",
-    lastLayerNames.allSatisfy { m in
-      b(m, "logLik") < b("MC dropout", "logLik") && b(m, "logLik") < b("deep ensemble", "logLik")
-        && b(m, "logLik") > b("Bayes by Backprop", "logLik")
-        && b(m, "logLikSE") > b("MC dropout", "logLikSE")
-        && b(m, "logLikSE") > b("deep ensemble", "logLikSE")
-    })
-}
+/// A recorded cell of the Boston table, e.g. `b("mcDropout.rmse")`.
+let b = { (cell: String) in chapter.number("boston.\(cell)") }
+chapter.claim(
+  "MC dropout's RMSE matches ({{boston.mcDropout.rmse}} against {{boston.mcDropout.publishedRMSE}}, standard errors {{boston.mcDropout.rmseSE}} and {{boston.mcDropout.publishedRMSESE}})",
+  abs(b("mcDropout.rmse") - b("mcDropout.publishedRMSE")) < b("mcDropout.publishedRMSESE"))
+let logLikGap = b("mcDropout.publishedLogLik") - b("mcDropout.logLik")
+chapter.claim(
+  "its test log-likelihood is about one standard error lower ({{boston.mcDropout.logLik}} against {{boston.mcDropout.publishedLogLik}});",
+  logLikGap > 0 && logLikGap < 1.5 * b("mcDropout.publishedLogLikSE"))
+chapter.claim(
+  "the deep ensemble is a little better on both ({{boston.deepEnsemble.rmse}} and {{boston.deepEnsemble.logLik}} against {{boston.deepEnsemble.publishedRMSE}} and {{boston.deepEnsemble.publishedLogLik}}).",
+  b("deepEnsemble.rmse") < b("deepEnsemble.publishedRMSE")
+    && b("deepEnsemble.logLik") > b("deepEnsemble.publishedLogLik"))
+let lastLayerKeys = ["lastLayerLaplace", "bayesianLastLayer"]
+chapter.claim(
+  "The last-layer methods predict about as well as dropout (RMSE {{boston.lastLayerLaplace.rmse}} and {{boston.bayesianLastLayer.rmse}})",
+  lastLayerKeys.allSatisfy { b("\($0).rmse") > 3.05 && b("\($0).rmse") < 3.25 })
+chapter.claim(
+  "but their log-likelihood is the lowest after Bayes by Backprop, with the largest spread over splits.",
+  lastLayerKeys.allSatisfy { m in
+    b("\(m).logLik") < b("mcDropout.logLik") && b("\(m).logLik") < b("deepEnsemble.logLik")
+      && b("\(m).logLik") > b("bayesByBackprop.logLik")
+      && b("\(m).logLikSE") > b("mcDropout.logLikSE")
+      && b("\(m).logLikSE") > b("deepEnsemble.logLikSE")
+  })
 
 /*:
  On Boston our numbers are the published ones within their error:
@@ -398,30 +396,36 @@ Narration.section("2. Concrete strength: 20 splits, five methods")
 let concrete = orExit("reading the Concrete data (run from the repository root)") {
   try ShippedData.concrete()
 }
-let concreteScores = benchmark("Concrete", concrete, splitsFile: "concrete_splits.txt")
+let concreteSplits = standardisedSplits("Concrete", concrete, splitsFile: "concrete_splits.txt")
+let (concreteScores, concreteSeconds) = benchmark(concreteSplits, using: &rng)
+chapter.show(comparisonTable("Concrete", concreteScores))
+chapter.result(
+  "Concrete: splits", Double(concreteSplits.count), digits: 3, as: "concrete.splits")
+Narration.result("Concrete: seconds for every method on every split", concreteSeconds, digits: 3)
+//: Again the prose's readings, checked:
 
-do {
-  let c = { (method: String, what: String) in score(concreteScores, of: "Concrete", method, what) }
-  chapter.claim(
-    "On Concrete the ensemble again beats its published numbers ({{concrete.deepEnsemble.rmse}} and {{concrete.deepEnsemble.logLik}} against {{concrete.deepEnsemble.publishedRMSE}} and {{concrete.deepEnsemble.publishedLogLik}}).",
-    c("deep ensemble", "rmse") < c("deep ensemble", "publishedRMSE")
-      && c("deep ensemble", "logLik") > c("deep ensemble", "publishedLogLik"))
-  let rmseGap = c("MC dropout", "rmse") - c("MC dropout", "publishedRMSE")
-  chapter.value("concrete.mcDropout.rmseGapInSE", rmseGap / c("MC dropout", "rmseSE"), digits: 2)
-  chapter.claim(
-    "**MC dropout does not reach its published numbers**: {{concrete.mcDropout.rmse}} against {{concrete.mcDropout.publishedRMSE}} in RMSE ({{concrete.mcDropout.rmseGapInSE}} of our standard errors, about four)",
-    rmseGap > 3.5 * c("MC dropout", "rmseSE") && rmseGap < 4.5 * c("MC dropout", "rmseSE"))
-  chapter.claim(
-    "and {{concrete.mcDropout.logLik}} against {{concrete.mcDropout.publishedLogLik}} in log-likelihood.",
-    c("MC dropout", "publishedLogLik") - c("MC dropout", "logLik") > 0.1)
-  let ours = methods.map { (rmse: c($0, "rmse"), logLik: c($0, "logLik")) }
-  chapter.claim(
-    "The Bayesian last layer has the best RMSE of our methods here ({{concrete.bayesianLastLayer.rmse}}),",
-    ours.map(\.rmse).min() == c("Bayesian last layer", "rmse"))
-  chapter.claim(
-    "the mixture methods the best log-likelihood.",
-    ours[0..<3].map(\.logLik).min()! > ours[3...].map(\.logLik).max()!)
-}
+/// A recorded cell of the Concrete table, e.g. `c("mcDropout.rmse")`.
+let c = { (cell: String) in chapter.number("concrete.\(cell)") }
+chapter.claim(
+  "On Concrete the ensemble again beats its published numbers ({{concrete.deepEnsemble.rmse}} and {{concrete.deepEnsemble.logLik}} against {{concrete.deepEnsemble.publishedRMSE}} and {{concrete.deepEnsemble.publishedLogLik}}).",
+  c("deepEnsemble.rmse") < c("deepEnsemble.publishedRMSE")
+    && c("deepEnsemble.logLik") > c("deepEnsemble.publishedLogLik"))
+let rmseGap = c("mcDropout.rmse") - c("mcDropout.publishedRMSE")
+chapter.value("concrete.mcDropout.rmseGapInSE", rmseGap / c("mcDropout.rmseSE"), digits: 2)
+chapter.claim(
+  "**MC dropout does not reach its published numbers**: {{concrete.mcDropout.rmse}} against {{concrete.mcDropout.publishedRMSE}} in RMSE ({{concrete.mcDropout.rmseGapInSE}} of our standard errors, about four)",
+  rmseGap > 3.5 * c("mcDropout.rmseSE") && rmseGap < 4.5 * c("mcDropout.rmseSE"))
+chapter.claim(
+  "and {{concrete.mcDropout.logLik}} against {{concrete.mcDropout.publishedLogLik}} in log-likelihood.",
+  c("mcDropout.publishedLogLik") - c("mcDropout.logLik") > 0.1)
+let concreteRMSEs = concreteScores.map(\.rmse.mean)
+let concreteLogLiks = concreteScores.map(\.logLikelihood.mean)
+chapter.claim(
+  "The Bayesian last layer has the best RMSE of our methods here ({{concrete.bayesianLastLayer.rmse}}),",
+  concreteRMSEs.min() == c("bayesianLastLayer.rmse"))
+chapter.claim(
+  "the mixture methods the best log-likelihood.",
+  concreteLogLiks[0..<3].min()! > concreteLogLiks[3...].max()!)
 
 /*:
  On Concrete the ensemble again beats its published numbers ({{concrete.deepEnsemble.rmse}} and {{concrete.deepEnsemble.logLik}} against {{concrete.deepEnsemble.publishedRMSE}} and {{concrete.deepEnsemble.publishedLogLik}}).
@@ -439,10 +443,11 @@ do {
 
  ## 3. Both tables in one picture
  */
+// fold: the figure: ours and the published scores as mean ± standard error
 Narration.section("3. Ours against the published numbers")
 /// A panel of one score: ours (blue) and the published (black) as mean ± standard error.
 func scorePanel(
-  _ title: String, _ yLabel: String, ours: [Estimate], published: [Estimate?]
+  _ title: String, _ yLabel: String, ours: [MeanEstimate], published: [MeanEstimate?]
 ) -> Figure {
   let x = methods.indices.map(Double.init)
   var series = [Series]()
@@ -491,6 +496,7 @@ orExit("saving the comparison figure") {
     FigureGrid(rows: 2, columns: 2, panels: panels), name: "scores", panelWidth: 560,
     panelHeight: 380)
 }
+//: The summary's readings across both data sets, checked; the best and worst method on each are recorded by name.
 
 let bothDataSets = [("Boston", bostonScores), ("Concrete", concreteScores)]
 for (name, table) in bothDataSets {
@@ -503,27 +509,25 @@ for (name, table) in bothDataSets {
     "\(name.lowercased()).worstRMSEMethod", text: methods[rmse.indices.max { rmse[$0] < rmse[$1] }!]
   )
 }
+/// A recorded cell of either table, e.g. `cell("boston", "deepEnsemble.logLik")`.
+let cell = { (dataset: String, cell: String) in chapter.number("\(dataset).\(cell)") }
+let datasetKeys = ["boston", "concrete"]
+let methodKeys = methods.map(ChapterResults.valueName)
 chapter.claim(
   "The deep ensemble has the best test log-likelihood on both data sets,",
-  bothDataSets.allSatisfy { name, table in
-    methods.allSatisfy {
-      score(table, of: name, $0, "logLik") <= score(table, of: name, "deep ensemble", "logLik")
-    }
+  datasetKeys.allSatisfy { d in
+    methodKeys.allSatisfy { cell(d, "\($0).logLik") <= cell(d, "deepEnsemble.logLik") }
   })
 chapter.claim(
   "better than its own published numbers on both data sets, with no tuning at all.",
-  bothDataSets.allSatisfy { name, table in
-    score(table, of: name, "deep ensemble", "rmse")
-      < score(table, of: name, "deep ensemble", "publishedRMSE")
-      && score(table, of: name, "deep ensemble", "logLik")
-        > score(table, of: name, "deep ensemble", "publishedLogLik")
+  datasetKeys.allSatisfy { d in
+    cell(d, "deepEnsemble.rmse") < cell(d, "deepEnsemble.publishedRMSE")
+      && cell(d, "deepEnsemble.logLik") > cell(d, "deepEnsemble.publishedLogLik")
   })
 chapter.claim(
   "Bayes by Backprop, as in chapter 10, has the worst RMSE on both data sets,",
-  bothDataSets.allSatisfy { name, table in
-    methods.allSatisfy {
-      score(table, of: name, $0, "rmse") <= score(table, of: name, "Bayes by Backprop", "rmse")
-    }
+  datasetKeys.allSatisfy { d in
+    methodKeys.allSatisfy { cell(d, "\($0).rmse") <= cell(d, "bayesByBackprop.rmse") }
   })
 
 /*:
