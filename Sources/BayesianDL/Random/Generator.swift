@@ -43,6 +43,18 @@ public struct Generator: RandomNumberGenerator, Sendable {
     Generator(seed: next())
   }
 
+  /// `count` generators for independent streams, forked in turn (the same as calling
+  /// ``fork()`` `count` times), e.g. one per seed or split that runs in parallel.
+  ///
+  /// - Parameter count: how many, at least 0.
+  public mutating func forks(_ count: Int) -> [Generator] {
+    precondition(count >= 0, "Generator.forks: a negative count")
+    var children = [Generator]()
+    children.reserveCapacity(count)
+    for _ in 0..<count { children.append(fork()) }
+    return children
+  }
+
   @inline(__always)
   private func rotateLeft(_ x: UInt64, _ k: UInt64) -> UInt64 {
     (x << k) | (x >> (64 - k))

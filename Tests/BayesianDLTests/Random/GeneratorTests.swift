@@ -322,4 +322,21 @@ import Testing
       (0..<20).map { _ in Int.random(in: 0..<1000, using: &a) }
         == (0..<20).map { _ in Int.random(in: 0..<1000, using: &b) })
   }
+
+  @Test func forksAreTheSuccessiveForksOfTheParent() {
+    var byOne = Generator(seed: 11)
+    var together = byOne
+    let expected = (0..<3).map { _ in byOne.fork() }
+    let children = together.forks(3)
+    #expect(
+      children.map {
+        var g = $0; return g.next()
+      }
+        == expected.map {
+          var g = $0; return g.next()
+        })
+    // The parent advanced as far either way.
+    #expect(together.next() == byOne.next())
+    #expect(together.forks(0).isEmpty)
+  }
 }
