@@ -121,4 +121,22 @@ import Testing
       #expect(prose.contains("## Exercises"), "\(chapter): no Exercises")
     }
   }
+
+  /// A code cell shows one idea: no run of code between two prose blocks (folded or
+  /// not) is longer than this, and no chapter helper waits on the main actor because it
+  /// reaches for a global generator.
+  static let longestCodeCell = 60
+
+  @Test func noCodeCellIsLongerThanSixtyLinesAndGeneratorsArePassed() throws {
+    for chapter in try Self.chapters() {
+      let source = try Self.read("Chapters/\(chapter)/main.swift")
+      for run in Weaver.Source(parsing: source).runs {
+        let count = run.text.split(separator: "\n", omittingEmptySubsequences: false).count
+        #expect(
+          count <= Self.longestCodeCell,
+          "\(chapter)/main.swift:\(run.lines.lowerBound): a code cell of \(count) lines")
+      }
+      #expect(!source.contains("@MainActor"), "\(chapter)/main.swift: a @MainActor helper")
+    }
+  }
 }
