@@ -73,20 +73,30 @@ func summary(_ values: [Double]) -> (mean: Double, standardError: Double, sd: Do
   let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)
   return (mean, (variance / n).squareRoot(), variance.squareRoot())
 }
+/*:
+ Each estimator's mean against the exact gradient, in standard errors ($z$), and the
+ ratio of their standard deviations:
+ */
 let exactGradient = (mu: 2 * (mu - a), sigma: 2 * sigma)
-var gradientRows = [[String]]()
+var gradientTable = ResultTable(
+  "gradient",
+  columns: [
+    .init("exact", digits: 4), .init("reparam. mean", digits: 4),
+    .init("reparam. z", digits: 2), .init("score-fn mean", digits: 4),
+    .init("score-fn z", digits: 2), .init("sd ratio score/reparam", digits: 3),
+  ])
 var gradientZScores = [Double]()
 var sdRatios = [Double]()
 for (name, exact, r, s) in [
   ("∂/∂μ", exactGradient.mu, summary(reparameterised.mu), summary(scoreFunction.mu)),
   ("∂/∂σ", exactGradient.sigma, summary(reparameterised.sigma), summary(scoreFunction.sigma)),
 ] {
-  gradientRows.append([
-    name, Narration.format(exact), Narration.format(r.mean),
-    Narration.format((r.mean - exact) / r.standardError, digits: 2),
-    Narration.format(s.mean), Narration.format((s.mean - exact) / s.standardError, digits: 2),
-    Narration.format(s.sd / r.sd, digits: 3),
-  ])
+  gradientTable.add(
+    name,
+    numbers: [
+      exact, r.mean, (r.mean - exact) / r.standardError, s.mean,
+      (s.mean - exact) / s.standardError, s.sd / r.sd,
+    ])
   let k = sdRatios.count
   chapter.value("reparameterisedZ\(k)", (r.mean - exact) / r.standardError, digits: 2)
   chapter.value("scoreZ\(k)", (s.mean - exact) / s.standardError, digits: 2)
@@ -94,13 +104,8 @@ for (name, exact, r, s) in [
   gradientZScores += [(r.mean - exact) / r.standardError, (s.mean - exact) / s.standardError]
   sdRatios.append(s.sd / r.sd)
 }
-Narration.table(
-  [
-    "gradient", "exact", "reparam. mean", "reparam. z", "score-fn mean", "score-fn z",
-    "sd ratio score/reparam",
-  ],
-  gradientRows)
-chapter.value("gradientRowCount", Double(gradientRows.count), digits: 1)
+chapter.show(gradientTable)  // printed; the values above are recorded
+chapter.value("gradientRowCount", Double(gradientTable.rows.count), digits: 1)
 let largestGradientZ = chapter.value(
   "largestGradientZ", gradientZScores.map(abs).max()!, digits: 2)
 chapter.value("smallestSDRatio", sdRatios.min()!, digits: 2)
@@ -142,6 +147,10 @@ Narration.section("2. Two moons: the correct KL weighting, and the notes' two wr
 let moons = SyntheticData.twoMoons(count: moonsCount, noise: moonsNoise, using: &rng)
 let moonsTest = SyntheticData.twoMoons(count: testCount, noise: moonsNoise, using: &rng)
 
+/*:
+ Each run trains a fresh network from its own fork of the generator and scores it on the
+ test set.
+ */
 /// What a trained classifier scores on the test set.
 struct ClassifierScores {
   let accuracy: Double
@@ -152,9 +161,19 @@ struct ClassifierScores {
 }
 
 /// Trains a fresh mean-field classifier with KL weight `beta` and scores it.
-@MainActor func trainClassifier(
+///
+/// - Parameters:
+///   - beta: the KL weight.
+///   - parameterisation: how σ is stored.
+///   - mixture: a scale-mixture prior, or nil for N(0, 1).
+///   - label: the progress line's label.
+///   - data: the training set.
+///   - test: the test set.
+///   - rng: forked once; the fork draws everything.
+func trainClassifier(
   beta: Double, parameterisation: ScaleParameterisation = .logVariance,
-  mixture: ScaleMixturePrior? = nil, label: String
+  mixture: ScaleMixturePrior? = nil, label: String, on data: Dataset, testedOn test: Dataset,
+  using rng: inout Generator
 ) -> (model: MLP, scores: ClassifierScores) {
   var local = rng.fork()
   let model = MLP.bayesian(
@@ -162,19 +181,15 @@ struct ClassifierScores {
     using: &local)
   var adam = Adam(parameters: model.parameters, learningRate: learningRate)
   let trainer = BayesByBackprop(model: model, likelihood: .categorical, klWeight: beta)
-  let progress = ProgressLine(label, total: classifierEpochs)
-  let history = orExit("training \(label)") {
+  let history = training(label, epochs: classifierEpochs) { onEpoch in
     try trainer.train(
-      on: moons, epochs: classifierEpochs, batchSize: batchSize, optimiser: &adam, using: &local
-    ) {
-      progress.update($0.epoch, "loss \(Narration.format($0.loss))")
-    }
+      on: data, epochs: classifierEpochs, batchSize: batchSize, optimiser: &adam,
+      using: &local, onEpoch: onEpoch)
   }
-  progress.finish()
   let p = MonteCarloPredictive.probabilities(
-    of: model, at: moonsTest.inputs, samples: predictiveSamples, using: &local
+    of: model, at: test.inputs, samples: predictiveSamples, using: &local
   ).mean
-  let labels = moonsTest.targets.labels
+  let labels = test.targets.labels
   let sigmas = model.layers.compactMap { $0 as? BayesianDense }.flatMap {
     $0.weightStandardDeviations.storage
   }
@@ -187,23 +202,36 @@ struct ClassifierScores {
       meanSigma: sigmas.reduce(0, +) / Double(sigmas.count), history: history)
   )
 }
-let correct = trainClassifier(beta: 1, label: "β = 1")
-let perBatch = trainClassifier(beta: Double(moonsCount) / Double(batchSize), label: "KL / batch")
-let noKL = trainClassifier(beta: 0, label: "KL = 0")
-func row(_ name: String, _ s: ClassifierScores) -> [String] {
-  [
-    name, Narration.format(s.accuracy, digits: 4),
-    Narration.format(s.negativeLogLikelihood, digits: 3),
-    Narration.format(s.calibrationError, digits: 3), Narration.format(s.meanSigma, digits: 3),
-  ]
+//: The runs' scores side by side, one row per run:
+/// A table of classifiers' test scores, one row per run.
+func scoreTable(_ corner: String, _ runs: [(String, ClassifierScores)]) -> ResultTable {
+  var table = ResultTable(
+    corner,
+    columns: [
+      .init("test accuracy", digits: 4), .init("test NLL", digits: 3),
+      .init("ECE (15 bins)", digits: 3), .init("mean σ of the weights", digits: 3),
+    ])
+  for (name, s) in runs {
+    table.add(
+      name, numbers: [s.accuracy, s.negativeLogLikelihood, s.calibrationError, s.meanSigma])
+  }
+  return table
 }
-Narration.table(
-  ["objective", "test accuracy", "test NLL", "ECE (15 bins)", "mean σ of the weights"],
-  [
-    row("KL / N (correct, β = 1)", correct.scores),
-    row("KL / batch size (note 000 trainer)", perBatch.scores),
-    row("KL = 0 (note 000 MeanFieldVI)", noKL.scores),
-  ])
+//: The three objectives, trained in turn:
+let correct = trainClassifier(
+  beta: 1, label: "β = 1", on: moons, testedOn: moonsTest, using: &rng)
+let perBatch = trainClassifier(
+  beta: Double(moonsCount) / Double(batchSize), label: "KL / batch", on: moons,
+  testedOn: moonsTest, using: &rng)
+let noKL = trainClassifier(beta: 0, label: "KL = 0", on: moons, testedOn: moonsTest, using: &rng)
+chapter.show(
+  scoreTable(
+    "objective",
+    [
+      ("KL / N (correct, β = 1)", correct.scores),
+      ("KL / batch size (note 000 trainer)", perBatch.scores),
+      ("KL = 0 (note 000 MeanFieldVI)", noKL.scores),
+    ]))
 for (name, run) in [("correct", correct), ("perBatch", perBatch), ("noKL", noKL)] {
   chapter.value("\(name)Accuracy", run.scores.accuracy, digits: 3)
   chapter.value("\(name)NLL", run.scores.negativeLogLikelihood, digits: 3)
@@ -216,7 +244,7 @@ chapter.result(
 let sigmaRatioNoKL = chapter.result(
   "mean σ, KL = 0 over correct", noKL.scores.meanSigma / correct.scores.meanSigma, digits: 3,
   as: "sigmaRatioNoKL")
-// How far Adam can move log σ² in the run: at most about one learning rate per step.
+//: How far Adam can move $\log\sigma^2$ in the run: at most about one learning rate per step.
 let adamSteps = Double((moonsCount + batchSize - 1) / batchSize * classifierEpochs)
 chapter.value("adamSteps", adamSteps, digits: 6)
 chapter.value("learningRate", learningRate, digits: 1)
@@ -224,6 +252,7 @@ let logVarianceReach = chapter.value("logVarianceReach", adamSteps * learningRat
 let initialSigma = 0.05  // MLP.bayesian's starting σ
 let sigmaCeiling = chapter.value(
   "sigmaCeiling", initialSigma * exp(0.5 * logVarianceReach), digits: 3)
+//: The statements of the next two paragraphs, checked:
 chapter.claim(
   "Weighting the KL by $1/|B|$ over-regularises: the test NLL is {{perBatchNLL}} against {{correctNLL}} and the accuracy drops from {{correctAccuracy}} to {{perBatchAccuracy}}.",
   perBatch.scores.negativeLogLikelihood > 1.5 * correct.scores.negativeLogLikelihood
@@ -282,6 +311,8 @@ chapter.claim(
 chapter.claim(
   "the KL is still falling at the end, by {{klFallLastTen}} nats over the last ten epochs: the run has not converged.",
   klFallLastTen > 0)
+
+// fold: the figure: the correct run's training curves, in nats over the whole training set
 orExit("saving the training curves") {
   let epochs = correct.scores.history.map { Double($0.epoch) }
   let n = Double(moonsCount)
@@ -336,6 +367,8 @@ let largestGridEntropy = chapter.result(
 chapter.claim(
   "The largest entropy on the grid, {{largestGridEntropy}}, is at the ceiling of $\\log 2$ for two classes; the mean over the test points is {{meanTestEntropy}}.",
   largestGridEntropy > 0.69 && meanTestEntropy < 0.4, atAnyBudget: true)
+
+// fold: the figure: the entropy map, with the training points
 orExit("saving the entropy map") {
   var figure = Figure(
     title: "Predictive entropy of the Bayes-by-Backprop classifier", xLabel: "x_1", yLabel: "x_2",
@@ -362,17 +395,21 @@ orExit("saving the entropy map") {
  gradient unbiased.
  */
 Narration.section("4. σ = softplus(ρ), and a scale-mixture prior")
-let softplusRun = trainClassifier(beta: 1, parameterisation: .softplus, label: "softplus")
+let softplusRun = trainClassifier(
+  beta: 1, parameterisation: .softplus, label: "softplus", on: moons, testedOn: moonsTest,
+  using: &rng)
 let mixture = ScaleMixturePrior(
   mixingWeight: 0.5, firstStandardDeviation: 1, secondStandardDeviation: exp(-6))
-let mixtureRun = trainClassifier(beta: 1, mixture: mixture, label: "mixture prior")
-Narration.table(
-  ["variant", "test accuracy", "test NLL", "ECE (15 bins)", "mean σ of the weights"],
-  [
-    row("log-variance, N(0, 1) prior", correct.scores),
-    row("softplus, N(0, 1) prior", softplusRun.scores),
-    row("log-variance, mixture prior", mixtureRun.scores),
-  ])
+let mixtureRun = trainClassifier(
+  beta: 1, mixture: mixture, label: "mixture prior", on: moons, testedOn: moonsTest, using: &rng)
+chapter.show(
+  scoreTable(
+    "variant",
+    [
+      ("log-variance, N(0, 1) prior", correct.scores),
+      ("softplus, N(0, 1) prior", softplusRun.scores),
+      ("log-variance, mixture prior", mixtureRun.scores),
+    ]))
 chapter.value("softplusSigma", softplusRun.scores.meanSigma, digits: 3)
 chapter.value("softplusAccuracy", softplusRun.scores.accuracy, digits: 3)
 chapter.value("mixtureAccuracy", mixtureRun.scores.accuracy, digits: 3)
@@ -412,14 +449,25 @@ chapter.claim(
  */
 Narration.section("5. Gradient variance with S = 1 and S = 4 samples per step")
 let probeBatch = moons.subset(Array(0..<batchSize))
-@MainActor func gradientSpread(samples: Int) -> Double {
-  let trainer = BayesByBackprop(model: correct.model, likelihood: .categorical, samples: samples)
+/// The total variance, over all gradient coordinates, of `probes` gradients of the
+/// negative ELBO on `batch` with `samples` weight draws each.
+///
+/// - Parameters:
+///   - model: the network, at its trained parameters.
+///   - batch: the fixed minibatch.
+///   - samples: S, the weight draws per gradient.
+///   - probes: the gradients drawn.
+///   - rng: the weight draws.
+func gradientSpread(
+  of model: MLP, on batch: Dataset, samples: Int, probes: Int, using rng: inout Generator
+) -> Double {
+  let trainer = BayesByBackprop(model: model, likelihood: .categorical, samples: samples)
   var draws = [[Double]]()
-  for _ in 0..<varianceProbes {
-    let loss = trainer.loss(on: probeBatch, datasetSize: moonsCount, using: &rng)
+  for _ in 0..<probes {
+    let loss = trainer.loss(on: batch, datasetSize: moonsCount, using: &rng)
     loss.total.tape.backward(from: loss.total)
-    draws.append(correct.model.parameters.flatMap(\.gradient.storage))
-    for p in correct.model.parameters { p.zeroGradient() }
+    draws.append(model.parameters.flatMap(\.gradient.storage))
+    for p in model.parameters { p.zeroGradient() }
   }
   // The total variance over all gradient coordinates.
   let n = Double(draws.count)
@@ -428,8 +476,10 @@ let probeBatch = moons.subset(Array(0..<batchSize))
     return total + draws.reduce(0) { $0 + ($1[k] - mean) * ($1[k] - mean) } / (n - 1)
   }
 }
-let spreadOne = gradientSpread(samples: 1)
-let spreadFour = gradientSpread(samples: 4)
+let spreadOne = gradientSpread(
+  of: correct.model, on: probeBatch, samples: 1, probes: varianceProbes, using: &rng)
+let spreadFour = gradientSpread(
+  of: correct.model, on: probeBatch, samples: 4, probes: varianceProbes, using: &rng)
 chapter.result("total gradient variance, S = 1", spreadOne, as: "gradientVarianceOne")
 chapter.result("total gradient variance, S = 4", spreadFour, as: "gradientVarianceFour")
 let varianceRatio = chapter.result(
@@ -451,41 +501,43 @@ chapter.claim(
  sample without averaging, so the gradients of the $S$ losses pile up in the parameters.
  The same four draws, both ways:
  */
-@MainActor func gradientNorm(summedOver samples: Int, seed: UInt64) -> Double {
-  var draws = Generator(seed: seed)  // the same draws for both versions
-  let single = BayesByBackprop(model: correct.model, likelihood: .categorical)
-  for _ in 0..<samples {  // note 000: one backward per sample, nothing divided by S
-    let loss = single.loss(on: probeBatch, datasetSize: moonsCount, using: &draws)
-    loss.total.tape.backward(from: loss.total)
-  }
-  let norm = correct.model.parameters.reduce(0) {
+/// The global norm of `model`'s gradient, which is then zeroed.
+func takeGradientNorm(_ model: MLP) -> Double {
+  let norm = model.parameters.reduce(0) {
     $0 + $1.gradient.storage.reduce(0) { $0 + $1 * $1 }
   }
   .squareRoot()
-  for p in correct.model.parameters { p.zeroGradient() }
+  for p in model.parameters { p.zeroGradient() }
   return norm
 }
-@MainActor func averagedGradientNorm(samples: Int, seed: UInt64) -> Double {
+/// Note 000's gradient: one backward per sample, nothing divided by S.
+func gradientNorm(of model: MLP, on batch: Dataset, summedOver samples: Int, seed: UInt64) -> Double
+{
+  var draws = Generator(seed: seed)  // the same draws for both versions
+  let single = BayesByBackprop(model: model, likelihood: .categorical)
+  for _ in 0..<samples {
+    let loss = single.loss(on: batch, datasetSize: moonsCount, using: &draws)
+    loss.total.tape.backward(from: loss.total)
+  }
+  return takeGradientNorm(model)
+}
+/// The same S draws, in one objective that averages them (as BayesByBackprop does).
+func averagedGradientNorm(of model: MLP, on batch: Dataset, samples: Int, seed: UInt64) -> Double {
   var draws = Generator(seed: seed)
   var losses = [Variable]()
-  // The same S draws, in one objective that averages them (as BayesByBackprop does).
   for _ in 0..<samples {
     losses.append(
-      BayesByBackprop(model: correct.model, likelihood: .categorical).loss(
-        on: probeBatch, datasetSize: moonsCount, using: &draws
+      BayesByBackprop(model: model, likelihood: .categorical).loss(
+        on: batch, datasetSize: moonsCount, using: &draws
       ).total)
   }
   for loss in losses { loss.tape.backward(from: loss, seed: .scalar(1 / Double(samples))) }
-  let norm = correct.model.parameters.reduce(0) {
-    $0 + $1.gradient.storage.reduce(0) { $0 + $1 * $1 }
-  }
-  .squareRoot()
-  for p in correct.model.parameters { p.zeroGradient() }
-  return norm
+  return takeGradientNorm(model)
 }
 let summedOverAveraged = chapter.result(
   "gradient norm, note 000's summed S = 4 over averaged",
-  gradientNorm(summedOver: 4, seed: 99) / averagedGradientNorm(samples: 4, seed: 99), digits: 6,
+  gradientNorm(of: correct.model, on: probeBatch, summedOver: 4, seed: 99)
+    / averagedGradientNorm(of: correct.model, on: probeBatch, samples: 4, seed: 99), digits: 6,
   as: "summedOverAveraged")
 chapter.claim(
   "The summed gradient is {{summedOverAveraged}} times the averaged one, exactly $S$.",
@@ -517,7 +569,11 @@ chapter.claim(
  */
 Narration.section("6. Regression with a gap: the Bayesian predictive vs note 003's recipe")
 let gapData = SyntheticData.regressionWithGap(count: gapCount, noise: gapNoise, using: &rng)
-@MainActor func trainRegression(noise: Double, beta: Double, label: String) -> MLP {
+/// A mean-field regression network (σ = softplus(ρ), as note 003) trained full-batch on
+/// `data` with Gaussian noise `noise` and KL weight `beta`, from a fork of `rng`.
+func trainRegression(
+  noise: Double, beta: Double, label: String, on data: Dataset, using rng: inout Generator
+) -> MLP {
   var local = rng.fork()
   let model = MLP.bayesian(
     sizes: regressionSizes, parameterisation: .softplus, initialStandardDeviation: softplus(-4.5),
@@ -525,19 +581,21 @@ let gapData = SyntheticData.regressionWithGap(count: gapCount, noise: gapNoise, 
   var adam = Adam(parameters: model.parameters, learningRate: regressionLearningRate)
   let trainer = BayesByBackprop(
     model: model, likelihood: .gaussian(noiseStandardDeviation: noise), klWeight: beta)
-  let progress = ProgressLine(label, total: regressionEpochs)
-  orExit("training \(label)") {
+  training(label, epochs: regressionEpochs, reportEvery: 100) { onEpoch in
     try trainer.train(
-      on: gapData, epochs: regressionEpochs, batchSize: gapCount, optimiser: &adam, using: &local
-    ) {
-      if $0.epoch % 100 == 0 { progress.update($0.epoch, "loss \(Narration.format($0.loss))") }
-    }
+      on: data, epochs: regressionEpochs, batchSize: data.count, optimiser: &adam,
+      using: &local, onEpoch: onEpoch)
   }
-  progress.finish()
   return model
 }
-let bayesian = trainRegression(noise: gapNoise, beta: 1, label: "ELBO")
-let recipe = trainRegression(noise: 0.5.squareRoot(), beta: 0.01, label: "MSE + 0.01 KL/N")
+let bayesian = trainRegression(
+  noise: gapNoise, beta: 1, label: "ELBO", on: gapData, using: &rng)
+let recipe = trainRegression(
+  noise: 0.5.squareRoot(), beta: 0.01, label: "MSE + 0.01 KL/N", on: gapData, using: &rng)
+/*:
+ Both predictives on a line of inputs across and beyond the data; the ELBO band of $y$
+ adds the known noise to the spread of $f$, the recipe's band is the spread of $f$ alone.
+ */
 let curve = SyntheticData.linspace(-5, 5, count: chapter.budget(201, quick: 101))
 let bayesianF = MonteCarloPredictive.outputs(
   of: bayesian, at: curve, samples: predictiveSamples, using: &rng)
@@ -546,7 +604,7 @@ let recipeF = MonteCarloPredictive.outputs(
 let bayesianSD = bayesianF.variance.map { ($0 + gapNoise * gapNoise).squareRoot() }
 let recipeSD = recipeF.standardDeviation
 /// The mean of `values` over the curve points whose x satisfies `where`.
-@MainActor func average(_ values: Matrix, where keep: (Double) -> Bool) -> Double {
+func average(_ values: Matrix, where keep: (Double) -> Bool) -> Double {
   let picked = curve.storage.indices.filter { keep(curve.storage[$0]) }.map { values.storage[$0] }
   return picked.reduce(0, +) / Double(picked.count)
 }
@@ -563,30 +621,30 @@ let impliedNoise = chapter.result(
 chapter.claim(
   "The recipe's implied noise is {{impliedNoise}}, the $\\sqrt{0.005}$ of the argument above.",
   abs(impliedNoise - (0.005).squareRoot()) < 1e-3, atAnyBudget: true)
+/*:
+ The spread of each band where the data are ($1.2 \le |x| \le 2.8$), in the middle of the
+ gap ($|x| \le 0.5$) and beyond $|x| = 4$:
+ */
 chapter.value("elboFInData", average(bayesianF.standardDeviation, where: inside), digits: 3)
 chapter.value("recipeFInData", average(recipeSD, where: inside), digits: 3)
 chapter.value("recipeFInGap", average(recipeSD, where: inGap), digits: 3)
 chapter.value("recipeFBeyond", average(recipeSD, where: outside), digits: 3)
-Narration.table(
-  ["band", "sd where the data are", "sd in the gap", "sd beyond |x| = 4"],
-  [
-    [
-      "ELBO: sd of f only",
-      Narration.format(average(bayesianF.standardDeviation, where: inside), digits: 3),
-      Narration.format(average(bayesianF.standardDeviation, where: inGap), digits: 3),
-      Narration.format(average(bayesianF.standardDeviation, where: outside), digits: 3),
-    ],
-    [
-      "ELBO: sd of y (with noise)", Narration.format(average(bayesianSD, where: inside), digits: 3),
-      Narration.format(average(bayesianSD, where: inGap), digits: 3),
-      Narration.format(average(bayesianSD, where: outside), digits: 3),
-    ],
-    [
-      "note 003: sd of f only", Narration.format(average(recipeSD, where: inside), digits: 3),
-      Narration.format(average(recipeSD, where: inGap), digits: 3),
-      Narration.format(average(recipeSD, where: outside), digits: 3),
-    ],
+var bandTable = ResultTable(
+  "band",
+  columns: [
+    .init("sd where the data are"), .init("sd in the gap"), .init("sd beyond |x| = 4"),
   ])
+for (name, sd) in [
+  ("ELBO: sd of f only", bayesianF.standardDeviation), ("ELBO: sd of y (with noise)", bayesianSD),
+  ("note 003: sd of f only", recipeSD),
+] {
+  bandTable.add(
+    name,
+    numbers: [
+      average(sd, where: inside), average(sd, where: inGap), average(sd, where: outside),
+    ])
+}
+chapter.show(bandTable)
 let elboBandRatio = chapter.result(
   "ELBO band: sd beyond |x| = 4 over sd in the data",
   average(bayesianSD, where: outside) / average(bayesianSD, where: inside), digits: 3,
@@ -600,11 +658,17 @@ chapter.claim(
 chapter.claim(
   "The mean network's training RMSE is {{regressionRMSE}} against the noise 0.1, and the sd of $f$ where the data are, {{elboFInData}}, is above the noise too:",
   residual > gapNoise && average(bayesianF.standardDeviation, where: inside) > gapNoise)
-/// The fraction of training targets inside mean ± 2 sd of a band.
-@MainActor func coverage(_ model: MLP, includeNoise: Bool) -> Double {
+/*:
+ How many training targets each band holds:
+ */
+/// The fraction of `data`'s targets inside mean ± 2 sd of `model`'s band (of y if
+/// `includeNoise`, of f otherwise).
+func coverage(
+  _ model: MLP, of data: Dataset, includeNoise: Bool, using rng: inout Generator
+) -> Double {
   let f = MonteCarloPredictive.outputs(
-    of: model, at: gapData.inputs, samples: predictiveSamples, using: &rng)
-  let y = gapData.targets.values.storage
+    of: model, at: data.inputs, samples: predictiveSamples, using: &rng)
+  let y = data.targets.values.storage
   let inside = y.indices.filter { i in
     let sd = (f.variance.storage[i] + (includeNoise ? gapNoise * gapNoise : 0)).squareRoot()
     return abs(y[i] - f.mean.storage[i]) <= 2 * sd
@@ -612,15 +676,19 @@ chapter.claim(
   return Double(inside.count) / Double(y.count)
 }
 let elboCoverage = chapter.result(
-  "training targets inside ±2 sd, ELBO band of y", coverage(bayesian, includeNoise: true),
+  "training targets inside ±2 sd, ELBO band of y",
+  coverage(bayesian, of: gapData, includeNoise: true, using: &rng),
   digits: 3,
   as: "elboCoverage")
 let recipeCoverage = chapter.result(
-  "training targets inside ±2 sd, note 003 band of f", coverage(recipe, includeNoise: false),
+  "training targets inside ±2 sd, note 003 band of f",
+  coverage(recipe, of: gapData, includeNoise: false, using: &rng),
   digits: 3, as: "recipeCoverage")
 chapter.claim(
   "Note 003's band of $f$ is {{recipeBandOverNoise}} times the noise $\\sigma$ where the data are, and holds {{recipeCoverage}} of the training targets against the ELBO band's {{elboCoverage}} (nominally 0.95).",
   recipeBandOverNoise < 1 && recipeCoverage < elboCoverage - 0.1 && abs(elboCoverage - 0.95) < 0.05)
+
+// fold: the figure: both bands, the truth and the data
 orExit("saving the regression figure") {
   func panel(
     _ title: String, _ f: MonteCarloPredictive, _ sd: Matrix, _ bandTitle: String, _ color: Color
