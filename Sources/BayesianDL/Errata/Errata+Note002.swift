@@ -5,9 +5,13 @@ extension Errata {
   /// $$\frac1M\sum_{m=1}^M \Big(\frac1{|B_m|}\sum_{n\in B_m} g_n\Big)^{\circ 2}, \qquad g_n = \nabla_\theta[-\log p(y_n \mid x_n, \theta)].$$
   ///
   /// It is neither the GGN nor the empirical Fisher. With one example per batch it is the
-  /// empirical Fisher's diagonal divided by $N$; with the whole data set in one batch it is
-  /// the squared full gradient, which vanishes at the MAP; in between it depends on the
-  /// batch size, which no property of the posterior does.
+  /// empirical Fisher's diagonal divided by $N$. With the whole data set in one batch it is
+  /// the squared gradient of the mean negative log-likelihood,
+  /// $\big(\frac1N\sum_n g_n\big)^{\circ 2}$, which does not vanish at the MAP: under a prior
+  /// $\mathcal N(0, \delta^{-1}I)$ the exact MAP has $\sum_n g_n = -\delta\theta_*$, so there it is
+  /// the squared prior gradient $(\delta\theta_*/N)^{\circ 2}$; it is zero only at a
+  /// maximum-likelihood point. In between it depends on the batch size, which no property
+  /// of the posterior does.
   ///
   /// - Parameters:
   ///   - model: a network of ``Dense`` layers.
