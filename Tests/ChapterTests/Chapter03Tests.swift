@@ -30,6 +30,7 @@ struct Chapter03Tests {
     "Weighting the KL by $1/|B|$", "Note 003's band of $f$", "Both runs with a KL have converged",
     "Converged, the two weightings", "The softplus run has converged too",
     "and it reaches the same fit", "The mixture-prior run classifies", "but it has not converged",
+    "The error is large for",
   ]
 
   @Test func everyClaimHoldsAtTheQuickBudgetButTheFullBudgetOnesAndThereAreAtLeastEight() throws {
@@ -92,8 +93,29 @@ struct Chapter03Tests {
     #expect(ratio > 2 && ratio < 8, "ratio \(ratio)")
   }
 
+  /// The committed run's 2000 gradients each put the ratio within two standard errors of 4.
+  @Test func theCommittedVarianceRatioIsWithinTwoStandardErrorsOfFour() throws {
+    let committed = try RecordedResults.committed(Self.chapter)
+    let ratio = try committed.value("varianceRatio")
+    #expect(abs(ratio - 4) < 2 * (try committed.value("varianceRatioSE")), "ratio \(ratio)")
+  }
+
   @Test func noteZeroTrainerSumsTheSampleGradientsInsteadOfAveraging() throws {
     #expect(abs(try results().value("summedOverAveraged") - 4) < 1e-6)
+  }
+
+  /// Adam cancels the factor S of note 000's summed gradient; its clip at 1 does not.
+  @Test func adamIgnoresTheSumButTheClipBitesSooner() throws {
+    let results = try results()
+    #expect(try results.value("adamGap") < 1e-3)
+    #expect(try results.value("summedClippedShare") > (try results.value("averagedClippedShare")))
+    #expect(try results.value("clipGap") > 10 * (try results.value("adamGap")))
+  }
+
+  /// Note 000's MeanFieldVI objective (summed cross-entropy + the whole KL) has |B| times
+  /// the gradient of the per-batch objective.
+  @Test func meanFieldVIWeightsTheKLByTheBatchSizeToo() throws {
+    #expect(try results().value("meanFieldVIGap") < 1e-9)
   }
 
   @Test func theBandWidensWhereTheDataEnd() throws {
