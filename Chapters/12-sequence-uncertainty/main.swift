@@ -68,9 +68,9 @@ let allWords = orExit("reading the word list") {
 }
 let shuffled = rng.permutation(allWords.count).map { allWords[$0] }
 let heldOut = Array(shuffled.prefix(stringsPerSet))
-let training = Array(shuffled.dropFirst(stringsPerSet).prefix(trainingWords))
+let trainWords = Array(shuffled.dropFirst(stringsPerSet).prefix(trainingWords))
 Narration.result("lower-case words of 3–10 letters", Double(allWords.count), digits: 6)
-Narration.result("training words", Double(training.count), digits: 6)
+Narration.result("training words", Double(trainWords.count), digits: 6)
 Narration.result("held-out words (never trained on)", Double(heldOut.count), digits: 6)
 Narration.result("tokens (boundary, 26 letters, 10 digits)", Double(vocabulary.count), digits: 3)
 
@@ -107,19 +107,19 @@ chapter.claim(
 Narration.section("3. Training")
 let trainingSet = orExit("encoding the training words") {
   try CharacterTransformer.wordDataset(
-    training, vocabulary: vocabulary, contextLength: contextLength)
+    trainWords, vocabulary: vocabulary, contextLength: contextLength)
 }
 var optimiser = Adam(parameters: model.parameters, learningRate: learningRate)
-let progress = ProgressLine("training", total: epochs)
 let (history, trainingSeconds) = Stopwatch.time {
-  orExit("training the Transformer") {
+  training("the Transformer", epochs: epochs) { onEpoch in
     try model.train(
       on: trainingSet, epochs: epochs, batchSize: batchSize, optimiser: &optimiser, clipNorm: 1,
-      using: &rng
-    ) { record in progress.update(record.epoch, "loss \(Narration.format(record.loss))") }
+      using: &rng, onEpoch: onEpoch)
   }
 }
-progress.finish()
+Narration.result("training seconds", trainingSeconds, digits: 2)
+chapter.recordTime("training", seconds: trainingSeconds)
+//: The loss of a list of words under the network without dropout, per predicted token (every letter and the end of the word):
 /// The mean next-token cross-entropy of words under the network without dropout.
 func meanTokenLoss(_ words: [String]) -> Double {
   var unused = Generator(seed: 0)  // a `.mean` pass draws nothing
@@ -137,8 +137,6 @@ let trainingLoss = chapter.result(
 chapter.result(
   "held-out words, network without dropout", heldOutLoss, digits: 3, unit: "nats/token",
   as: "heldOutLoss")
-Narration.result("training seconds", trainingSeconds, digits: 2)
-chapter.recordTime("training", seconds: trainingSeconds)
 let guessingLoss = chapter.value("guessingLoss", log(Double(vocabulary.count)), digits: 3)
 chapter.claim(
   "Held-out words cost the network without dropout {{heldOutLoss}}, against {{guessingLoss}} for guessing:",
@@ -190,7 +188,11 @@ let sets: [(name: String, strings: [String])] = [
   ("romanised Russian", Array(russian.prefix(stringsPerSet))),
   ("digits", randomStrings(like: heldOut, from: "0123456789", using: &rng)),
 ]
-
+/*:
+ One string's MC-dropout verdict keeps, position by position, the split of the entropy
+ and the surprisal of the token that actually came next. All strings of a set go through
+ each pass together, and the passes run in parallel, each on its own generator.
+ */
 /// What MC dropout says about one string, position by position.
 struct StringUncertainty: Sendable {
   let text: String
@@ -210,7 +212,7 @@ struct StringUncertainty: Sendable {
 func mcDropout(_ strings: [String], using rng: inout Generator) -> [StringUncertainty] {
   let framed = strings.map { try! vocabulary.framedTokens(of: $0) }
   let inputs = framed.map { Array($0.dropLast()) }
-  let generators = (0..<passes).map { _ in rng.fork() }
+  let generators = rng.forks(passes)
   let perPass = Parallel.map(passes) { s in
     var g = generators[s]
     return model.nextTokenProbabilities(inputs, mode: .sample, using: &g)
@@ -224,32 +226,36 @@ func mcDropout(_ strings: [String], using rng: inout Generator) -> [StringUncert
       surprisal: surprisal)
   }
 }
+//: Every set through the passes; a set's numbers are the means over its strings of each string's mean over positions.
 let (scored, mcSeconds) = Stopwatch.time { sets.map { mcDropout($0.strings, using: &rng) } }
-Narration.table(
-  ["set", "strings", "surprisal", "total H", "expected H", "mutual inf."],
-  zip(sets, scored).map { set, results in
-    [
-      set.name, "\(results.count)",
-      Narration.format(SampleSummary.mean(results.map(\.meanSurprisal)), digits: 3),
-      Narration.format(SampleSummary.mean(results.map(\.meanTotal)), digits: 3),
-      Narration.format(SampleSummary.mean(results.map(\.meanAleatoric)), digits: 3),
-      Narration.format(SampleSummary.mean(results.map(\.meanEpistemic)), digits: 4),
-    ]
-  })
-Narration.note("means over strings of the per-position means, nats; \(passes) passes per string")
-Narration.result("seconds for the MC-dropout passes", mcSeconds, digits: 2)
-chapter.recordTime("MC-dropout passes", seconds: mcSeconds)
 /// Each set's short name in `results.json`.
 let setKeys = ["english", "random", "reversed", "russian", "digits"]
 /// (surprisal, total, expected, mutual information) of each set, by key.
 var setMeans = [String: [Double]]()
 for (key, results) in zip(setKeys, scored) {
-  let means = [
+  setMeans[key] = [
     SampleSummary.mean(results.map(\.meanSurprisal)), SampleSummary.mean(results.map(\.meanTotal)),
     SampleSummary.mean(results.map(\.meanAleatoric)),
     SampleSummary.mean(results.map(\.meanEpistemic)),
   ]
-  setMeans[key] = means
+}
+var uncertaintyTable = ResultTable(
+  "set",
+  columns: [
+    .init("strings"), .init("surprisal"), .init("total H"), .init("expected H"),
+    .init("mutual inf.", digits: 4),
+  ])
+for (k, set) in sets.enumerated() {
+  uncertaintyTable.add(
+    set.name, [.text("\(scored[k].count)")] + setMeans[setKeys[k]]!.map { .number($0) })
+}
+chapter.show(uncertaintyTable)
+Narration.note("means over strings of the per-position means, nats; \(passes) passes per string")
+Narration.result("seconds for the MC-dropout passes", mcSeconds, digits: 2)
+chapter.recordTime("MC-dropout passes", seconds: mcSeconds)
+//: The table's numbers by name, and the few the prose derives from them:
+for (key, results) in zip(setKeys, scored) {
+  let means = setMeans[key]!
   chapter.value("strings.\(key)", Double(results.count), digits: 6)
   chapter.value("surprisal.\(key)", means[0], digits: 2)
   chapter.value("totalEntropy.\(key)", means[1], digits: 3)
@@ -268,6 +274,7 @@ let informationRatio = { (key: String) in setMeans[key]![3] / englishMeans[3] }
 chapter.value("miRisePercent.random", 100 * (informationRatio("random") - 1), digits: 2)
 chapter.value("miRisePercent.digits", 100 * (informationRatio("digits") - 1), digits: 2)
 chapter.value("miRatio.russian", informationRatio("russian"), digits: 3)
+//: What the prose below reads in the table, checked:
 chapter.claim(
   "**Surprisal** rises steeply from English to anything else: reversed words and Russian cost {{surprisal.reversed}} and {{surprisal.russian}} nats per token against {{surprisal.english}}, random letters {{surprisal.random}}, and digits — which the model has learnt never to predict — {{surprisal.digits}}.",
   abs(englishMeans[0] - 2.2) < 0.15
@@ -325,11 +332,9 @@ let auroc = scored.dropFirst().map { foreign in
     AUROC.of(positives: foreign.map(score.value), negatives: english.map(score.value))
   }
 }
-Narration.table(
-  ["foreign set"] + scores.map(\.name),
-  zip(sets.dropFirst(), auroc).map { set, row in
-    [set.name] + row.map { Narration.format($0, digits: 3) }
-  })
+var aurocTable = ResultTable("foreign set", columns: scores.map { .init($0.name) })
+for (set, row) in zip(sets.dropFirst(), auroc) { aurocTable.add(set.name, numbers: row) }
+chapter.show(aurocTable)
 /// Each score's short name in `results.json`.
 let scoreKeys = ["surprisal", "totalEntropy", "expectedEntropy", "mutualInformation"]
 var aurocOf = [String: [Double]]()  // by set key, in the order of `scoreKeys`
@@ -347,6 +352,7 @@ let informationDetectsTheFarSets =
   aurocOf["digits"]![3] > 0.9 && abs(aurocOf["random"]![3] - 0.79) < 0.06
 let informationMissesRussian = abs(aurocOf["russian"]![3] - 0.5) < 0.1
 let entropiesPointTheWrongWay = aurocOf["random"]![1] < 0.45 && aurocOf["random"]![2] < 0.45
+//: The readings of the prose below:
 chapter.claim(
   "The string's own probability (surprisal) is the best detector of every foreign set (AUROC {{smallestSurprisalAUROC}}–{{largestSurprisalAUROC}}),",
   surprisalIsBest)
@@ -379,8 +385,10 @@ chapter.claim(
  the uncertainty of the prediction *of* that character from the characters before it
  (the last cell, `.`, is the prediction that the word ends).
  */
+// fold: the figure: heat strips of the total entropy and the mutual information along six strings
 Narration.section("Heat strips: uncertainty along six strings")
-/// The strings to draw: the first held-out word, its reversal, one string of each other set.
+/// The strings to draw: two held-out words, the first reversed word, and the first string
+/// of each other set.
 let stripStrings = [
   scored[0][0], scored[0][1], scored[2][0], scored[3][0], scored[1][0], scored[4][0],
 ]
@@ -446,13 +454,20 @@ orExit("saving the heat strips") {
    tokens, the same for every sample, dilute it.
  */
 Narration.section("6. Sampled completions of five prompts")
+/// What the samples of one prompt show.
 struct PromptReport {
   let prompt: String
+  /// The note's nucleus samples, with their log-probabilities under the model.
   let agreement: GenerationAgreement
+  /// The note's `compute_log_prob` score of each nucleus sample.
   let noteScores: [Double]
+  /// The sequence entropy from samples of the model itself, with its standard error.
   let entropy: (value: Double, standardError: Double)
 }
-let reports: [PromptReport] = prompts.map { prompt in
+
+/// Draws a prompt's nucleus samples (each scored by its log-probability and by the note's
+/// score), then the $\tau = 1$ samples for the entropy, in that order.
+func sampleCompletions(of prompt: String, using rng: inout Generator) -> PromptReport {
   let promptTokens = [CharacterVocabulary.boundary] + (try! vocabulary.tokens(of: prompt))
   var drawn = [String]()
   var logProbabilities = [Double]()
@@ -464,64 +479,68 @@ let reports: [PromptReport] = prompts.map { prompt in
     noteScores.append(
       Errata.note000SequenceScore(of: completion, after: promptTokens, model: model))
   }
-  let fromModel = (0..<entropySamples).map { _ in
+  var fromModel = [String]()
+  var fromModelLogProbabilities = [Double]()
+  for _ in 0..<entropySamples {
     let completion = model.complete(promptTokens, sampler: .model, using: &rng)
-    return (
-      vocabulary.text(of: completion),
-      model.logProbability(of: completion, after: promptTokens, using: &rng)
-    )
+    fromModel.append(vocabulary.text(of: completion))
+    fromModelLogProbabilities.append(
+      model.logProbability(of: completion, after: promptTokens, using: &rng))
   }
   return PromptReport(
     prompt: prompt,
     agreement: GenerationAgreement(completions: drawn, logProbabilities: logProbabilities),
     noteScores: noteScores,
     entropy: GenerationAgreement(
-      completions: fromModel.map(\.0), logProbabilities: fromModel.map(\.1)
-    )
-    .entropyEstimate)
+      completions: fromModel, logProbabilities: fromModelLogProbabilities
+    ).entropyEstimate)
 }
-Narration.table(
-  [
-    "prompt", "distinct", "modal share", "note's 'disagreement'", "log p mean", "log p sd",
-    "note's score", "entropy (τ 1)", "± se", "most common",
-  ],
-  reports.map { r in
-    let (mean, sd) = r.agreement.logProbabilitySummary
-    return [
-      r.prompt, Narration.format(r.agreement.distinctFraction, digits: 2),
-      Narration.format(r.agreement.modalShare, digits: 2),
-      Narration.format(Errata.note000Disagreement(of: r.agreement.completions), digits: 2),
-      Narration.format(mean, digits: 3), Narration.format(sd, digits: 2),
-      Narration.format(SampleSummary.mean(r.noteScores), digits: 3),
-      Narration.format(r.entropy.value, digits: 3),
-      Narration.format(r.entropy.standardError, digits: 2),
-      r.prompt + r.agreement.modalCompletion,
-    ]
-  })
-for r in reports {
-  Narration.note(
-    "\(r.prompt): " + r.agreement.completions.prefix(8).map { r.prompt + $0 }.joined(separator: " ")
-  )
-}
+var reports = [PromptReport]()
+for prompt in prompts { reports.append(sampleCompletions(of: prompt, using: &rng)) }
+/*:
+ One row per prompt, then the first eight completions of each. Every number of a row is
+ also recorded under its prompt (`distinct.questio`, `noteScore.xqz`, …).
+ */
 /// Each prompt's numbers, by prompt: distinct fraction, modal share, the note's
 /// "disagreement", log p mean, log p sd, the note's score, entropy, its standard error.
 var generation = [String: [Double]]()
 for r in reports {
   let (mean, sd) = r.agreement.logProbabilitySummary
-  let row = [
+  generation[r.prompt] = [
     r.agreement.distinctFraction, r.agreement.modalShare,
     Errata.note000Disagreement(of: r.agreement.completions), mean, sd,
     SampleSummary.mean(r.noteScores), r.entropy.value, r.entropy.standardError,
   ]
-  generation[r.prompt] = row
-  let names = [
-    "distinct", "modalShare", "noteDisagreement", "logPMean", "logPSD", "noteScore", "entropy",
-    "entropySE",
-  ]
-  for (name, v) in zip(names, row) {
+}
+var generationTable = ResultTable(
+  "prompt",
+  columns: [
+    .init("distinct", digits: 2), .init("modal share", digits: 2),
+    .init("note's 'disagreement'", digits: 2), .init("log p mean"), .init("log p sd", digits: 2),
+    .init("note's score"), .init("entropy (τ 1)"), .init("± se", digits: 2),
+    .init("most common"),
+  ])
+for r in reports {
+  generationTable.add(
+    r.prompt,
+    generation[r.prompt]!.map { .number($0) } + [.text(r.prompt + r.agreement.modalCompletion)])
+}
+chapter.show(generationTable)
+for r in reports {
+  Narration.note(
+    "\(r.prompt): " + r.agreement.completions.prefix(8).map { r.prompt + $0 }.joined(separator: " ")
+  )
+}
+let generationNames = [
+  "distinct", "modalShare", "noteDisagreement", "logPMean", "logPSD", "noteScore", "entropy",
+  "entropySE",
+]
+for r in reports {
+  for (name, v) in zip(generationNames, generation[r.prompt]!) {
     chapter.value("\(name).\(r.prompt)", v, digits: name == "logPMean" || name == "entropy" ? 3 : 2)
   }
 }
+//: The numbers the prose below reads, and its readings checked:
 let questio = generation["questio"]!
 let thr = generation["thr"]!
 let xqz = generation["xqz"]!
@@ -632,6 +651,7 @@ chapter.claim(
  another set); digit strings are off the chart to the left (a mean of
  {{digitLogProbability}}, below the chart's left edge, the lowest log-probability of the other sets, {{lowestShownLogProbability}}).
  */
+// fold: the figure: the densities of the sequence log-probabilities, per set (digits left out)
 Narration.section("7. Sequence log-probabilities per set")
 let shownSets = Array(zip(sets, scored).filter { $0.0.name != "digits" })
 let low = shownSets.flatMap { $0.1.map(\.logProbability) }.min()!
@@ -647,6 +667,7 @@ logProbabilityFigure.legend = .topLeft
 orExit("saving the log-probability figure") {
   try chapter.figures.save(logProbabilityFigure, name: "log-probabilities")
 }
+//: The numbers the paragraph above reads, checked:
 let digitLogProbability = chapter.result(
   "mean log p of a digit string (not drawn)", SampleSummary.mean(scored[4].map(\.logProbability)),
   digits: 3, unit: "nats", as: "digitLogProbability")
