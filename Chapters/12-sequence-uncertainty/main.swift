@@ -562,8 +562,13 @@ chapter.value(
   digits: 2)
 chapter.value("nucleusSurprisal.questio", -questio[3], digits: 2)
 let noteScores = reports.map { SampleSummary.mean($0.noteScores) }
-chapter.value("smallestNoteScore", noteScores.min()!, digits: 2)
-chapter.value("largestNoteScore", noteScores.max()!, digits: 2)
+chapter.value("smallestNoteScore", noteScores.min()!, digits: 3)
+chapter.value("largestNoteScore", noteScores.max()!, digits: 3)
+chapter.value(
+  "smallestNoteScorePrompt", text: prompts[noteScores.firstIndex(of: noteScores.min()!)!])
+chapter.value(
+  "largestNoteScorePrompt", text: prompts[noteScores.firstIndex(of: noteScores.max()!)!])
+chapter.value("samplesPerPrompt", Double(samplesPerPrompt), digits: 3)
 chapter.claim(
   "The long English prompts leave few ways to go on: \"questio\" is completed by \"question.\" or \"questions.\" in {{questionShare}} of the samples (modal share {{modalShare.questio}}, distinct fraction {{distinct.questio}}),",
   Double(questioCommon) / Double(reports[0].agreement.completions.count) > 0.5
@@ -585,8 +590,10 @@ chapter.claim(
   "The note's \"disagreement\" column is exactly $1 -$ the distinct fraction: high where the samples agree.",
   generation.values.allSatisfy { abs($0[2] - (1 - $0[0])) < 1e-9 }, atAnyBudget: true)
 chapter.claim(
-  "The note's score is a positive loss, between {{smallestNoteScore}} and {{largestNoteScore}} on average per prompt, where a log-probability is negative.",
-  generation.values.allSatisfy { $0[5] > 1.5 && $0[5] < 4 && $0[3] < 0 })
+  "The note's score, averaged over each prompt's {{samplesPerPrompt}} nucleus samples, is a positive loss, from {{smallestNoteScore}} (\"{{smallestNoteScorePrompt}}\") to {{largestNoteScore}} (\"{{largestNoteScorePrompt}}\"), where the log-probability of every sample is negative.",
+  reports.allSatisfy { r in
+    r.noteScores.allSatisfy { $0 > 0 } && r.agreement.logProbabilities.allSatisfy { $0 < 0 }
+  })
 chapter.claim(
   "the mean $-\\log p$ of the nucleus samples ($\\tau = 0.8$, $p = 0.9$) is well below the entropy estimated from samples of the model itself, for every prompt ({{nucleusSurprisal.questio}} against {{entropy.questio}} for \"questio\"):",
   generation.values.allSatisfy { -$0[3] < $0[6] - 3 * $0[7] })
@@ -609,8 +616,7 @@ chapter.claim(
 
  Three more things the table shows.
  The note's "disagreement" column is exactly $1 -$ the distinct fraction: high where the samples agree.
- The note's score is a positive loss, between {{smallestNoteScore}} and
- {{largestNoteScore}} on average per prompt, where a log-probability is negative. And
+ The note's score, averaged over each prompt's {{samplesPerPrompt}} nucleus samples, is a positive loss, from {{smallestNoteScore}} ("{{smallestNoteScorePrompt}}") to {{largestNoteScore}} ("{{largestNoteScorePrompt}}"), where the log-probability of every sample is negative. And
  the mean $-\log p$ of the nucleus samples ($\tau = 0.8$, $p = 0.9$) is well below the
  entropy estimated from samples of the model itself, for every prompt
  ({{nucleusSurprisal.questio}} against {{entropy.questio}} for "questio"):

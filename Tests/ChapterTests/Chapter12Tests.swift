@@ -133,6 +133,9 @@ struct Chapter12Tests {
       // Nucleus samples' mean −log p falls below the entropy by more than its error.
       #expect(-row[3] < row[6] - 3 * row[7])
     }
+    // The quoted range of the note's score is the smallest and largest prompt mean.
+    #expect(try results.value("smallestNoteScore") == rows.map { $0[5] }.min()!)
+    #expect(try results.value("largestNoteScore") == rows.map { $0[5] }.max()!)
     let misordered = try results.value("misorderedShare")
     #expect(misordered > 0.3 && misordered < 0.7, "no better than a coin")
   }
