@@ -362,10 +362,22 @@ let informationDetectsTheFarSets =
   aurocOf["digits"]![3] > 0.9 && abs(aurocOf["random"]![3] - 0.79) < 0.06
 let informationMissesRussian = abs(aurocOf["russian"]![3] - 0.5) < 0.1
 let entropiesPointTheWrongWay = aurocOf["random"]![1] < 0.45 && aurocOf["random"]![2] < 0.45
+/// Note 000's token-level perplexity of a string, $e^{\text{surprisal}}$, scored like the others.
+let perplexityAUROCs = scored.dropFirst().map { foreign in
+  AUROC.of(
+    positives: foreign.map { exp($0.meanSurprisal) },
+    negatives: english.map { exp($0.meanSurprisal) })
+}
+let perplexityRanksAsSurprisal = zip(perplexityAUROCs, surprisalAUROCs).allSatisfy {
+  abs($0 - $1) < 1e-12
+}
 //: The readings of the prose below:
 chapter.claim(
   "The string's own probability (surprisal) is the best detector of every foreign set (AUROC {{smallestSurprisalAUROC}}–{{largestSurprisalAUROC}}),",
   surprisalIsBest)
+chapter.claim(
+  "Note 000 lists token-level perplexity among its measures: a string's perplexity, $e^{\\text{surprisal}}$, ranks strings exactly as its surprisal does (the same AUROC on all four sets), so the note's first measure is the best detector here.",
+  perplexityRanksAsSurprisal && surprisalIsBest)
 chapter.claim(
   "the **mutual information** detects what is far from the training text — digits, tokens the model never read ({{auroc.mutualInformation.digits}}), and random letters ({{auroc.mutualInformation.random}}) —",
   informationDetectsTheFarSets)
@@ -373,23 +385,26 @@ chapter.claim(
   "but not romanised Russian ({{auroc.mutualInformation.russian}}: chance):",
   informationMissesRussian)
 chapter.claim(
-  "The **entropy** scores are weak, and on random letters they point the wrong way ({{auroc.totalEntropy.random}} for the total, {{auroc.expectedEntropy.random}} for the expected entropy):",
+  "The **entropy** scores are weak, and on random letters they point the wrong way ({{auroc.totalEntropy.random}} for the total, {{auroc.expectedEntropy.random}} for the expected entropy).",
   entropiesPointTheWrongWay)
 
 /*:
  The string's own probability (surprisal) is the best detector of every foreign set
  (AUROC {{smallestSurprisalAUROC}}–{{largestSurprisalAUROC}}), as it should be: a language
- model *is* a density over strings, and these strings are improbable under it. This is
- note 000's token-level perplexity, $e^{\text{surprisal}}$, under another name. Of the
- uncertainty scores, the **mutual information** detects what is far from the training
+ model *is* a density over strings, and these strings are improbable under it.
+ Note 000 lists token-level perplexity among its measures: a string's perplexity, $e^{\text{surprisal}}$, ranks strings exactly as its surprisal does (the same AUROC on all four sets), so the note's first measure is the best detector here.
+ Of the uncertainty scores, the **mutual information** detects what is far from the training
  text — digits, tokens the model never read ({{auroc.mutualInformation.digits}}), and
  random letters ({{auroc.mutualInformation.random}}) —
  but not romanised Russian ({{auroc.mutualInformation.russian}}: chance): those strings
  are made of letter pairs that English has too, and the dropout passes agree about them.
  The **entropy** scores are weak, and on random letters they point the wrong way
  ({{auroc.totalEntropy.random}} for the total, {{auroc.expectedEntropy.random}} for the
- expected entropy): so the next-token entropy, a quantity different from the perplexity
- the note lists, is by itself no measure of whether the model knows what it is reading.
+ expected entropy). The next-token entropy is not a measure the note lists: its
+ token-level perplexity asks how improbable the character that came was, the entropy how
+ open the next one is, and its sequence entropy (section 6) is a property of whole
+ generations. By itself the next-token entropy is no measure of whether the model knows
+ what it is reading.
 
  The heat strips show where along a string each kind of uncertainty sits: each cell is
  the uncertainty of the prediction *of* that character from the characters before it
