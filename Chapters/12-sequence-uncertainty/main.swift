@@ -584,6 +584,19 @@ chapter.value(
 chapter.value(
   "largestNoteScorePrompt", text: prompts[noteScores.firstIndex(of: noteScores.max()!)!])
 chapter.value("samplesPerPrompt", Double(samplesPerPrompt), digits: 3)
+// The note's call: input_ids = the prompt (with its start token), labels = prompt + completion.
+// After the shift a causal LM makes, logits keep (prompt − 1) rows, labels (whole − 1) tokens.
+let completionLengths = reports.flatMap { $0.agreement.completions.map(\.count) }
+let questioLabels = reports[0].agreement.completions.map { "questio".count + 1 + $0.count - 1 }
+chapter.value("questioLogitRows", Double("questio".count), digits: 3)
+chapter.value("questioFewestLabels", Double(questioLabels.min()!), digits: 3)
+chapter.value("questioMostLabels", Double(questioLabels.max()!), digits: 3)
+chapter.value("noteSamples", Double(completionLengths.count), digits: 3)
+chapter.value("shortestCompletion", Double(completionLengths.min()!), digits: 3)
+chapter.value("longestCompletion", Double(completionLengths.max()!), digits: 3)
+chapter.claim(
+  "For \"questio\" the shifted logits have {{questioLogitRows}} rows while the shifted labels of its samples number {{questioFewestLabels}} to {{questioMostLabels}}; over all {{noteSamples}} samples the labels outnumber the logits by the completion's length, {{shortestCompletion}} to {{longestCompletion}} tokens, and never match them.",
+  completionLengths.allSatisfy { $0 >= 1 }, atAnyBudget: true)
 chapter.claim(
   "The long English prompts leave few ways to go on: \"questio\" is completed by \"question.\" or \"questions.\" in {{questionShare}} of the samples (modal share {{modalShare.questio}}, distinct fraction {{distinct.questio}}),",
   Double(questioCommon) / Double(reports[0].agreement.completions.count) > 0.5
@@ -638,6 +651,16 @@ chapter.claim(
  sharpened sampling visits the likely completions only, so its average $-\log p$ is not
  the sequence entropy that note 000's list promises.
 
+ The note's `compute_log_prob` itself would not have produced the score column. A causal
+ language model in Hugging Face computes its loss on shifted tensors: the logits of
+ positions $0 \dots L-2$ of `input_ids` against the labels at positions $1 \dots L-1$. With
+ the prompt alone as `input_ids` and prompt plus completion as `labels`, the two lengths
+ differ by the completion's length, and the cross-entropy refuses them ("Expected input
+ batch_size … to match target batch_size …"). Counted on our samples:
+ For "questio" the shifted logits have {{questioLogitRows}} rows while the shifted labels of its samples number {{questioFewestLabels}} to {{questioMostLabels}}; over all {{noteSamples}} samples the labels outnumber the logits by the completion's length, {{shortestCompletion}} to {{longestCompletion}} tokens, and never match them.
+ The score column is what the call returns once the whole sequence is passed as
+ `input_ids` too.
+
  Does the note's score at least *rank* samples like their probability? Reading it as a
  loss (lower = more probable), count the pairs of completions that it orders
  differently from $\log p(y \mid x)$:
@@ -669,9 +692,9 @@ chapter.claim(
  prompt and completion rewards a long completion of ordinary letters over a short, more
  probable one, and the prompt's tokens, shared by every sample, dilute the differences. When the question is "how likely is this
  answer", the answer is the sum $\sum_k \log p(y_k \mid x, y_{<k})$ over the
- completion's tokens only (with a Hugging Face model: pass the whole sequence as
- `input_ids`, set the prompt's labels to −100, and multiply the mean loss by minus the
- number of completion tokens).
+ completion's tokens only (with a Hugging Face model: pass the full sequence, prompt and
+ completion, as `input_ids`; pass it as `labels` too with the prompt's positions set to
+ −100; and multiply the mean loss by minus the number of completion tokens).
 
  ## 7. How probable are whole strings?
 

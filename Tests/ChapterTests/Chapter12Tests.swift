@@ -60,7 +60,10 @@ struct Chapter12Tests {
     try run.expectSuccess(Self.chapter, figures: Self.figureNames, in: figures)
     let results = try ChapterRun.results(in: figures)
     #expect(results.budget == "quick")
-    for prefix in ["This chapter trains", "The note's \"disagreement\" column"] {
+    for prefix in [
+      "This chapter trains", "The note's \"disagreement\" column",
+      "For \"questio\" the shifted logits",
+    ] {
       #expect(try results.claim(startingWith: prefix).holds, "\(prefix)…")
     }
   }
@@ -136,6 +139,11 @@ struct Chapter12Tests {
     // The quoted range of the note's score is the smallest and largest prompt mean.
     #expect(try results.value("smallestNoteScore") == rows.map { $0[5] }.min()!)
     #expect(try results.value("largestNoteScore") == rows.map { $0[5] }.max()!)
+    // The note's compute_log_prob: 7 rows of shifted logits for "questio" (8 tokens with the
+    // start token) against more labels in every sample.
+    #expect(try results.value("questioLogitRows") == 7)
+    #expect(try results.value("questioFewestLabels") > 7)
+    #expect(try results.value("shortestCompletion") >= 1)
     let misordered = try results.value("misorderedShare")
     #expect(misordered > 0.3 && misordered < 0.7, "no better than a coin")
   }
