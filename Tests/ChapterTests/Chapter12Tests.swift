@@ -145,6 +145,6 @@ struct Chapter12Tests {
     #expect(try results.value("questioFewestLabels") > 7)
     #expect(try results.value("shortestCompletion") >= 1)
     let misordered = try results.value("misorderedShare")
-    #expect(misordered > 0.3 && misordered < 0.7, "no better than a coin")
+    #expect(misordered > 0.4 && misordered < 0.5, "barely better than a coin")
   }
 }
