@@ -219,13 +219,15 @@ struct StringUncertainty: Sendable {
 }
 
 /// $S$ dropout passes over all strings at once (passes in parallel), then the split.
-func mcDropout(_ strings: [String], using rng: inout Generator) -> [StringUncertainty] {
+func mcDropout(_ strings: [String], mode: WeightMode = .sample, using rng: inout Generator)
+  -> [StringUncertainty]
+{
   let framed = strings.map { try! vocabulary.framedTokens(of: $0) }
   let inputs = framed.map { Array($0.dropLast()) }
   let generators = rng.forks(passes)
   let perPass = Parallel.map(passes) { s in
     var g = generators[s]
-    return model.nextTokenProbabilities(inputs, mode: .sample, using: &g)
+    return model.nextTokenProbabilities(inputs, mode: mode, using: &g)
   }
   return strings.indices.map { k in
     let samples = perPass.map { $0[k] }  // S × [n + 1, tokens]
@@ -325,6 +327,63 @@ chapter.claim(
  ({{mutualInformation.english}} on English);
  it rises by {{miRisePercent.random}} % on random letters and by {{miRisePercent.digits}} %
  on digits, and not at all on romanised Russian (a ratio of {{miRatio.russian}}).
+
+ ### An erratum: note 000's `use_dropout=True` does nothing after `model.eval()`
+
+ Note 000's `BayesianTransformerLayer.forward(x, use_dropout=True)` is meant to give these
+ passes, but its flag only decides whether `self.dropout1` and `self.dropout2` are
+ *called*. An `nn.Dropout` module drops units only in `train()` mode; in `eval()` mode,
+ the mode one predicts in, it returns its input unchanged, and so do the dropout inside
+ `MultiheadAttention` and the one inside `self.ff`. (The note's §5.2 model escapes this by
+ calling `self.train()` before predicting; the Transformer layer has no such call.) What
+ the note's layer computes in eval mode is the network without dropout, every pass the
+ same — our `.mean` mode. Here it is, run through the same passes, each pass with its own
+ generator:
+ */
+/// The largest difference between a pass's next-token probability and the first pass's.
+func largestDifference(_ strings: [String], mode: WeightMode, using rng: inout Generator)
+  -> Double
+{
+  let inputs = strings.map { Array(try! vocabulary.framedTokens(of: $0).dropLast()) }
+  let perPass = rng.forks(passes).map { g in
+    var g = g
+    return model.nextTokenProbabilities(inputs, mode: mode, using: &g)
+  }
+  return perPass.dropFirst().flatMap { pass in
+    zip(pass, perPass[0]).map { ($0 - $1).storage.map(abs).max()! }
+  }.max()!
+}
+// Local generators: the global one's draws, and every number after this, are unchanged.
+var noteGenerator = Generator(seed: chapter.seed + 1)
+let evalModeScored = sets.map { mcDropout($0.strings, mode: .mean, using: &noteGenerator) }
+let evalModeInformation = evalModeScored.flatMap { $0.flatMap(\.decomposition.epistemic) }
+let evalModeDifference = largestDifference(heldOut, mode: .mean, using: &noteGenerator)
+let dropoutDifference = largestDifference(heldOut, mode: .sample, using: &noteGenerator)
+chapter.result(
+  "largest change of a probability between passes, eval mode", evalModeDifference, digits: 2,
+  as: "evalModeDifference")
+chapter.result(
+  "largest change of a probability between passes, dropout on", dropoutDifference, digits: 2,
+  as: "dropoutDifference")
+chapter.result(
+  "largest mutual information, eval mode (nats)", evalModeInformation.map(abs).max()!,
+  digits: 1, as: "evalModeLargestInformation")
+chapter.value("passes", Double(passes), digits: 3)
+chapter.value("evalModeStrings", Double(evalModeScored.map(\.count).reduce(0, +)), digits: 6)
+let noteLayerIsDeterministic =
+  evalModeDifference == 0 && dropoutDifference > 0.01
+  && evalModeInformation.allSatisfy { abs($0) < 1e-12 }
+chapter.claim(
+  "In eval mode the passes are one deterministic pass repeated: over the held-out words no next-token probability varies at all across the {{passes}} passes (the largest difference from the first pass is {{evalModeDifference}}, against {{dropoutDifference}} with dropout really on), and the mutual information of all {{evalModeStrings}} strings is zero up to round-off (at most {{evalModeLargestInformation}} nats).",
+  noteLayerIsDeterministic, atAnyBudget: true)
+/*:
+ In eval mode the passes are one deterministic pass repeated: over the held-out words no next-token probability varies at all across the {{passes}} passes (the largest difference from the first pass is {{evalModeDifference}}, against {{dropoutDifference}} with dropout really on), and the mutual information of all {{evalModeStrings}} strings is zero up to round-off (at most {{evalModeLargestInformation}} nats).
+ The note's layer would report no epistemic uncertainty anywhere, digits included. To
+ get MC dropout from it, the dropout must act whatever the module's mode: call
+ `F.dropout(x, p, training=use_dropout or self.training)` in `forward` for each of the
+ layer's dropouts (the attention's and the feed-forward's too), or switch the dropout
+ modules alone back to `train()` before predicting, leaving the rest of the model in
+ `eval()`. That is what our `.sample` mode does.
 
  ## 5. Which score detects which strings?
 
@@ -584,8 +643,11 @@ chapter.value(
 chapter.value(
   "largestNoteScorePrompt", text: prompts[noteScores.firstIndex(of: noteScores.max()!)!])
 chapter.value("samplesPerPrompt", Double(samplesPerPrompt), digits: 3)
-// The note's call: input_ids = the prompt (with its start token), labels = prompt + completion.
-// After the shift a causal LM makes, logits keep (prompt − 1) rows, labels (whole − 1) tokens.
+/*:
+ Note 000's call passes the prompt (with its start token) as `input_ids` and prompt plus
+ completion as `labels`; after the shift a causal language model makes, the logits keep
+ one row fewer than the prompt, the labels one fewer than the whole sequence:
+ */
 let completionLengths = reports.flatMap { $0.agreement.completions.map(\.count) }
 let questioLabels = reports[0].agreement.completions.map { "questio".count + 1 + $0.count - 1 }
 chapter.value("questioLogitRows", Double("questio".count), digits: 3)
@@ -597,6 +659,7 @@ chapter.value("longestCompletion", Double(completionLengths.max()!), digits: 3)
 chapter.claim(
   "For \"questio\" the shifted logits have {{questioLogitRows}} rows while the shifted labels of its samples number {{questioFewestLabels}} to {{questioMostLabels}}; over all {{noteSamples}} samples the labels outnumber the logits by the completion's length, {{shortestCompletion}} to {{longestCompletion}} tokens, and never match them.",
   completionLengths.allSatisfy { $0 >= 1 }, atAnyBudget: true)
+//: The readings of the table, checked:
 chapter.claim(
   "The long English prompts leave few ways to go on: \"questio\" is completed by \"question.\" or \"questions.\" in {{questionShare}} of the samples (modal share {{modalShare.questio}}, distinct fraction {{distinct.questio}}),",
   Double(questioCommon) / Double(reports[0].agreement.completions.count) > 0.5
@@ -752,6 +815,7 @@ chapter.claim(
    the prompt — not the mean loss over prompt and completion that note 000's
    `compute_log_prob` aims at, which orders {{misorderedShare}} of the pairs of samples the wrong way round;
    and its "disagreement" is an agreement.
+ - Note 000's Transformer layer gives no MC dropout after `model.eval()`: its `use_dropout` flag calls dropout modules that are switched off, so every pass is the same and the mutual information is zero.
 
  ## Exercises
  1. Add a second block and see whether the mutual information separates reversed words
@@ -771,4 +835,7 @@ chapter.claim(
 chapter.claim(
   "among the uncertainty scores the mutual information catches what is far from the training text (digits, random letters) but not foreign spelling made of familiar letter pairs, and the next-token entropy can point the wrong way (random letters).",
   informationDetectsTheFarSets && informationMissesRussian && entropiesPointTheWrongWay)
+chapter.claim(
+  "Note 000's Transformer layer gives no MC dropout after `model.eval()`: its `use_dropout` flag calls dropout modules that are switched off, so every pass is the same and the mutual information is zero.",
+  noteLayerIsDeterministic, atAnyBudget: true)
 chapter.finish()  // writes results.json; fails the run if a claim does not hold

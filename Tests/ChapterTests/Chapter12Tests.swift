@@ -62,7 +62,8 @@ struct Chapter12Tests {
     #expect(results.budget == "quick")
     for prefix in [
       "This chapter trains", "The note's \"disagreement\" column",
-      "For \"questio\" the shifted logits",
+      "For \"questio\" the shifted logits", "In eval mode the passes",
+      "Note 000's Transformer layer gives no MC dropout",
     ] {
       #expect(try results.claim(startingWith: prefix).holds, "\(prefix)…")
     }
@@ -103,6 +104,15 @@ struct Chapter12Tests {
     #expect(random[4] / english[4] > 1.1 && random[4] / english[4] < 1.45, "about a quarter")
     #expect(digits[4] / english[4] > 1.5 && digits[4] / english[4] < 1.9, "about 70 %")
     #expect(abs(russian[4] / english[4] - 1) < 0.1, "not at all on Russian")
+  }
+
+  /// Note 000's layer after `model.eval()`: every pass the same, no mutual information.
+  @Test func theNotesLayerInEvalModeGivesIdenticalPasses() throws {
+    let results = try results()
+    #expect(try results.value("evalModeDifference") == 0)
+    #expect(try results.value("dropoutDifference") > 0.01)
+    #expect(try results.value("evalModeLargestInformation") < 1e-12)
+    #expect(try results.value("evalModeStrings") > 1_000)
   }
 
   @Test func surprisalDetectsEverySetAndMutualInformationOnlyTheFarOnes() throws {
