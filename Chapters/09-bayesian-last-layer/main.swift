@@ -375,7 +375,8 @@ chapter.claim(
  **Heteroscedastic variant.** Note 001's `HeteroscedasticBLL` gives the last layer a
  mean head and a log-variance head — and, despite its name, no distribution over any
  weight: its "samples" are draws of $y$, and its loss is chapter 5's heteroscedastic
- negative log-likelihood. To make it Bayesian, train the two-headed network (stage one),
+ negative log-likelihood (which the note calls a negative ELBO; its prior precision is
+ declared and never used). To make it Bayesian, train the two-headed network (stage one),
  read the noise level $\sigma^2(x_n) = e^{s(x_n)}$ off its log-variance head, and give the
  mean head's weights the exact posterior with that *known*, per-point noise:
  $$A = \alpha I + \sum_n \phi_n^\top\phi_n/\sigma^2(x_n),$$
@@ -649,7 +650,10 @@ do {
  with minibatches, we minimise the mean cross-entropy over the batch and $S$ draws plus
  $\mathrm{KL}/N$.
 
- Note 001's `BayesianLastLayerLinear` gets several pieces of this wrong. **Its KL.** For
+ Note 001's `BayesianLastLayerLinear` is documented as the linear-Gaussian last layer
+ with a Gaussian output, yet trained with the cross-entropy, a classification loss; the
+ genuinely linear-Gaussian case needs no variational fit at all — it is section 2's
+ exact posterior. As a variational classifier it gets several pieces wrong. **Its KL.** For
  $q = \mathcal N(\mu, 1/\tau)$ and the prior $\mathcal N(0, 1/\alpha)$ the divergence is
  $$\mathrm{KL} = \tfrac12\Big(\frac\alpha\tau + \alpha\mu^2 - 1 + \log\tau - \log\alpha\Big);$$
  the note's `kl_divergence` writes $\tfrac12\tau(\tau^{-1} + \mu^2) - \tfrac12(\log\tau - \log\alpha)$ —
@@ -777,8 +781,9 @@ chapter.claim(
  $S$ draws before the cross-entropy, $-\log\operatorname{softmax}(\bar z)_y$ with
  $\bar z = \frac1S\sum_s z_s$. Because $-\log\operatorname{softmax}(z)_y$ is convex in $z$, Jensen
  gives $-\log\operatorname{softmax}(\bar z)_y \le \frac1S\sum_s -\log\operatorname{softmax}(z_s)_y$: the
- term no longer charges $q$ for its spread, and the objective is an upper bound on the
- ELBO (by Jensen), so no longer a lower bound on $\log p(D)$. Finally it divides the KL by the batch size $B$ while the cross-entropy is
+ term no longer charges $q$ for its spread. With the sign put right, what the note
+ computes in place of the ELBO is therefore an *upper* bound on the ELBO — and so,
+ unlike the ELBO, no bound on $\log p(D)$ in either direction. Finally it divides the KL by the batch size $B$ while the cross-entropy is
  a mean over the batch; per datum the KL belongs over $N$, so it counts $N/B$ times.
 
  Each defect alone, and all four together as the note's loop runs them, against the
@@ -826,10 +831,11 @@ struct Scores {
   }
 }
 //: Training one last layer on the frozen features, with or without the note's defects, and drawing its predictive:
-/// A last layer trained on the frozen features with `defects` in note 001's objective,
-/// starting from the layer that `start` draws (the same for every objective).
+/// A last layer trained on the frozen features `data` with `defects` in note 001's
+/// objective, starting from the layer that `start` draws (the same for every objective).
 func trainedLastLayer(
-  _ name: String, defects: Note001Defects, from start: Generator, using rng: inout Generator
+  _ name: String, on data: Dataset, defects: Note001Defects, from start: Generator,
+  using rng: inout Generator
 ) -> BayesianDense {
   var initial = start
   let layer = BayesianDense(
@@ -839,7 +845,7 @@ func trainedLastLayer(
   var own = rng.fork()
   orExit("training the last layer (\(name))") {
     try Errata.Note001Objective(layer: layer, defects: defects, samples: trainingSamples).train(
-      on: trainFeatures, epochs: lastLayerEpochs, batchSize: batchSize, optimiser: &adam,
+      on: data, epochs: lastLayerEpochs, batchSize: batchSize, optimiser: &adam,
       using: &own)
   }
   return layer
@@ -865,7 +871,8 @@ var objectiveRows = [[String]]()
 var twoStageLayer: BayesianDense!
 var twoStageScores: Scores!
 for (name, key, defects) in objectives {
-  let layer = trainedLastLayer(name, defects: defects, from: initialLayerGenerator, using: &rng)
+  let layer = trainedLastLayer(
+    name, on: trainFeatures, defects: defects, from: initialLayerGenerator, using: &rng)
   let scores = Scores(
     known: lastLayerSamples(layer, testFeatures, using: &rng),
     unknown: lastLayerSamples(layer, unknownFeatures, using: &rng))
@@ -976,6 +983,112 @@ do {
     "accuracy {{objective.asWritten.accuracy}}, infinite NLL, and an epistemic term that detects nothing (AUROC {{objective.asWritten.auroc}}).",
     o("asWritten", "accuracy") < 0.21 && o("asWritten", "nll") == .infinity
       && abs(o("asWritten", "auroc") - 0.49) < 0.005)
+}
+/*:
+ **Its stage one has no head.** Note 001's `TwoStageBLL.train_backbone` applies the
+ cross-entropy to the backbone's output — the features — and the last layer arrives only
+ in stage two. PyTorch accepts this without complaint: it reads the 64 features as the
+ logits of 64 classes, of which only the first five ever occur as labels. So what stage
+ one optimises is a 64-way softmax classifier whose first five units are the class
+ scores; every other unit is pushed down, and a ReLU unit pushed down stops at 0. The
+ same backbone (two ReLU layers of 64) trained that way — 100 epochs of Adam at
+ $10^{-3}$, no weight decay, as the note has it — then stage two, the correct
+ variational last layer of this section on its frozen features:
+ */
+// Its own stream, so that every other draw of the chapter stays as it was.
+var stageOneGenerator = Generator(seed: chapter.seed &+ 1_000)
+let noteStageOne = Errata.Note001StageOne(
+  backbone: MLP(sizes: Array(digitsSizes.dropLast()), using: &stageOneGenerator))
+var stageOneAdam = Adam(parameters: noteStageOne.backbone.parameters, learningRate: learningRate)
+training("note 001's stage one", epochs: epochs) { onEpoch in
+  try noteStageOne.train(
+    on: train, epochs: epochs, batchSize: batchSize, optimiser: &stageOneAdam,
+    using: &stageOneGenerator, onEpoch: onEpoch)
+}
+let noteTrainFeatures = Dataset(
+  inputs: noteStageOne.features(at: train.inputs), targets: train.targets)
+let noteLayer = trainedLastLayer(
+  "on note 001's stage-one features", on: noteTrainFeatures, defects: [],
+  from: initialLayerGenerator, using: &stageOneGenerator)
+let noteStageTwoScores = Scores(
+  known: lastLayerSamples(
+    noteLayer, noteStageOne.features(at: test.inputs), using: &stageOneGenerator),
+  unknown: lastLayerSamples(
+    noteLayer, noteStageOne.features(at: unknown.inputs), using: &stageOneGenerator))
+//: How many of the 64 features are zero on every training image, what the first five alone classify, and the two two-stage layers side by side:
+/// The feature columns of `features` that are 0 on every row.
+func deadFeatures(_ features: Matrix) -> [Int] {
+  (0..<features.columns).filter { c in (0..<features.rows).allSatisfy { features[$0, c] == 0 } }
+}
+let noteDead = deadFeatures(noteTrainFeatures.inputs)
+let stageOneDead = chapter.result(
+  "note 001's stage one: features zero on every training image", Double(noteDead.count),
+  digits: 2, as: "stageOneDeadFeatures")
+let oursDead = chapter.result(
+  "our backbone: features zero on every training image",
+  Double(deadFeatures(trainFeatures.inputs).count), digits: 2, as: "backboneDeadFeatures")
+let deadLabelUnits = chapter.result(
+  "note 001's stage one: of the five units read as classes, zero on every training image",
+  Double(noteDead.filter { $0 < classes }.count), digits: 2, as: "stageOneDeadLabelUnits")
+let otherUnitsShare = chapter.result(
+  "note 001's stage one: share of the training features' total activation in the other 59 units",
+  (0..<noteTrainFeatures.count).reduce(0.0) { sum, n in
+    sum + (classes..<featureWidth).reduce(0) { $0 + noteTrainFeatures.inputs[n, $1] }
+  } / noteTrainFeatures.inputs.storage.reduce(0, +), digits: 2, as: "stageOneOtherShare")
+let stageOneAccuracy = chapter.result(
+  "note 001's stage one: test accuracy of the arg max of its features",
+  ClassificationMetrics.accuracy(
+    noteStageOne.features(at: test.inputs).softmaxRows(), labels: testLabels),
+  digits: 4, as: "stageOneAccuracy")
+var stageTable = ResultTable(
+  "stage one",
+  columns: [
+    .init("test accuracy", as: "accuracy", digits: 4), .init("test NLL", as: "nll", digits: 3),
+    .init("MI, 5–9", as: "miUnknown", digits: 3),
+    .init("AUROC of entropy", as: "entropyAUROC", digits: 3),
+    .init("AUROC of MI", as: "miAUROC", digits: 3),
+  ])
+for (label, key, scores) in [
+  ("with a head (ours)", "withHead", twoStageScores!),
+  ("features as logits (note 001)", "noHead", noteStageTwoScores),
+] {
+  stageTable.add(
+    label, as: "stageOne.\(key)",
+    numbers: [
+      scores.accuracy, scores.negativeLogLikelihood, scores.meanInformationUnknown,
+      scores.entropyAUROC, scores.informationAUROC,
+    ])
+}
+chapter.show(stageTable)
+/*:
+ Stage one leaves {{stageOneDeadFeatures}} of the 64 features zero on every training image (our backbone, trained with a head: {{backboneDeadFeatures}}), and the 59 units that name no class carry {{stageOneOtherSharePercent}} of the activation that is left.
+ Of the five that do, {{stageOneDeadLabelUnits}} died as well — zero on every image — so the classifier stage one trained — the arg max of the features — never names that digit: its test accuracy is {{stageOneAccuracy}}, about four fifths.
+ Stage two still classifies on these features ({{stageOne.noHead.accuracy}} against {{stageOne.withHead.accuracy}}), but what the last layer can be uncertain about has shrunk to essentially four features:
+ its mutual information on the unseen digits is {{stageOneInformationRatio}} times smaller, its NLL {{stageOneNLLRatio}} times larger, and it detects the unseen digits worse (AUROC of the mutual information {{stageOne.noHead.miAUROC}} against {{stageOne.withHead.miAUROC}}).
+ One seed of each; the fix is the head — train stage one as a classifier with its own last
+ layer, then replace that layer, as section 1 does.
+ */
+// fold: the claims above, checked on this run
+do {
+  func t(_ key: String, _ column: String) -> Double { chapter.number("stageOne.\(key).\(column)") }
+  chapter.value("stageOneOtherSharePercent", 100 * otherUnitsShare, digits: 2, unit: "%")
+  let informationRatio = chapter.value(
+    "stageOneInformationRatio", t("withHead", "miUnknown") / t("noHead", "miUnknown"), digits: 2)
+  let nllRatio = chapter.value(
+    "stageOneNLLRatio", t("noHead", "nll") / t("withHead", "nll"), digits: 2)
+  chapter.claim(
+    "Stage one leaves {{stageOneDeadFeatures}} of the 64 features zero on every training image (our backbone, trained with a head: {{backboneDeadFeatures}}), and the 59 units that name no class carry {{stageOneOtherSharePercent}} of the activation that is left.",
+    stageOneDead > 40 && oursDead < 5 && otherUnitsShare < 0.01)
+  chapter.claim(
+    "Of the five that do, {{stageOneDeadLabelUnits}} died as well — zero on every image — so the classifier stage one trained — the arg max of the features — never names that digit: its test accuracy is {{stageOneAccuracy}}, about four fifths.",
+    deadLabelUnits == 1 && abs(stageOneAccuracy - 0.8) < 0.03)
+  chapter.claim(
+    "Stage two still classifies on these features ({{stageOne.noHead.accuracy}} against {{stageOne.withHead.accuracy}}), but what the last layer can be uncertain about has shrunk to essentially four features:",
+    t("noHead", "accuracy") > 0.99 && t("withHead", "accuracy") > 0.99)
+  chapter.claim(
+    "its mutual information on the unseen digits is {{stageOneInformationRatio}} times smaller, its NLL {{stageOneNLLRatio}} times larger, and it detects the unseen digits worse (AUROC of the mutual information {{stageOne.noHead.miAUROC}} against {{stageOne.withHead.miAUROC}}).",
+    informationRatio > 3 && nllRatio > 1.5
+      && t("noHead", "miAUROC") < t("withHead", "miAUROC") - 0.05)
 }
 /*:
  ## 4. End to end: backbone and last layer together
@@ -1301,6 +1414,128 @@ chapter.claim(
  The note's epistemic term is zero up to round-off at every image (the largest is {{notesLargestEpistemic}} nats, where ours is never below {{oursSmallestEpistemic}}), so ranking images by it ranks rounding errors: an AUROC of {{notesAUROC}}, a coin toss. Its `OODDetector`, which flags
  images whose epistemic term exceeds a threshold, can flag nothing.
 
+ **Its `estimate` also sums over the wrong axis.** Even with the weights sampled, it
+ would not give one number per image. Its logits are `W @ h.T`, classes by images; after
+ the softmax over the classes it sums $-p\log p$ over the last axis — the images. Each of
+ its three terms comes out as one number per *class*, summed over the batch. Its
+ reductions, on 100 sampled predictions of the two-stage layer for the held-out 0–4
+ images, against chapter 6's per-image split of the same draws:
+ */
+let batchDraws = lastLayerSamples(twoStageLayer, testFeatures, using: &rng)
+let notesPerClass = Errata.note001BatchSummedDecomposition(classProbabilities: batchDraws)
+let perImage = UncertaintyDecomposition(classProbabilities: batchDraws)
+let notesEntries = chapter.result(
+  "note 001, sampled: numbers its epistemic term returns for the \(test.count) images",
+  Double(notesPerClass.epistemic.count), digits: 3, as: "notesBatchEntries")
+let notesLargestTotal = chapter.result(
+  "note 001, sampled: its largest \"total uncertainty\" (nats)", notesPerClass.total.max()!,
+  digits: 3, as: "notesBatchLargestTotal")
+let logClasses = chapter.value("logClasses", log(Double(classes)), digits: 3)
+let summedInformation = chapter.result(
+  "Σ_n I_n, the held-out images' mutual information summed", perImage.epistemic.reduce(0, +),
+  digits: 4, as: "summedInformation")
+let batchSumError = chapter.result(
+  "|Σ_c note's epistemic entries − Σ_n I_n|",
+  abs(notesPerClass.epistemic.reduce(0, +) - summedInformation), digits: 2,
+  as: "notesBatchSumError")
+chapter.claim(
+  "It returns {{notesBatchEntries}} numbers for {{heldOutCount}} images, one per class; its largest \"total uncertainty\" is {{notesBatchLargestTotal}} nats, where no prediction over five classes has an entropy above $\\log 5 = {{logClasses}}$.",
+  notesEntries == Double(classes) && notesLargestTotal > logClasses, atAnyBudget: true)
+chapter.claim(
+  "Added up over the classes its epistemic entries give the batch's total mutual information, {{summedInformation}} nats (to within {{notesBatchSumError}})",
+  batchSumError < 1e-9 * max(1, summedInformation), atAnyBudget: true)
+/*:
+ It returns {{notesBatchEntries}} numbers for {{heldOutCount}} images, one per class; its largest "total uncertainty" is {{notesBatchLargestTotal}} nats, where no prediction over five classes has an entropy above $\log 5 = {{logClasses}}$.
+ Added up over the classes its epistemic entries give the batch's total mutual information, {{summedInformation}} nats (to within {{notesBatchSumError}})
+ — the only trace of the per-image quantity left in them; no entry belongs to an image,
+ and each changes with whatever else is in the batch. The fix is to sum over the classes
+ (the last axis of `[samples, batch, classes]`, which is what the note's comment says the
+ stack is, and what `h @ W.T` would give).
+
+ **And its threshold flags everything.** Note 001's `OODDetector` calls an input
+ in-distribution when its epistemic score is *below* the threshold, and sets the
+ threshold to "the validation set's minimum epistemic uncertainty" (its code then writes
+ 0.5 as a placeholder). Every validation image scores at least the minimum, so the rule
+ declares every one of them out of distribution, and new in-distribution images fare
+ little better. A threshold meant to keep a false-positive rate $a$ is the $1 - a$
+ quantile of the in-distribution scores (chapter 6 takes the 5th percentile of the
+ confidence, the same idea). To choose a threshold on data the rate is not measured on,
+ the held-out 0–4 images are split in two, alternately: thresholds from one half
+ (validation), rates on the other. The score is the two-stage layer's mutual information,
+ sampled correctly; an image is flagged when its score is at least the threshold.
+ */
+let knownInformation = twoStageScores.knownSplit.epistemic
+let unknownInformation = twoStageScores.unknownSplit.epistemic
+let validationScores = stride(from: 0, to: knownInformation.count, by: 2).map {
+  knownInformation[$0]
+}
+let evaluationScores = stride(from: 1, to: knownInformation.count, by: 2).map {
+  knownInformation[$0]
+}
+/// The empirical `q`-quantile of `values`: the smallest value with at least a share `q`
+/// of them at or below it.
+func quantile(_ values: [Double], _ q: Double) -> Double {
+  let sorted = values.sorted()
+  return sorted[max(0, Int((q * Double(sorted.count)).rounded(.up)) - 1)]
+}
+var thresholdTable = ResultTable(
+  "threshold rule",
+  columns: [
+    .init("threshold (nats)", as: "threshold", digits: 3),
+    .init("0–4 flagged (false positives)", as: "falsePositives", digits: 3),
+    .init("5–9 flagged (detected)", as: "detected", digits: 3),
+  ])
+for (label, key, threshold) in [
+  (
+    "validation minimum (note 001)", "notesMinimum",
+    Errata.note001OODThreshold(validationScores: validationScores)
+  ),
+  ("0.5 nats (note 001's placeholder)", "notesPlaceholder", 0.5),
+  ("95th percentile of validation", "percentile95", quantile(validationScores, 0.95)),
+  ("99th percentile of validation", "percentile99", quantile(validationScores, 0.99)),
+] {
+  /// The share of `scores` at or above the threshold.
+  func flagged(_ scores: [Double]) -> Double {
+    Double(scores.filter { $0 >= threshold }.count) / Double(scores.count)
+  }
+  thresholdTable.add(
+    label, as: "threshold.\(key)",
+    numbers: [threshold, flagged(evaluationScores), flagged(unknownInformation)])
+}
+chapter.show(thresholdTable)
+chapter.value("validationCount", Double(validationScores.count), digits: 3)
+chapter.value("evaluationCount", Double(evaluationScores.count), digits: 3)
+/*:
+ Thresholds from {{validationCount}} validation images, rates on the other {{evaluationCount}} and on all the unseen digits.
+ The note's rule flags {{threshold.notesMinimum.falsePositivesPercent}} of the in-distribution images it was not chosen on: it calls nearly everything out of distribution, so that it also "detects" every unseen digit means nothing.
+ The 95th percentile of the validation scores keeps the false positives at {{threshold.percentile95.falsePositivesPercent}}, near the 5 % it aims at, and flags {{threshold.percentile95.detectedPercent}} of the unseen digits; the 99th, {{threshold.percentile99.falsePositivesPercent}} and {{threshold.percentile99.detectedPercent}}.
+ The note's placeholder 0.5 lands beside the 99th percentile and catches about half of them ({{threshold.notesPlaceholder.detectedPercent}}), as it must with the median mutual information of an unseen digit at {{medianInformationUnknown}} nats.
+ Where to sit on this trade-off is the user's choice; the AUROC of section 5 sums it up
+ over every threshold.
+ */
+// fold: the claims above, checked on this run
+do {
+  func h(_ key: String, _ column: String) -> Double { chapter.number("threshold.\(key).\(column)") }
+  for key in ["notesMinimum", "notesPlaceholder", "percentile95", "percentile99"] {
+    for column in ["falsePositives", "detected"] {
+      chapter.value("threshold.\(key).\(column)Percent", 100 * h(key, column), digits: 2, unit: "%")
+    }
+  }
+  chapter.claim(
+    "The note's rule flags {{threshold.notesMinimum.falsePositivesPercent}} of the in-distribution images it was not chosen on: it calls nearly everything out of distribution, so that it also \"detects\" every unseen digit means nothing.",
+    h("notesMinimum", "falsePositives") > 0.95 && h("notesMinimum", "detected") == 1)
+  chapter.claim(
+    "The 95th percentile of the validation scores keeps the false positives at {{threshold.percentile95.falsePositivesPercent}}, near the 5 % it aims at, and flags {{threshold.percentile95.detectedPercent}} of the unseen digits; the 99th, {{threshold.percentile99.falsePositivesPercent}} and {{threshold.percentile99.detectedPercent}}.",
+    abs(h("percentile95", "falsePositives") - 0.05) < 0.03 && h("percentile95", "detected") > 0.75
+      && h("percentile99", "falsePositives") < 0.02
+      && h("percentile99", "detected") < h("percentile95", "detected"))
+  chapter.claim(
+    "The note's placeholder 0.5 lands beside the 99th percentile and catches about half of them ({{threshold.notesPlaceholder.detectedPercent}}), as it must with the median mutual information of an unseen digit at {{medianInformationUnknown}} nats.",
+    abs(h("notesPlaceholder", "threshold") - h("percentile99", "threshold")) < 0.05
+      && abs(h("notesPlaceholder", "detected") - 0.5) < 0.05)
+}
+/*:
+
  ## Summary
 
  - A Bayesian last layer keeps the backbone a point estimate and treats the read-out
@@ -1320,7 +1555,9 @@ chapter.claim(
  - Note 001's `elbo` must be negated, must average log-likelihoods (not logits) over
    draws, must divide the KL by $N$, and its KL must be
    $\tfrac12(\alpha/\tau + \alpha\mu^2 - 1 + \log\tau - \log\alpha)$; its uncertainty
-   decomposition must sample the weights.
+   decomposition must sample the weights and sum its entropies over the classes, not
+   the batch; its OOD threshold must be a high quantile of the in-distribution scores,
+   not their minimum (which flagged {{threshold.notesMinimum.falsePositivesPercent}} of the known digits); and its stage one needs a head of its own.
 
  ## Exercises
 

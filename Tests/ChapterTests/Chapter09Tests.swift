@@ -67,7 +67,7 @@ struct Chapter09Tests {
       "The last layer holds", "still fits in under 1 MB", "the whole network's covariance would",
       "times fewer multiply–adds", "updates reach the fixed point",
       "agree to", "The note's value is", "it is smallest at", "differ by a factor of",
-      "Here it held",
+      "Here it held", "numbers for", "Added up over the classes",
     ] {
       let claim = try #require(results.claims.first { $0.text.contains(part) }, "\(part)")
       #expect(claim.holds, "\(claim.location): \(claim.text)")
@@ -343,5 +343,78 @@ struct Chapter09Tests {
     #expect(try results.value("notesLargestEpistemic") < 1e-13)
     #expect(try results.value("oursSmallestEpistemic") > 1e-10)
     #expect(try abs(results.value("notesAUROC") - 0.5) < 0.02)
+  }
+
+  // MARK: Note 001's stage one, decomposition axis and threshold
+
+  @Test func notesStageOneWithoutAHeadKillsFeaturesAndWeakensDetection() throws {
+    let results = try results()
+    #expect(try results.value("stageOneDeadFeatures") > 40)
+    #expect(try results.value("backboneDeadFeatures") < 5)
+    #expect(try results.value("stageOneDeadLabelUnits") == 1)
+    #expect(try results.value("stageOneOtherShare") < 0.01)
+    // A label unit dead: its digit is never the arg max, about a fifth of the images.
+    #expect(try abs(results.value("stageOneAccuracy") - 0.8) < 0.03)
+    func row(_ key: String, _ column: String) throws -> Double {
+      try results.value("stageOne.\(key).\(column)")
+    }
+    // The with-head row is the two-stage layer of sections 3 and 5.
+    #expect(try row("withHead", "miAUROC") == classifier(results, "twoStage", "miAUROC"))
+    #expect(try row("noHead", "accuracy") > 0.99)
+    #expect(try row("withHead", "miUnknown") / row("noHead", "miUnknown") > 3)
+    #expect(try row("noHead", "nll") / row("withHead", "nll") > 1.5)
+    #expect(try row("noHead", "miAUROC") < row("withHead", "miAUROC") - 0.05)
+  }
+
+  @Test func notesEstimateSumsOverTheBatchAndItsEntriesAddUpToTheBatchInformation() {
+    // Two draws of three images over two classes, by hand.
+    let draws = [
+      Matrix([[0.9, 0.1], [0.5, 0.5], [0.2, 0.8]]),
+      Matrix([[0.7, 0.3], [0.1, 0.9], [0.2, 0.8]]),
+    ]
+    let notes = Errata.note001BatchSummedDecomposition(classProbabilities: draws)
+    #expect(notes.total.count == 2 && notes.epistemic.count == 2)
+    func h(_ p: Double) -> Double { p > 0 ? -p * log(p) : 0 }
+    for c in 0..<2 {
+      let total = (0..<3).reduce(0.0) { $0 + h((draws[0][$1, c] + draws[1][$1, c]) / 2) }
+      let aleatoric =
+        draws.reduce(0.0) { sum, d in sum + (0..<3).reduce(0.0) { $0 + h(d[$1, c]) } } / 2
+      #expect(abs(notes.total[c] - total) < 1e-14)
+      #expect(abs(notes.aleatoric[c] - aleatoric) < 1e-14)
+      #expect(abs(notes.epistemic[c] - (total - aleatoric)) < 1e-14)
+    }
+    // Summed over the classes: the images' mutual informations summed.
+    let perImage = UncertaintyDecomposition(classProbabilities: draws).epistemic
+    #expect(abs(notes.epistemic.reduce(0, +) - perImage.reduce(0, +)) < 1e-14)
+    // The third image, the same in both draws, adds nothing to either.
+    #expect(perImage[2] < 1e-15)
+  }
+
+  @Test func notesEstimateOnTheDigitsGivesOneNumberPerClassAboveLogFive() throws {
+    let results = try results()
+    #expect(try results.value("notesBatchEntries") == 5)
+    #expect(try results.value("notesBatchLargestTotal") > log(5))
+    #expect(try results.value("notesBatchSumError") < 1e-9)
+  }
+
+  @Test func aValidationMinimumThresholdFlagsNearlyEveryKnownDigitAndAQuantileKeepsItsRate()
+    throws
+  {
+    #expect(Errata.note001OODThreshold(validationScores: [0.3, 0.01, 0.2]) == 0.01)
+    let results = try results()
+    func row(_ key: String, _ column: String) throws -> Double {
+      try results.value("threshold.\(key).\(column)")
+    }
+    #expect(try results.value("validationCount") == 135)
+    #expect(try results.value("evaluationCount") == 135)
+    #expect(try row("notesMinimum", "falsePositives") > 0.95)
+    #expect(try row("notesMinimum", "detected") == 1)
+    #expect(try abs(row("percentile95", "falsePositives") - 0.05) < 0.03)
+    #expect(try row("percentile95", "detected") > 0.75)
+    #expect(try row("percentile99", "falsePositives") < 0.02)
+    // A higher threshold: fewer false positives, fewer detections.
+    #expect(try row("percentile99", "threshold") > row("percentile95", "threshold"))
+    #expect(try row("percentile99", "detected") < row("percentile95", "detected"))
+    #expect(try abs(row("notesPlaceholder", "detected") - 0.5) < 0.05)
   }
 }
