@@ -1067,6 +1067,15 @@ chapter.show(stageTable)
  its mutual information on the unseen digits is {{stageOneInformationRatio}} times smaller, its NLL {{stageOneNLLRatio}} times larger, and it detects the unseen digits worse (AUROC of the mutual information {{stageOne.noHead.miAUROC}} against {{stageOne.withHead.miAUROC}}).
  One seed of each; the fix is the head — train stage one as a classifier with its own last
  layer, then replace that layer, as section 1 does.
+
+ Two smaller slips of the same note, for anyone porting its code. Its layers add the
+ sampled biases as `b_samples.unsqueeze(0).unsqueeze(1)`, shape $(1, 1, S, C)$, to outputs
+ of shape $(S, B, C)$: broadcasting fails unless the batch has $S$ images (or one), and
+ when it has $S$ it gives every weight draw the bias of draw $j$ at image $j$, in a
+ $(1, S, S, C)$ tensor; `b_samples.unsqueeze(1)`, $(S, 1, C)$, is what is meant. And its
+ `BayesianLastLayerClassifier` has no KL and no ELBO at all — nothing in the note trains
+ it variationally — and its "built-in temperature" is a constant, not a fitted one
+ (chapter 7 fits it).
  */
 // fold: the claims above, checked on this run
 do {
