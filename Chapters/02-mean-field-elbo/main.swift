@@ -13,7 +13,9 @@
  The left side does not depend on $q$, and the last term is never negative. So the
  ELBO is a lower bound on the log evidence, and **maximising** it over $q$ is the same
  as minimising the KL to the posterior. (Note 004 speaks of *minimising* the ELBO; it
- is maximised — a training loop minimises its negative.)
+ is maximised — a training loop minimises its negative. The note also calls that
+ negative the "variational lower bound"; section 2 shows on numbers that it is the
+ loss, and bounds $-\log p(D)$ from above.)
 
  We check every piece of this on the one model where all of it is exact — Bayesian
  linear regression — then look at what the mean-field family (independent Gaussians
@@ -206,6 +208,31 @@ chapter.claim(
   "The ELBO peaks at $c$ = {{bestScale}} on the grid, where $q$ *is* the posterior and the bound is tight;",
   abs(bestScale - 1) < 0.06, atAnyBudget: true)
 /*:
+ **Note 004's "variational lower bound" is the loss.** The note writes
+ $\mathrm{KL}(q\,\|\,p(w)) - \mathbb E_q[\log p(D \mid w)]$ — the divergence from the prior
+ plus the expected negative log-likelihood — and calls it the variational lower bound.
+ That is $-\mathrm{ELBO}(q)$, the objective a training loop *minimises*. Turned round, the
+ identity reads $-\mathrm{ELBO}(q) = -\log p(D) + \mathrm{KL}(q\,\|\,p(w \mid D)) \ge -\log p(D)$:
+ it is an *upper* bound, on the negative log evidence. The signs on this section's
+ numbers, for the mean-field fit:
+ */
+let meanFieldELBO = model.elbo(meanField.q)
+chapter.result("log p(D)", model.logEvidence, digits: 6, as: "logEvidence")
+chapter.result("−log p(D)", -model.logEvidence, digits: 6, as: "negativeLogEvidence")
+chapter.result("ELBO(q), mean field", meanFieldELBO, digits: 6, as: "meanFieldELBO")
+chapter.result(
+  "note 004's KL(q ‖ p(w)) − E_q log p(D | w), mean field", -meanFieldELBO, digits: 6,
+  as: "negativeELBO")
+chapter.claim(
+  "The ELBO, {{meanFieldELBO}}, lies below $\\log p(D) = {{logEvidence}}$; the note's quantity, {{negativeELBO}}, lies above it — so it is no lower bound on $\\log p(D)$ — and above $-\\log p(D) = {{negativeLogEvidence}}$, which it bounds from above.",
+  meanFieldELBO < model.logEvidence && -meanFieldELBO > model.logEvidence
+    && -meanFieldELBO > -model.logEvidence, atAnyBudget: true)
+/*:
+ The ELBO, {{meanFieldELBO}}, lies below $\log p(D) = {{logEvidence}}$; the note's quantity, {{negativeELBO}}, lies above it — so it is no lower bound on $\log p(D)$ — and above $-\log p(D) = {{negativeLogEvidence}}$, which it bounds from above.
+ The same holds for every $q$ of the table, since every gap is positive. Minimising
+ the note's quantity is right; calling it a lower bound inverts the picture of the
+ figure, where the bound sits *under* $\log p(D)$ and is pushed up.
+
  ## 3. What mean field gets wrong
 
  The mean-field family makes every weight independent: $q(w) = \prod_i \mathcal N(\mu_i, v_i)$.
@@ -247,7 +274,52 @@ chapter.result(
   "mean-field / true variance of w1", varianceRatios[1], digits: 4, as: "varianceRatio1")
 let shrinkage = chapter.result(
   "1 − ρ²", 1 - correlation * correlation, digits: 4, as: "oneMinusRhoSquared")
-//: Both fits as their 1- and 2-sd ellipses, over draws of the posterior:
+/*:
+ **Reverse against forward KL.** Mean field minimises $\mathrm{KL}(q\,\|\,p)$, the *reverse* KL,
+ which averages $\log q/p$ under $q$: it is large wherever $q$ puts mass that $p$ lacks.
+ The *forward* KL, $\mathrm{KL}(p\,\|\,q)$, averages under $p$ and is large wherever $p$ has
+ mass that $q$ lacks; over factorised $q$ it is minimised by matching each marginal,
+ $v_i = (A^{-1})_{ii}$. Both minimisers, searched for on a grid of the two variances
+ ($v_i = (A^{-1})_{ii}\,e^{t_i}$, $t_i$ from $-3.5$ to $0.5$ in steps of 0.02; the means at $m$,
+ where both directions put them), each scored in both directions:
+ */
+let logRatios = (0...200).map { -3.5 + 0.02 * Double($0) }
+/// The factorised Gaussian at the posterior mean with variances $(A^{-1})_{ii}e^{t_i}$.
+func factorised(_ t0: Double, _ t1: Double) -> MultivariateGaussian {
+  orExit("forming a factorised Gaussian") {
+    try MultivariateGaussian(
+      mean: posterior.mean,
+      covariance: Matrix.diagonal([
+        posterior.covariance[0, 0] * exp(t0), posterior.covariance[1, 1] * exp(t1),
+      ]))
+  }
+}
+/// The grid point (t0, t1) where `divergence` is smallest.
+func gridMinimiser(_ divergence: (MultivariateGaussian) -> Double) -> (Double, Double) {
+  let grid = logRatios.flatMap { t0 in logRatios.map { (t0, $0) } }
+  return grid.min { divergence(factorised($0.0, $0.1)) < divergence(factorised($1.0, $1.1)) }!
+}
+let reverseArgmin = gridMinimiser { $0.kl(to: posterior) }
+let forwardArgmin = gridMinimiser { posterior.kl(to: $0) }
+var directionTable = ResultTable(
+  "factorised q minimising",
+  columns: [
+    .init("v₀ / posterior's", as: "ratio0", digits: 3),
+    .init("v₁ / posterior's", as: "ratio1", digits: 3),
+    .init("KL(q ‖ p)", as: "reverseKL", digits: 4), .init("KL(p ‖ q)", as: "forwardKL", digits: 4),
+  ])
+for (label, key, (t0, t1)) in [
+  ("KL(q ‖ p), reverse (mean field)", "reverse", reverseArgmin),
+  ("KL(p ‖ q), forward", "forward", forwardArgmin),
+] {
+  let q = factorised(t0, t1)
+  directionTable.add(
+    label, as: "direction.\(key)",
+    numbers: [exp(t0), exp(t1), q.kl(to: posterior), posterior.kl(to: q)])
+}
+chapter.show(directionTable)
+let forwardFit = factorised(0, 0)  // the forward minimiser in closed form: the marginals
+//: The posterior and both factorised fits as their 1- and 2-sd ellipses, over draws of the posterior:
 // fold: the ellipse figure
 /// `count` draws of the two-weight Gaussian `q`, as their intercepts and slopes.
 func draws(
@@ -267,8 +339,10 @@ orExit("saving the ellipse figure") {
   let exact2 = posterior.ellipse(radius: 2)
   let field1 = closedForm.ellipse(radius: 1)
   let field2 = closedForm.ellipse(radius: 2)
+  let forward1 = forwardFit.ellipse(radius: 1)
+  let forward2 = forwardFit.ellipse(radius: 2)
   var figure = Figure(
-    title: "Posterior vs mean-field fit (1 and 2 sd contours)", xLabel: "intercept w_0",
+    title: "Posterior vs factorised fits (1 and 2 sd contours)", xLabel: "intercept w_0",
     yLabel: "slope w_1",
     series: [
       .points(
@@ -276,8 +350,10 @@ orExit("saving the ellipse figure") {
         size: 0.4),
       .line(x: exact1.x, y: exact1.y, title: "exact posterior", color: .blue),
       .line(x: exact2.x, y: exact2.y, color: .blue),
-      .line(x: field1.x, y: field1.y, title: "mean field", color: .vermillion),
+      .line(x: field1.x, y: field1.y, title: "mean field, KL(q ‖ p)", color: .vermillion),
       .line(x: field2.x, y: field2.y, color: .vermillion),
+      .line(x: forward1.x, y: forward1.y, title: "factorised, KL(p ‖ q)", color: .green),
+      .line(x: forward2.x, y: forward2.y, color: .green),
       .points(x: [trueIntercept], y: [trueSlope], title: "truth", color: .black, size: 1.4),
     ])
   figure.legend = .outsideRight
@@ -287,7 +363,7 @@ orExit("saving the ellipse figure") {
  From one sweep to the next the gap shrinks by {{sweepRatio}}, which is $\rho^4$ = {{rho4}},
  and CAVI ends at the closed-form optimum (largest difference in the means {{caviError}}).
  The variance ratios, {{varianceRatio0}} and {{varianceRatio1}}, are $1 - \rho^2$ = {{oneMinusRhoSquared}}:
- mean field reports less than half the posterior's variance.
+ mean field reports less than a tenth of the posterior's variance.
 
  The mean-field ellipses are axis-aligned and sit inside the posterior's: they match
  its curvature along each axis, not its extent along the ridge. This is the familiar
@@ -302,9 +378,152 @@ chapter.claim(
   "and CAVI ends at the closed-form optimum (largest difference in the means {{caviError}}).",
   caviError < 1e-8, atAnyBudget: true)
 chapter.claim(
-  "The variance ratios, {{varianceRatio0}} and {{varianceRatio1}}, are $1 - \\rho^2$ = {{oneMinusRhoSquared}}: mean field reports less than half the posterior's variance.",
-  varianceRatios.allSatisfy { abs($0 - shrinkage) < 1e-3 } && shrinkage < 0.5,
+  "The variance ratios, {{varianceRatio0}} and {{varianceRatio1}}, are $1 - \\rho^2$ = {{oneMinusRhoSquared}}: mean field reports less than a tenth of the posterior's variance.",
+  varianceRatios.allSatisfy { abs($0 - shrinkage) < 1e-3 } && shrinkage < 0.1,
   atAnyBudget: true)
+/*:
+ On the grid the reverse KL is smallest at variance ratios {{direction.reverse.ratio0}} and {{direction.reverse.ratio1}}, mean field's $1 - \rho^2$, and the forward KL at {{direction.forward.ratio0}} and {{direction.forward.ratio1}}, the marginals, each to the grid's step.
+ Each fit is the worse one in the other's direction: the forward fit costs {{direction.forward.reverseKL}} nats of reverse KL against mean field's {{direction.reverse.reverseKL}}, and mean field {{direction.reverse.forwardKL}} nats of forward KL against {{direction.forward.forwardKL}}.
+ In the figure the green ellipses reach as far as the posterior along each axis, and so
+ spread mass off the ridge, into the corners where the posterior has almost none: the
+ forward KL covers the mass, the reverse KL stays inside it.
+
+
+ With two modes the asymmetry decides *where* $q$ goes. Chapter 1's network posterior
+ has two mirror-image modes; its one-dimensional caricature is
+ $p(w) = \tfrac12\mathcal N(w; -2, 0.5^2) + \tfrac12\mathcal N(w; 2, 0.5^2)$. The best single
+ Gaussian $q = \mathcal N(\mu, s^2)$ in each direction, found on a grid ($\mu$ in steps of
+ 0.02, $\log s$ in steps of 0.02; $\mathrm{KL}(q\,\|\,p)$ by quadrature, $\mathrm{KL}(p\,\|\,q)$ from
+ the mean, variance and entropy of $p$, themselves by quadrature):
+ */
+/// $\log p(w)$ of the two-mode mixture.
+func bimodalLogDensity(_ w: Double) -> Double {
+  let (a, b) = (
+    Gaussian(mean: -2, standardDeviation: 0.5).logDensity(w),
+    Gaussian(mean: 2, standardDeviation: 0.5).logDensity(w)
+  )
+  return max(a, b) + log(0.5 * (1 + exp(-abs(a - b))))
+}
+/// $\int f(w)\,dw$ by the midpoint rule on `range` with `cells` cells.
+func integral(
+  over range: ClosedRange<Double>, cells: Int, _ f: (Double) -> Double
+) -> Double {
+  let width = (range.upperBound - range.lowerBound) / Double(cells)
+  return (0..<cells).reduce(0) { $0 + f(range.lowerBound + (Double($1) + 0.5) * width) } * width
+}
+/// The moment of $p$ of the given `power` about 0, by quadrature on [−7, 7].
+func bimodalMoment(_ power: Double) -> Double {
+  integral(over: -7...7, cells: 4000) { exp(bimodalLogDensity($0)) * pow($0, power) }
+}
+let (bimodalMean, bimodalVariance) = (bimodalMoment(1), bimodalMoment(2) - pow(bimodalMoment(1), 2))
+let bimodalEntropy = integral(over: -7...7, cells: 4000) {
+  -exp(bimodalLogDensity($0)) * bimodalLogDensity($0)
+}
+//: The grid, and both divergences of each of its Gaussians:
+let bimodalMeans: [Double] = (0...200).map { -2 + 0.02 * Double($0) }
+let bimodalSDs: [Double] = (0...200).map { 0.2 * exp(0.02 * Double($0)) }
+let bimodalGrid: [(mu: Double, s: Double)] = bimodalMeans.flatMap { mu in
+  bimodalSDs.map { (mu: mu, s: $0) }
+}
+/// KL(q ‖ p) by quadrature over ±8 s, and KL(p ‖ q) = −H[p] − E_p log q from p's mean,
+/// variance and entropy, for q = N(μ, s²) and the two-mode p.
+func bimodalKLs(_ mu: Double, _ s: Double) -> (reverse: Double, forward: Double) {
+  let q = Gaussian(mean: mu, standardDeviation: s)
+  let reverse = integral(over: (mu - 8 * s)...(mu + 8 * s), cells: 200) { w in
+    let lq = q.logDensity(w)
+    return exp(lq) * (lq - bimodalLogDensity(w))
+  }
+  let expectedLogQ =
+    -0.5 * log(2 * Double.pi * s * s)
+    - (bimodalVariance + (bimodalMean - mu) * (bimodalMean - mu)) / (2 * s * s)
+  return (reverse, -bimodalEntropy - expectedLogQ)
+}
+let bimodalKLTable = bimodalGrid.map { bimodalKLs($0.mu, $0.s) }
+//: The best Gaussian in each direction, with both of its divergences and the density of $p$ at its centre:
+let reverseFit = bimodalGrid[
+  bimodalKLTable.indices.min { bimodalKLTable[$0].reverse < bimodalKLTable[$1].reverse }!]
+let forwardFitBimodal = bimodalGrid[
+  bimodalKLTable.indices.min { bimodalKLTable[$0].forward < bimodalKLTable[$1].forward }!]
+var bimodalTable = ResultTable(
+  "Gaussian q minimising",
+  columns: [
+    .init("μ", as: "mean", digits: 3), .init("s", as: "sd", digits: 3),
+    .init("KL(q ‖ p)", as: "reverseKL", digits: 3), .init("KL(p ‖ q)", as: "forwardKL", digits: 3),
+    .init("p(μ)", as: "densityAtMean", digits: 3),
+  ])
+for (label, key, fit) in [
+  ("KL(q ‖ p), reverse", "reverse", reverseFit),
+  ("KL(p ‖ q), forward", "forward", forwardFitBimodal),
+] {
+  let kls = bimodalKLs(fit.mu, fit.s)
+  bimodalTable.add(
+    label, as: "bimodal.\(key)",
+    numbers: [fit.mu, fit.s, kls.reverse, kls.forward, exp(bimodalLogDensity(fit.mu))])
+}
+chapter.show(bimodalTable)
+chapter.value("bimodalPeakDensity", exp(bimodalLogDensity(2)), digits: 3)
+//: The two fits against the two-mode density:
+// fold: the two-mode figure
+orExit("saving the two-mode figure") {
+  let ws = (0...400).map { -6 + 12 * Double($0) / 400 }
+  func density(_ fit: (mu: Double, s: Double)) -> [Double] {
+    ws.map { exp(Gaussian(mean: fit.mu, standardDeviation: fit.s).logDensity($0)) }
+  }
+  var figure = Figure(
+    title: "One Gaussian fitted to two modes, in each direction of the KL", xLabel: "weight w",
+    yLabel: "density",
+    series: [
+      .line(
+        x: ws, y: ws.map { exp(bimodalLogDensity($0)) }, title: "p(w), two modes", color: .black,
+        width: 2),
+      .line(x: ws, y: density(reverseFit), title: "q minimising KL(q ‖ p)", color: .vermillion),
+      .line(x: ws, y: density(forwardFitBimodal), title: "q minimising KL(p ‖ q)", color: .green),
+    ])
+  figure.legend = .topLeft  // the left mode is low; the right one carries the tall q
+  try chapter.figures.save(figure, name: "kl-directions")
+}
+/*:
+ The reverse KL puts $q$ on one mode — $\mu$ = {{bimodal.reverse.mean}}, $s$ = {{bimodal.reverse.sd}}, the mode's own width — and ignores the other, at a cost of {{bimodal.reverse.reverseKL}} nats, $\log 2$, for the half of the mass it misses; the forward KL puts it between them, $\mu$ = {{bimodal.forward.mean}}, $s$ = {{bimodal.forward.sd}} ($\sqrt{4.25}$, the mixture's own spread, to the grid's step), centred where $p$ is {{bimodal.forward.densityAtMean}} against {{bimodalPeakDensity}} at a mode.
+ Mean-field VI, a reverse-KL method, behaves like the first and settles in one mode.
+ For chapter 1's mirror-image modes that costs nothing in prediction — both describe the
+ same function — but where the modes disagree, the disagreement is lost.
+
+ **Two claims of note 000 about mean field.** Its §3.1 defends the factorisation as a
+ regulariser that "encourages the weights to be independent", and as "the minimum-KL
+ approximation of the true posterior". Factorising restricts $q$, not the weights: the
+ posterior — what prior and data say — keeps its correlation $\rho$ = {{correlation}}
+ whichever family approximates it; mean field simply cannot represent it. And the mean-field
+ optimum has the smallest KL only among factorised $q$, and only in the reverse
+ direction: the full-covariance Gaussians reach the posterior exactly here, while the
+ best factorised $q$ stays {{meanFieldKL}} nats from it (section 2's table; in two dimensions $-\tfrac12\log(1 - \rho^2)$).
+ */
+// fold: the claims above, checked on this run
+do {
+  let step = 0.02  // the grid's step in log variance ratio
+  func d(_ key: String, _ column: String) -> Double { chapter.number("direction.\(key).\(column)") }
+  let meanFieldKL = chapter.value("meanFieldKL", closedForm.kl(to: posterior), digits: 3)
+  chapter.claim(
+    "On the grid the reverse KL is smallest at variance ratios {{direction.reverse.ratio0}} and {{direction.reverse.ratio1}}, mean field's $1 - \\rho^2$, and the forward KL at {{direction.forward.ratio0}} and {{direction.forward.ratio1}}, the marginals, each to the grid's step.",
+    ["ratio0", "ratio1"].allSatisfy {
+      abs(log(d("reverse", $0) / shrinkage)) <= step && abs(log(d("forward", $0))) <= step
+    }, atAnyBudget: true)
+  chapter.claim(
+    "Each fit is the worse one in the other's direction: the forward fit costs {{direction.forward.reverseKL}} nats of reverse KL against mean field's {{direction.reverse.reverseKL}}, and mean field {{direction.reverse.forwardKL}} nats of forward KL against {{direction.forward.forwardKL}}.",
+    d("forward", "reverseKL") > d("reverse", "reverseKL")
+      && d("reverse", "forwardKL") > d("forward", "forwardKL"), atAnyBudget: true)
+  chapter.claim(
+    "best factorised $q$ stays {{meanFieldKL}} nats from it (section 2's table; in two dimensions $-\\tfrac12\\log(1 - \\rho^2)$).",
+    abs(meanFieldKL + 0.5 * log(shrinkage)) < 1e-9 * meanFieldKL && meanFieldKL > 0.1
+      && posterior.kl(to: posterior) < 1e-12, atAnyBudget: true)
+  func b(_ key: String, _ column: String) -> Double { chapter.number("bimodal.\(key).\(column)") }
+  chapter.claim(
+    "The reverse KL puts $q$ on one mode — $\\mu$ = {{bimodal.reverse.mean}}, $s$ = {{bimodal.reverse.sd}}, the mode's own width — and ignores the other, at a cost of {{bimodal.reverse.reverseKL}} nats, $\\log 2$, for the half of the mass it misses; the forward KL puts it between them, $\\mu$ = {{bimodal.forward.mean}}, $s$ = {{bimodal.forward.sd}} ($\\sqrt{4.25}$, the mixture's own spread, to the grid's step), centred where $p$ is {{bimodal.forward.densityAtMean}} against {{bimodalPeakDensity}} at a mode.",
+    abs(abs(b("reverse", "mean")) - 2) < 0.03 && abs(b("reverse", "sd") - 0.5) < 0.02
+      && abs(b("reverse", "reverseKL") - log(2)) < 0.005
+      && abs(b("forward", "mean")) < 0.03 && abs(b("forward", "sd") - 4.25.squareRoot()) < 0.05
+      && b("forward", "densityAtMean") < 0.01 * chapter.number("bimodalPeakDensity"),
+    atAnyBudget: true)
+}
 /*:
  ## 4. KL closed forms, and a sign error
 
@@ -439,7 +658,7 @@ let bandRatio = chapter.result(
   "sd of f(2), β 0.01 relative to β 1", temperedSD[2] / temperedSD[0], digits: 3,
   as: "bandRatio")
 chapter.claim(
-  "At $\\beta = 0.01$ the band at $x = 2$ is {{bandRatio}} times as wide as at $\\beta = 1$, about ten times narrower",
+  "That is why the band at $x = 2$ is {{bandRatio}} times as wide at $\\beta = 0.01$ as at $\\beta = 1$, about ten times narrower",
   bandRatio > 0.09 && bandRatio < 0.12, atAnyBudget: true)
 orExit("saving the tempering figure") {
   var figure = Figure(
@@ -451,8 +670,53 @@ orExit("saving the tempering figure") {
   try chapter.figures.save(figure, name: "tempering")
 }
 /*:
- At $\beta = 0.01$ the band at $x = 2$ is {{bandRatio}} times as wide as at $\beta = 1$,
- about ten times narrower ($\sqrt\beta$, when the data outweigh the prior): the model behaves as if its noise were a hundredth of what it is. Only $\beta = 1$ maximises the true ELBO (last column), and
+ Why it is the noise *variance* that is divided by a hundred: dividing the objective by $\beta$
+ gives $\tfrac1\beta\mathbb E_q[\log p(D \mid w)] - \mathrm{KL}(q\,\|\,p(w))$, and
+ $\tfrac1\beta\log\mathcal N(y; \Phi w, \sigma^2) = \log\mathcal N(y; \Phi w, \beta\sigma^2) + \text{const}$.
+ So for *every* $q$ the $\beta$-objective is $\beta$ times the ELBO of the model with noise
+ variance $\beta\sigma^2$, plus a constant — checked on the four $q$ of section 2 and on
+ $q_{0.01}$ — and along $\mathcal N(m_\beta, c\,S_\beta)$ it peaks at $c = 1$:
+ */
+let beta = klWeights[2]
+let temperedQ = orExit("tempering the posterior") { try model.temperedPosterior(klWeight: beta) }
+let noisierModel = orExit("the model with noise variance βσ²") {
+  try BayesianLinearRegression(
+    features: design(xs), targets: .column(ys), priorPrecision: priorPrecision,
+    noiseVariance: beta * noiseSD * noiseSD)
+}
+/// $\mathbb E_q[\log p(D \mid w)] - \beta\,\mathrm{KL}(q\,\|\,p(w))$ under the true noise.
+func weightedObjective(_ q: MultivariateGaussian) -> Double {
+  model.expectedLogLikelihood(under: q) - beta * q.kl(to: model.prior)
+}
+let offsets = (candidates.map(\.1) + [temperedQ]).map {
+  weightedObjective($0) - beta * noisierModel.elbo($0)
+}
+let offsetSpread = chapter.result(
+  "spread of β-objective − β·ELBO(βσ² model) over five q", offsets.max()! - offsets.min()!,
+  digits: 2, as: "temperedOffsetSpread")
+let temperedScan = scales.map { c in
+  weightedObjective(
+    orExit("scaling the tempered posterior") {
+      try MultivariateGaussian(mean: temperedQ.mean, covariance: temperedQ.covariance * c)
+    })
+}
+let temperedBestScale = chapter.result(
+  "scale c maximising the β-objective along N(m_β, c·S_β)",
+  scales[temperedScan.indices.max { temperedScan[$0] < temperedScan[$1] }!], digits: 3,
+  as: "temperedBestScale")
+chapter.value("noiseVariance", noiseSD * noiseSD, digits: 3)
+chapter.value("temperedNoiseVariance", beta * noiseSD * noiseSD, digits: 3)
+chapter.value("noiseSD", noiseSD, digits: 3)
+chapter.value("temperedNoiseSD", beta.squareRoot() * noiseSD, digits: 3)
+chapter.claim(
+  "The offset is the same for every $q$ to {{temperedOffsetSpread}} nats, and the scan peaks at $c$ = {{temperedBestScale}}:",
+  offsetSpread < 1e-9 && abs(temperedBestScale - 1) < 0.06, atAnyBudget: true)
+/*:
+ The offset is the same for every $q$ to {{temperedOffsetSpread}} nats, and the scan peaks at $c$ = {{temperedBestScale}}:
+ $q_\beta$ is the exact posterior of a model whose noise *variance* is
+ $\beta\sigma^2$ = {{temperedNoiseVariance}} instead of {{noiseVariance}} — a hundredth; its noise standard deviation, {{temperedNoiseSD}} against {{noiseSD}}, is a tenth.
+ That is why the band at $x = 2$ is {{bandRatio}} times as wide at $\beta = 0.01$ as at $\beta = 1$,
+ about ten times narrower: $\sqrt\beta$, when the data outweigh the prior. Only $\beta = 1$ maximises the true ELBO (last column), and
  only it gives the Bayesian posterior.
 
  ## Summary
@@ -462,7 +726,13 @@ orExit("saving the tempering figure") {
    variances $1/A_{ii}$: too small by the factor $1 - \rho^2$ in two dimensions.
  - The KL of a Gaussian to $\mathcal N(0, \sigma_p^2)$ is $\tfrac12[\log\sigma_p^2 - \log\sigma^2 + (\sigma^2+\mu^2)/\sigma_p^2 - 1]$;
    note 000's sign error makes it negative and drives $\sigma \to 0$.
- - A KL weight $\beta < 1$ is a tempered posterior: narrower bands, not a Bayesian answer.
+ - Mean field minimises the reverse KL: inside the posterior, never beyond it; the
+   forward KL would match the marginals instead. Factorising restricts $q$, not the
+   weights.
+ - The ELBO is a lower bound on $\log p(D)$; its negative — note 004's "variational
+   lower bound" — is the loss, an upper bound on $-\log p(D)$.
+ - A KL weight $\beta < 1$ is a tempered posterior — the posterior under noise variance
+   $\beta\sigma^2$: narrower bands, not a Bayesian answer.
 
  ## Exercises
  1. Centre the inputs ($x \in [-1, 1]$). What happens to the correlation, and to the mean-field
