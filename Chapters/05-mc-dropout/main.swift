@@ -8,17 +8,31 @@
  little weight decay, then *keep dropout on at test time* and average $T$ stochastic
  passes. With the course's convention $h = xW$ (inputs as rows), dropping unit $k$ of a
  layer's input zeroes row $k$ of the next weight matrix, so each pass uses weights
- $\operatorname{diag}(z)W$ with $z_k \sim \text{Bernoulli}(1-p)$: a draw from a variational
- distribution $q(W)$ whose "means" are the trained weights. Gal and Ghahramani show that
- the dropout loss plus weight decay is, up to terms that do not depend on the weights'
- means, the negative ELBO of that $q$ under a Gaussian prior, so the $T$ passes are Monte
- Carlo samples of an approximate posterior predictive
+ $\operatorname{diag}(z)M$ with $z_k \sim \text{Bernoulli}(1-p)$ ($p$ the dropout rate,
+ $1-p$ the keep probability): a draw from a distribution $q(W)$ whose "means" are the
+ trained matrices $M$. The $T$ passes are then Monte Carlo samples of an approximate
+ posterior predictive
  $$p(y \mid x, D) \approx \frac1T\sum_{t=1}^T p(y \mid x, W_t).$$
- The equivalence is an approximation: for a Bernoulli $q$ the KL to a continuous prior is
- infinite, and the derivation replaces each mask by a mixture of two narrow Gaussians and
- drops a term that diverges as they narrow (Hron, Matthews & Ghahramani, 2018). In Gal's
- form the model precision $\tau$ and a prior length-scale $l$ set the weight decay,
- $\lambda = l^2(1-p)/(2N\tau)$; chapter 11 tunes $\tau$ as their UCI protocol does.
+
+ Why "posterior": Gal and Ghahramani take a regression model with Gaussian noise of
+ precision $\tau$ (the *model precision*) and a prior $\mathcal N(0, l^{-2}I)$ on every
+ weight ($l$ a prior length-scale). The negative ELBO of that $q$, divided by $N\tau$, is then,
+ up to terms that do not depend on $M$ and the biases $m_i$,
+ $$\frac1{2N}\sum_{n=1}^N \lVert y_n - f(x_n; \hat W_n)\rVert^2 + \sum_i\Big(\frac{(1-p)\,l^2}{2N\tau}\lVert M_i\rVert^2 + \frac{l^2}{2N\tau}\lVert m_i\rVert^2\Big),$$
+ with one mask draw $\hat W_n$ per datum: exactly the dropout loss with weight decay
+ $$\lambda = \frac{l^2(1-p)}{2N\tau}$$
+ on the weights (Gal writes $p$ for the keep probability: $\lambda = l^2p/(2N\tau)$). A
+ classifier has no $\tau$: its softmax likelihood takes the place of the squared error and
+ $\tau = 1$. The terms set aside are the KL divergence from $q$ to the prior, which for a
+ Bernoulli $q$ (all its mass on the masked copies of $M$, a set of volume zero) is infinite;
+ the derivation replaces each row's two atoms by Gaussians of a small width $s$ and drops the
+ part of their KL that does not depend on $M$, which grows like $-\log s$ without bound as
+ $s \to 0$ (Hron, Matthews & Ghahramani, 2018). So the dropout objective is a limit of
+ ELBOs with a diverging constant removed: it justifies predicting by averaging masked
+ passes, but it is not a bound, and its value cannot compare two rates $p$ or two
+ architectures; section 1 computes that KL for one weight. Chapter 11 compares with their
+ UCI results, where $\tau$ is the hyperparameter they tune and, through $\lambda$, it sets
+ the weight decay during training; chapter 11 says how its own protocol differs.
 
  **Deep ensembles** (Lakshminarayanan et al., 2017). Train $M$ networks from different
  random initialisations and minibatch orders and average their predictions. Not a
@@ -154,8 +168,10 @@ func independentGenerators(_ count: Int, from rng: inout Generator) -> [Generato
  Note 000's 2-64-64-2 network, with dropout $p = 0.2$ on the inputs of the second and
  third weight layers, trained on 1000 two-moons points with Adam. The weight decay
  $\lVert w\rVert^2/(2\sigma_p^2N)$ is the Gaussian prior $\mathcal N(0, 1)$ of the earlier
- chapters, so every method in this chapter answers to the same prior (nearly: Gal's KL
- condition would scale a dropped layer's term by the keep probability $1 - p$).
+ chapters on every layer, so every method in this chapter answers to the same prior. In
+ Gal's reading that is nearly, not exactly, the same: his identity with $l = 1/\sigma_p = 1$
+ and $\tau = 1$ gives a dropped layer the decay $(1-p)/(2N)$, so our decay on the two dropped
+ layers corresponds to a prior of variance $1 - p$ there (the numbers are below).
 
  Standard practice switches dropout off at test time and uses the weights as trained
  ("weight averaging": inverted dropout already scaled the kept units by $1/(1-p)$ so that
@@ -208,6 +224,98 @@ chapter.claim(
  these easy, in-distribution points ({{dropoutNLL}} against {{averagedNLL}}); what
  it buys is what the predictive says about inputs unlike the training data, which the
  sections below measure.
+ */
+//: The weight decay we use on a dropped layer, what Gal's identity gives for the prior
+//: $\mathcal N(0, 1)$, and the prior variance our decay stands for in his reading:
+let ourWeightDecay = chapter.value(
+  "ourWeightDecay", 1 / (2 * priorStandardDeviation * priorStandardDeviation * Double(moonsCount)),
+  digits: 2)
+let galWeightDecay = chapter.value(
+  "galWeightDecay",
+  (1 - dropoutRate) / (priorStandardDeviation * priorStandardDeviation) / (2 * Double(moonsCount)),
+  digits: 2)
+// λ = l²(1 − p)/(2N) solved for l⁻², the prior variance, at our λ.
+let impliedPriorVariance = chapter.value(
+  "impliedPriorVariance", (1 - dropoutRate) / (2 * Double(moonsCount) * ourWeightDecay), digits: 3)
+chapter.claim(
+  "Our decay on a dropped layer is {{ourWeightDecay}} per datum where Gal's identity with $l = 1$ gives {{galWeightDecay}}: in his reading it is a prior of variance {{impliedPriorVariance}} on those layers, the keep probability.",
+  abs(impliedPriorVariance - (1 - dropoutRate)) < 1e-12 && galWeightDecay < ourWeightDecay,
+  atAnyBudget: true)
+/*:
+ Our decay on a dropped layer is {{ourWeightDecay}} per datum where Gal's identity with
+ $l = 1$ gives {{galWeightDecay}}: in his reading it is a prior of variance
+ {{impliedPriorVariance}} on those layers, the keep probability.
+
+ The KL term that the derivation sets aside can be computed for one weight. Its $q$ is
+ the mixture $(1-p)\,\mathcal N(m, s^2) + p\,\mathcal N(0, s^2)$, kept with probability
+ $1 - p$ at its trained value $m$ and dropped to 0 otherwise, each atom widened to a width
+ $s$; the prior is $\mathcal N(0, l^{-2})$. For small $s$ the two components do not overlap
+ and
+ $$\mathrm{KL}(q \,\|\, p) \approx \frac{(1-p)\,l^2 m^2}{2} - \log s - H(p) + \tfrac12\log\frac{1}{e\,l^2},$$
+ with $H(p)$ the entropy of the Bernoulli mask: the part that depends on $m$ is the
+ weight decay, the rest grows without bound as $s \to 0$. We compute the KL by quadrature
+ ($E_q\log q$ on a fine grid around each component, $E_q\log p$ in closed form) for two
+ trained values $m$ and shrinking widths $s$.
+ */
+/// KL(q ‖ N(0, 1/l²)) for q = (1 − p) N(m, s²) + p N(0, s²): $E_q\log q$ by the trapezoid
+/// rule over ±12 s around each component, $E_q[-\log p]$ in closed form.
+func dropoutKL(mean m: Double, width s: Double, rate p: Double, lengthScale l: Double) -> Double {
+  let (kept, dropped) = (
+    Gaussian(mean: m, standardDeviation: s), Gaussian(mean: 0, standardDeviation: s)
+  )
+  let h = 0.005
+  var expectedLogQ = 0.0
+  for (weight, centre) in [(1 - p, m), (p, 0.0)] {
+    for k in -2400...2400 {
+      let t = Double(k) * h
+      let w = centre + s * t
+      let logQ = logSumExp([log(1 - p) + kept.logDensity(w), log(p) + dropped.logDensity(w)])
+      expectedLogQ += weight * h * exp(-0.5 * t * t) / (2 * Double.pi).squareRoot() * logQ
+    }
+  }
+  let secondMoment = (1 - p) * m * m + s * s
+  let expectedLogPrior = -0.5 * log(2 * Double.pi / (l * l)) - 0.5 * l * l * secondMoment
+  return expectedLogQ - expectedLogPrior
+}
+let widths = [1e-2, 1e-3, 1e-4, 1e-6]
+let (smallMean, largeMean) = (0.5, 1.5)
+var klTable = ResultTable(
+  "width s",
+  columns: [
+    .init("KL, m = \(smallMean)", digits: 4), .init("KL, m = \(largeMean)", digits: 4),
+    .init("difference", digits: 6),
+  ])
+var klDifferences = [Double]()
+var klSmall = [Double]()
+for s in widths {
+  let (a, b) = (
+    dropoutKL(mean: smallMean, width: s, rate: dropoutRate, lengthScale: 1),
+    dropoutKL(mean: largeMean, width: s, rate: dropoutRate, lengthScale: 1)
+  )
+  klTable.add(Narration.format(s, digits: 1), numbers: [a, b, b - a])
+  klDifferences.append(b - a)
+  klSmall.append(a)
+}
+chapter.show(klTable)
+let decayDifference = chapter.value(
+  "decayDifference", (1 - dropoutRate) * (largeMean * largeMean - smallMean * smallMean) / 2,
+  digits: 3)
+let klGrowthPerDecade = chapter.value(
+  "klGrowthPerDecade", klSmall[2] - klSmall[1], digits: 4)
+chapter.value("klAtSmallestWidth", klSmall.last!, digits: 3)
+chapter.claim(
+  "At every width the difference between the two trained values is the weight-decay term $(1-p)(1.5^2 - 0.5^2)/2$ = {{decayDifference}},",
+  klDifferences.allSatisfy { abs($0 - decayDifference) < 1e-6 }, atAnyBudget: true)
+chapter.claim(
+  "while each tenfold narrowing adds {{klGrowthPerDecade}} nats, $\\log 10$, to both: at $s = 10^{-6}$ the KL is already {{klAtSmallestWidth}} nats for one weight, and at $s = 0$ it is infinite.",
+  abs(klGrowthPerDecade - log(10)) < 1e-6
+    && abs((klSmall[3] - klSmall[2]) - 2 * log(10)) < 1e-6, atAnyBudget: true)
+/*:
+ At every width the difference between the two trained values is the weight-decay term
+ $(1-p)(1.5^2 - 0.5^2)/2$ = {{decayDifference}}, while each tenfold narrowing adds
+ {{klGrowthPerDecade}} nats, $\log 10$, to both: at $s = 10^{-6}$ the KL is already
+ {{klAtSmallestWidth}} nats for one weight, and at $s = 0$ it is infinite. Training only
+ ever sees the first part; the second is the constant the derivation drops.
 
  ## 2. How many passes?
 
@@ -637,6 +745,57 @@ orExit("saving the confidence maps") {
  $M$ networks where MC dropout trains one; at prediction time it needs $M = 5$ passes
  where MC dropout needs $T = 100$.
 
+ **Average probabilities, not logits.** Note 000's `DeepEnsemble.predict` averages the
+ members' raw outputs and reports their mean and spread, and so do its `MCDropoutModel`,
+ `BayesianNetwork` and `BayesByBackpropNet`; for a classifier those outputs are logits,
+ and the class probabilities become $\operatorname{softmax}\big(\frac1M\sum_m f_m(x)\big)$.
+ The Bayesian model average is $\frac1M\sum_m \operatorname{softmax} f_m(x)$, what every
+ predictive above uses. For regression the two coincide (the outputs are the means); for a
+ classifier they do not, and the difference is largest where the members disagree. Our
+ ensemble both ways:
+ */
+/// The note's recipe: softmax of the members' mean logits.
+func logitAveraged(_ ensemble: DeepEnsemble, at inputs: Matrix) -> Matrix {
+  var unused = Generator(seed: 0)  // the members have no dropout: nothing is drawn
+  let logits = ensemble.members.map { $0.predict(inputs, using: &unused) }
+  return (logits.dropFirst().reduce(logits[0], +) / Double(logits.count)).softmaxRows()
+}
+let logitFar = logitAveraged(ensemble, at: far)
+let logitTest = logitAveraged(ensemble, at: moonsTest.inputs)
+let logitFarConfidence = chapter.result(
+  "confidence far away, ensemble, logits averaged (note 000)",
+  logitFar.max(over: .columns).mean(), digits: 3, as: "logitFarConfidence")
+let logitTestNLL = chapter.result(
+  "test NLL, ensemble, logits averaged (note 000)",
+  ClassificationMetrics.negativeLogLikelihood(logitTest, labels: testLabels), digits: 4,
+  as: "logitTestNLL")
+chapter.value("ensembleNLL", ensembleScores.negativeLogLikelihood, digits: 4)
+// The share of far inputs where the logit average is the more confident of the two.
+let ensembleFarMean = ensemble.probabilities(at: far).mean
+let moreConfidentShare = chapter.value(
+  "logitMoreConfidentShare",
+  Double(
+    (0..<far.rows).filter {
+      logitFar.row($0).storage.max()! > ensembleFarMean.row($0).storage.max()!
+    }.count) / Double(far.rows), digits: 3)
+chapter.claim(
+  "Averaging logits makes the ensemble more confident far from the data, {{logitFarConfidence}} against {{ensembleFarConfidence}} for averaging probabilities, and more confident at {{logitMoreConfidentShare}} of the far inputs:",
+  logitFarConfidence > ensembleFar && moreConfidentShare > 0.5, atAnyBudget: true)
+chapter.claim(
+  "On the test points the two recipes score alike (test NLL {{logitTestNLL}} against {{ensembleNLL}});",
+  abs(logitTestNLL - ensembleScores.negativeLogLikelihood)
+    < 0.2 * ensembleScores.negativeLogLikelihood)
+/*:
+ Averaging logits makes the ensemble more confident far from the data,
+ {{logitFarConfidence}} against {{ensembleFarConfidence}} for averaging probabilities, and
+ more confident at {{logitMoreConfidentShare}} of the far inputs: a member that doubts
+ contributes a logit near 0, which barely moves the average of the others' large logits,
+ while its probability near $\tfrac12$ pulls the average of probabilities down. The
+ average of logits also leaves a single distribution: the split into aleatoric and
+ epistemic parts (chapter 6) needs the members' own probabilities.
+ On the test points the two recipes score alike (test NLL {{logitTestNLL}} against {{ensembleNLL}});
+ the difference is where the members disagree.
+
  ## 6. Heteroscedastic regression, and both kinds of uncertainty
 
  A network with outputs $[\mu(x), s(x)]$ and $\sigma^2(x) = e^{s(x)}$, trained by
@@ -650,6 +809,14 @@ orExit("saving the confidence maps") {
  $\sigma(x) = 0.05 + 0.2(x + \pi)$ on $[-\pi, \pi]$; then on the motorcycle-crash data
  (Silverman, 1985): head acceleration against time after impact, nearly noiseless at
  first and very noisy later.
+
+ Note 000's §7.2 `UncertaintyAwareClassifier` announces the same split for a classifier,
+ "a heteroscedastic loss (aleatoric) plus MC dropout (epistemic)", but its one
+ heteroscedastic parameter, `log_noise`, appears neither in the forward pass nor in the
+ loss, and the model trains by plain cross-entropy: it has no aleatoric head, and its
+ "aleatoric" part can only be the entropy of the softmax. A learned noise has to enter the
+ likelihood to be learned, as the log-variance head does here (for classifiers, Kendall &
+ Gal, 2017, put it on the logits and average the softmax over it).
  */
 Narration.section("6. Heteroscedastic regression")
 
@@ -790,7 +957,37 @@ chapter.claim(
 chapter.claim(
   "and the held-out log-likelihood says so: {{heteroscedasticLogLikelihood}} per point against {{homoscedasticLogLikelihood}}, a gain of {{logLikelihoodGain}} nats.",
   logLikelihoodGain > 0, atAnyBudget: true)
-//: Both data sets with the ensembles' bands, and the learned noise level against the truth:
+//: Beyond the data: the synthetic ensemble from $x = -4.5$ to $4.5$, where nothing was
+//: observed outside $\pm\pi$; the sd of the members' means (epistemic) and the learned
+//: noise (aleatoric) in the data and at the two ends.
+let wideX = SyntheticData.linspace(-4.5, 4.5, count: 200)
+let wideFit = syntheticEnsemble.regressionPredictive(at: wideX)
+let inData = wideX.storage.indices.filter { abs(wideX.storage[$0]) <= Double.pi }
+let epistemicInData = chapter.value(
+  "epistemicSDInData",
+  SampleSummary.mean(inData.map { wideFit.epistemic[$0].squareRoot() }), digits: 2)
+let epistemicLeft = chapter.value(
+  "epistemicSDAtMinus4p5", wideFit.epistemic.first!.squareRoot(), digits: 2)
+let epistemicRight = chapter.value(
+  "epistemicSDAt4p5", wideFit.epistemic.last!.squareRoot(), digits: 2)
+let noiseAtPi = syntheticEnsemble.regressionPredictive(at: .column([Double.pi]))
+chapter.value("learnedSigmaAtPi", noiseAtPi.aleatoric[0].squareRoot(), digits: 2)
+chapter.value("learnedSigmaAt4p5", wideFit.aleatoric.last!.squareRoot(), digits: 2)
+chapter.value("learnedSigmaAtMinus4p5", wideFit.aleatoric.first!.squareRoot(), digits: 2)
+let noiseAtMinusPi = syntheticEnsemble.regressionPredictive(at: .column([-Double.pi]))
+chapter.value("learnedSigmaAtMinusPi", noiseAtMinusPi.aleatoric[0].squareRoot(), digits: 2)
+chapter.claim(
+  "The members' means disagree more beyond the data than in them: their sd is {{epistemicSDInData}} on average over $[-\\pi, \\pi]$, {{epistemicSDAtMinus4p5}} at $x = -4.5$ and {{epistemicSDAt4p5}} at $x = 4.5$.",
+  epistemicLeft > 1.5 * epistemicInData && epistemicRight > 1.5 * epistemicInData)
+chapter.claim(
+  "The learned noise keeps growing past the data too, from {{learnedSigmaAtPi}} at $x = \\pi$ to {{learnedSigmaAt4p5}} at $x = 4.5$:",
+  wideFit.aleatoric.last! > noiseAtPi.aleatoric[0])
+chapter.claim(
+  "and on the left it keeps shrinking, from {{learnedSigmaAtMinusPi}} at $x = -\\pi$ to {{learnedSigmaAtMinus4p5}} at $x = -4.5$:",
+  wideFit.aleatoric.first! < noiseAtMinusPi.aleatoric[0])
+
+//: Both data sets with the ensembles' bands, and on the synthetic data the learned noise
+//: level against the truth and the members' disagreement:
 // fold: the heteroscedastic figure
 orExit("saving the heteroscedastic figure") {
   func bands(
@@ -807,27 +1004,32 @@ orExit("saving the heteroscedastic figure") {
     figure.legend = .topLeft
     return figure
   }
-  let wideX = SyntheticData.linspace(-4.5, 4.5, count: 200)
-  let wideFit = syntheticEnsemble.regressionPredictive(at: wideX)
   var syntheticPanel = bands(
     wideX.storage, wideFit, data: (synthetic.inputs.storage, synthetic.targets.values.storage),
     title: "Synthetic: y = sin x + σ(x) ε", xLabel: "x", yLabel: "y")
   syntheticPanel.yRange = -4...4
   var sigmaPanel = Figure(
-    title: "Learned noise level vs the truth", xLabel: "x", yLabel: "noise sd σ(x)",
+    title: "Noise level and the members' disagreement", xLabel: "x", yLabel: "sd",
     series: [
-      .line(x: syntheticX.storage, y: trueSigma, title: "true σ(x)", color: .grey),
-      .line(x: syntheticX.storage, y: learnedSigma, title: "learned σ(x), ensemble", color: .blue),
+      .line(x: syntheticX.storage, y: trueSigma, title: "true noise σ(x)", color: .grey, width: 3),
+      .line(
+        x: wideX.storage, y: wideFit.aleatoric.map { $0.squareRoot() },
+        title: "learned noise σ(x) (aleatoric)", color: .blue),
+      .line(
+        x: wideX.storage, y: wideFit.epistemic.map { $0.squareRoot() },
+        title: "sd of the members' means (epistemic)", color: .vermillion),
     ])
   sigmaPanel.legend = .topLeft
+  sigmaPanel.xRange = -4.5...4.5
   let times = SyntheticData.linspace(0, 60, count: 240)
   let motorcycleFit = motorcycleEnsemble.regressionPredictive(at: inputScaler.transform(times))
     .inOriginalUnits(of: targetScaler)
-  let motorcyclePanel = bands(
+  var motorcyclePanel = bands(
     times.storage, motorcycleFit,
     data: (motorcycleAll.inputs.storage, motorcycleAll.targets.values.storage),
     title: "Motorcycle crash: heteroscedastic ensemble", xLabel: "time after impact (ms)",
     yLabel: "head acceleration (g)")
+  motorcyclePanel.legend = .bottomRight
   try chapter.figures.save(
     FigureGrid(rows: 1, columns: 3, panels: [syntheticPanel, sigmaPanel, motorcyclePanel]),
     name: "heteroscedastic", panelWidth: 520, panelHeight: 420)
@@ -836,15 +1038,50 @@ orExit("saving the heteroscedastic figure") {
  The noise heads recover $\sigma(x)$ across the data range, to {{sigmaRelativeError}}
  relative error on average (at $x = -2$: {{learnedSigmaAtMinus2}} against the true
  {{trueSigmaAtMinus2}}; at $x = 2$: {{learnedSigmaAt2}} against {{trueSigmaAt2}}).
- The total band widens beyond the data, where the members' means disagree. The
- aleatoric band keeps widening there too, but that is the variance head extrapolating the
- trend it learned, not knowledge: nothing was observed beyond $\pm\pi$.
+ The members' means disagree more beyond the data than in them: their sd is
+ {{epistemicSDInData}} on average over $[-\pi, \pi]$, {{epistemicSDAtMinus4p5}} at
+ $x = -4.5$ and {{epistemicSDAt4p5}} at $x = 4.5$. The orange curve of the middle panel
+ shows it. On the right that is small next to the noise, so the total band (peach) is only a rim
+ around the aleatoric band (blue); on the left, where the noise is small, it is most of
+ the band. The learned noise keeps growing past the data too, from {{learnedSigmaAtPi}} at
+ $x = \pi$ to {{learnedSigmaAt4p5}} at $x = 4.5$:
+ and on the left it keeps shrinking, from {{learnedSigmaAtMinusPi}} at $x = -\pi$ to {{learnedSigmaAtMinus4p5}} at $x = -4.5$:
+ that is the variance head extrapolating the trend it learned in both directions, not knowledge — nothing was observed beyond $\pm\pi$, and a
+ widening aleatoric band there is no sign that the model knows it does not know.
 
  On the motorcycle data the model learns that the first milliseconds are nearly noiseless
  and the later ones are not: its noise level is {{noiseAt10ms}} at 10 ms and {{noiseAt30ms}}
  at 30 ms. A single noise level, {{homoscedasticSigma}}, has to be too wide early and too
  narrow late, and the held-out log-likelihood says so: {{heteroscedasticLogLikelihood}} per
  point against {{homoscedasticLogLikelihood}}, a gain of {{logLikelihoodGain}} nats.
+
+ **A band for $f$ is not a band for $y$.** Note 000's §6.3 plots the mean of sampled
+ network outputs $\pm 2$ sd and labels it "95% CI". That spread is the epistemic part
+ only: the observation noise is missing (the error chapters 3 and 8 correct in notes 003
+ and 002). Fresh points from the synthetic distribution show what each band covers:
+ */
+let freshCount = 4000
+let fresh = SyntheticData.heteroscedastic(count: freshCount, using: &rng)
+let freshFit = syntheticEnsemble.regressionPredictive(at: fresh.inputs)
+/// The share of the fresh targets within mean ± 2 sd, for the variances `variance`.
+func coverage(_ variance: [Double]) -> Double {
+  let y = fresh.targets.values.storage
+  let inside = y.indices.filter { abs(y[$0] - freshFit.mean[$0]) <= 2 * variance[$0].squareRoot() }
+  return Double(inside.count) / Double(y.count)
+}
+let epistemicCoverage = chapter.result(
+  "fresh points within ±2 sd of f (epistemic only, note 000 §6.3)", coverage(freshFit.epistemic),
+  digits: 3, as: "epistemicOnlyCoverage")
+let totalCoverage = chapter.result(
+  "fresh points within ±2 sd of y (epistemic + aleatoric)", coverage(freshFit.total), digits: 3,
+  as: "totalCoverage")
+chapter.value("freshCount", Double(freshCount), digits: 4)
+chapter.claim(
+  "Of {{freshCount}} fresh points, the band of $f$ alone covers {{epistemicOnlyCoverage}}, far from the 95% its label promises; the band with the noise covers {{totalCoverage}}.",
+  epistemicCoverage < 0.5 && totalCoverage > 0.9 && totalCoverage < 0.99)
+/*:
+ Of {{freshCount}} fresh points, the band of $f$ alone covers {{epistemicOnlyCoverage}}, far
+ from the 95% its label promises; the band with the noise covers {{totalCoverage}}.
 
  ## Summary
 
@@ -855,8 +1092,14 @@ orExit("saving the heteroscedastic figure") {
  - Dropout on the logits (note 000) caps every prediction at $1 - p^C(1 - 1/C)$ and adds
    uncertainty where the model knows most: {{testMIRatio}} times our mutual information on the test points.
  - Deep ensembles cost $M$ trainings. On this problem MC dropout is the least confident far from the data ({{dropoutFarConfidence}}); the ensemble sits between it and the single network ({{ensembleFarConfidence}} against {{mapFarConfidence}}).
+ - MC dropout is Gal's objective — squared error or cross-entropy plus the weight decay
+   $\lambda = l^2(1-p)/(2N\tau)$ — only up to a KL term that is infinite for Bernoulli
+   masks; it justifies the averaged passes, not a bound.
+ - Average the members' (or passes') probabilities, not their logits: on our ensemble the
+   logit average is more confident far from the data ({{logitFarConfidence}} against {{ensembleFarConfidence}}).
  - A mean-and-variance network learns input-dependent noise; an ensemble of them
-   separates aleatoric from epistemic variance.
+   separates aleatoric from epistemic variance. A band without the noise is not a
+   prediction interval for $y$: it covered {{epistemicOnlyCoverage}} of fresh points.
 
  ## Exercises
  1. Make $p$ a learned parameter with the Concrete relaxation of the Bernoulli mask.
@@ -882,4 +1125,10 @@ chapter.claim(
 chapter.claim(
   "On this problem MC dropout is the least confident far from the data ({{dropoutFarConfidence}}); the ensemble sits between it and the single network ({{ensembleFarConfidence}} against {{mapFarConfidence}}).",
   dropoutFar < ensembleFar && ensembleFar < mapFar)
+chapter.claim(
+  "on our ensemble the logit average is more confident far from the data ({{logitFarConfidence}} against {{ensembleFarConfidence}}).",
+  logitFarConfidence > ensembleFar, atAnyBudget: true)
+chapter.claim(
+  "A band without the noise is not a prediction interval for $y$: it covered {{epistemicOnlyCoverage}} of fresh points.",
+  epistemicCoverage < 0.5)
 chapter.finish()  // writes results.json; fails the run if a claim does not hold
