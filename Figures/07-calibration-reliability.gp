@@ -8,7 +8,7 @@ set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
 set style fill transparent solid 0.25 noborder
-set multiplot layout 3,4 title 'Digits test set — blue: accuracy per bin, red: gap to the bin''s mean confidence, dashed: perfect calibration' font ',14'
+set multiplot layout 3,4 title 'Digits test set — blue: accuracy per bin, vermillion: gap to the bin''s mean confidence, dashed: perfect calibration' font ',14'
 
 # Panel 1
 reset

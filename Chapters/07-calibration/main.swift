@@ -14,15 +14,19 @@
  (Guo et al., 2017): divide the logits by one number $T$ fitted on held-out data.
 
  Unless said otherwise the ECE here is the usual **top-label, equal-width** one: only the
- predicted class's probability is binned, into 15 bins of width $1/15$ on $[0, 1]$. The
- **adaptive ECE** uses equal-mass bins instead (each holds the same number of
- predictions), so no bin is nearly empty. A **classwise** ECE would bin every class's
- probability, not just the top one; the core has it (`ClassificationMetrics`), but this
- chapter stays with the top label. The **Brier score** is the mean squared distance
- between the predicted probability vector and the one-hot label,
- $\frac1n\sum_i\sum_k (p_{ik} - [y_i = k])^2$. The MCE is the gap of the worst bin, and on a
- few hundred test points that is often a bin with one or two predictions in it: read it as
- a warning sign, not a measurement.
+ predicted class's probability (the confidence) is binned, into 15 bins of width $1/15$
+ on $[0, 1]$, and $\mathrm{acc}_b$ is the share of correct predictions in bin $b$. The
+ **adaptive** (equal-mass) **ECE** is the same sum over 15 bins cut so that each holds the
+ same number of predictions, so no bin is nearly empty when the confidences crowd near 1.
+ The **classwise ECE** (Kull et al., 2019) bins every class's probability, not just the
+ top one: for each class $k$, the predicted $p_{ik}$ of every row against whether the
+ label was $k$, averaged over the classes,
+ $\frac1C\sum_k \sum_b \frac{n_{kb}}{n}\lvert \overline{[y = k]}_{kb} - \bar p_{k,kb}\rvert$.
+ The **Brier score** is the squared distance between the predicted probability vector and
+ the one-hot label, summed over the classes and averaged over the predictions,
+ $\frac1n\sum_i\sum_k (p_{ik} - [y_i = k])^2 \in [0, 2]$. The **MCE** is the gap of the worst
+ non-empty bin, whatever its size — and on a few hundred test points that is often a bin
+ with one or two predictions in it (section 2 counts them).
 
  This chapter measures all of it on real data — the 8×8 digits — for a MAP network, MC
  dropout, a deep ensemble and Bayes by Backprop, each before and after temperature
@@ -248,17 +252,23 @@ struct Models {
  Each model is then scored on the test split twice: as trained, and after a temperature
  fitted on the validation split. A score is six numbers for one set of test predictions.
  */
-/// Accuracy, NLL, Brier, ECE, MCE and adaptive ECE of one set of test predictions.
+/// Accuracy, NLL, Brier, the three ECEs, the MCE and how many predictions its bin holds,
+/// for one set of test predictions.
 struct Scores: Sendable {
   let values: [Double]
-  static let names = ["accuracy", "NLL", "Brier", "ECE", "MCE", "adaptive ECE"]
+  static let names = [
+    "accuracy", "NLL", "Brier", "ECE", "adaptive ECE", "classwise ECE", "MCE", "MCE bin size",
+  ]
 
   init(_ p: Matrix, _ labels: [Int]) {
     let report = CalibrationReport(p, labels: labels, bins: bins)
+    // The MCE's bin: the non-empty equal-width bin with the largest gap.
+    let worst = report.equalWidth.bins.filter { $0.count > 0 }.max { $0.gap < $1.gap }!
     values = [
       report.accuracy, report.negativeLogLikelihood, report.brierScore,
-      report.equalWidth.expectedCalibrationError, report.equalWidth.maximumCalibrationError,
-      report.equalMass.expectedCalibrationError,
+      report.equalWidth.expectedCalibrationError, report.equalMass.expectedCalibrationError,
+      ClassificationMetrics.classwiseCalibrationError(p, labels: labels, bins: bins),
+      report.equalWidth.maximumCalibrationError, Double(worst.count),
     ]
   }
 }
@@ -358,7 +368,9 @@ Narration.table(["model"] + Scores.names, rows)
 
 /// Each model's short name in `results.json`.
 let modelKeys = ["map", "dropout", "ensemble", "bbb"]
-let scoreKeys = ["accuracy", "nll", "brier", "ece", "mce", "adaptiveECE"]
+let scoreKeys = [
+  "accuracy", "nll", "brier", "ece", "adaptiveECE", "classwiseECE", "mce", "mceBinSize",
+]
 /// The mean over seeds of score `j` of model `k`, before or after scaling.
 func meanScore(_ k: Int, _ j: Int, scaled: Bool) -> Double {
   SampleSummary.mean(results.map { (scaled ? $0.after[k] : $0.before[k]).values[j] })
@@ -399,8 +411,29 @@ chapter.claim(
 chapter.claim(
   "most of all Bayes by Backprop, whose $q$ is the widest.",
   temperatures[3] == temperatures.min())
+//: Is the ensemble's $T$ different from 1, and from the MAP network's? Each mean over the seeds with its standard error:
+let temperatureEstimates = modelNames.indices.map { k in
+  MeanEstimate(of: results.map { $0.temperatures[k] })
+}
+let (ensembleT, mapT) = (temperatureEstimates[2], temperatureEstimates[0])
+let ensembleBelowOne = chapter.value(
+  "ensembleTBelowOne", -ensembleT.zScore(against: 1), digits: 2)
+let mapBelowOne = chapter.value("mapTBelowOne", -mapT.zScore(against: 1), digits: 2)
+let temperatureGap = chapter.value(
+  "temperatureGap", ensembleT.mean - mapT.mean, digits: 2)
+let temperatureGapSE = chapter.value(
+  "temperatureGapSE",
+  (ensembleT.standardError * ensembleT.standardError + mapT.standardError * mapT.standardError)
+    .squareRoot(), digits: 2)
+chapter.value("seedCount", Double(seeds), digits: 2)
 chapter.claim(
-  "Sharpening them ($T < 1$) lowers the mean test NLL of every model",
+  "The ensemble's $T$ is below 1 too ({{temperature.ensemble}}, {{ensembleTBelowOne}} standard errors below 1, the MAP network's only {{mapTBelowOne}}),",
+  ensembleBelowOne > 3 && mapBelowOne < 3)
+chapter.claim(
+  "but it differs from the MAP network's by {{temperatureGap}} ± {{temperatureGapSE}} (one standard error over {{seedCount}} seeds): the two cannot be told apart.",
+  abs(temperatureGap) < 2 * temperatureGapSE)
+chapter.claim(
+  "Sharpening the models ($T < 1$) lowers the mean test NLL of every model",
   modelNames.indices.allSatisfy {
     meanScore($0, nll, scaled: true) < meanScore($0, nll, scaled: false)
   })
@@ -410,6 +443,47 @@ chapter.claim(
     meanScore($0, ece, scaled: true) < meanScore($0, ece, scaled: false)
   }
     && scaledECEs.allSatisfy { $0 > 0.005 && $0 < 0.03 })
+//: The other columns: the classwise ECE, and how many predictions the MCE's bin holds against how many sit in the top bin, $c > 14/15$:
+let testSize = results[0].testLabels.count
+chapter.value("testSize", Double(testSize), digits: 6)
+let classwise = scoreKeys.firstIndex(of: "classwiseECE")!
+let (mce, mceBinSize) = (scoreKeys.firstIndex(of: "mce")!, scoreKeys.firstIndex(of: "mceBinSize")!)
+let bothScalings = modelNames.indices.flatMap { k in [false, true].map { (k, $0) } }
+let mceBinSizeLargest = chapter.value(
+  "mceBinSizeLargest", bothScalings.map { meanScore($0.0, mceBinSize, scaled: $0.1) }.max()!,
+  digits: 2)
+let mces = bothScalings.map { meanScore($0.0, mce, scaled: $0.1) }
+chapter.value("smallestMCE", mces.min()!, digits: 2)
+chapter.value("largestMCE", mces.max()!, digits: 2)
+let mceOverECE = chapter.value(
+  "smallestMCEOverECE",
+  bothScalings.map { meanScore($0.0, mce, scaled: $0.1) / meanScore($0.0, ece, scaled: $0.1) }
+    .min()!, digits: 2)
+let smallMCEBins = chapter.value(
+  "smallMCEBins",
+  Double(bothScalings.filter { meanScore($0.0, mceBinSize, scaled: $0.1) <= 2 }.count),
+  digits: 2)
+let topBinShares = modelNames.indices.map { k in
+  SampleSummary.mean(
+    results.map {
+      Double(
+        Reliability($0.testProbabilities[k], labels: $0.testLabels, bins: bins).bins.last!.count)
+        / Double($0.testLabels.count)
+    })
+}
+let topBinShareSmallest = chapter.value("topBinShareSmallest", topBinShares.min()!, digits: 2)
+chapter.claim(
+  "Every MCE, from {{smallestMCE}} to {{largestMCE}}, is at least {{smallestMCEOverECE}} times its ECE, and the bin that sets it holds on average at most {{mceBinSizeLargest}} of the {{testSize}} test predictions, while the top bin holds at least {{topBinShareSmallest}} of them.",
+  mceOverECE > 5 && mceBinSizeLargest < 0.05 * Double(testSize)
+    && topBinShareSmallest > 0.5)
+chapter.claim(
+  "In {{smallMCEBins}} of the table's eight rows that bin holds two predictions or fewer on average:",
+  smallMCEBins >= 6)
+chapter.claim(
+  "The classwise ECE is below the top-label one for every model as trained (MAP network: {{classwiseECE.map}} against {{ece.map}}):",
+  modelNames.indices.allSatisfy {
+    meanScore($0, classwise, scaled: false) < meanScore($0, ece, scaled: false)
+  })
 /*:
  Temperature scaling never changes a prediction: the largest change of accuracy over
  all models and seeds is {{largestAccuracyChange}}. Guo et al. found modern deep networks
@@ -418,19 +492,37 @@ chapter.claim(
  MC dropout and Bayes by Backprop are clearly *under*-confident ($T$ = {{temperature.dropout}}
  and {{temperature.bbb}}), because averaging over weights softens the predictive, and on
  these easy digits it softens too much —
- most of all Bayes by Backprop, whose $q$ is the widest. The ensemble's $T$ is below 1
- too ({{temperature.ensemble}}), but over three seeds it cannot
- be told apart from the MAP network's.
- Sharpening them ($T < 1$) lowers the mean test NLL of every model
+ most of all Bayes by Backprop, whose $q$ is the widest.
+ The ensemble's $T$ is below 1 too ({{temperature.ensemble}}, {{ensembleTBelowOne}} standard errors below 1, the MAP network's only {{mapTBelowOne}}),
+ but it differs from the MAP network's by {{temperatureGap}} ± {{temperatureGapSE}} (one standard error over {{seedCount}} seeds): the two cannot be told apart.
+ Three seeds say the ensemble is a little under-confident; they cannot say that it is
+ more so than a single network.
+ Sharpening the models ($T < 1$) lowers the mean test NLL of every model
  and brings every ECE down, to between {{smallestScaledECE}} and {{largestScaledECE}}.
  Calibration is a property of a model *and* data, not of a method: measure it.
+
+ Every MCE, from {{smallestMCE}} to {{largestMCE}}, is at least {{smallestMCEOverECE}} times its ECE, and the bin that sets it holds on average at most {{mceBinSizeLargest}} of the {{testSize}} test predictions, while the top bin holds at least {{topBinShareSmallest}} of them.
+ In {{smallMCEBins}} of the table's eight rows that bin holds two predictions or fewer on average:
+ the MCE is the gap of a nearly empty bin, where one prediction more or less right moves
+ the bin's accuracy by a half or more. On a test set this small it measures the noise of
+ one or two predictions, not the model; the ECE weighs each gap by its bin's share, and the
+ adaptive ECE has no nearly empty bins. (The MCE of the over-confident population in
+ section 1 needed thousands of predictions to settle.)
+ The classwise ECE is below the top-label one for every model as trained (MAP network: {{classwiseECE.map}} against {{ece.map}}):
+ each class's probability is near 0 for most rows, and rightly so, so most of its bins are
+ calibrated almost by construction and dilute the average. What it adds is a look at the
+ probabilities of the classes that were *not* predicted, which the top-label ECE ignores.
 
  ## 3. Reliability diagrams
 
  The first seed's test predictions, before (top) and after (middle) temperature scaling,
- and how the confidences are spread (bottom). Bars below the diagonal are bins where the
- model was over-confident; the shaded block is the gap that the ECE weighs by the bin's
- share.
+ and how the confidences are spread (bottom). Each blue bar is a bin's accuracy; the thick
+ vermillion segment joins it to the bin's mean confidence — above the bar where the model
+ was over-confident, inside it where it was under-confident. Every gap is drawn at full
+ height whatever its bin holds; the bottom row gives the bins' shares, and the ECE weighs
+ each gap by it. Most predictions sit in the top bin, so the long segments at low
+ confidence are the one- and two-prediction bins that set the MCE and barely touch the
+ ECE.
  */
 // fold: the reliability figure: twelve panels
 Narration.section("3. Reliability diagrams (first seed)")
@@ -460,7 +552,8 @@ orExit("saving the reliability diagrams") {
   for k in panels.indices { panels[k].legend = .none }
   try chapter.figures.save(
     FigureGrid(
-      title: "Digits test set — blue: accuracy per bin, red: gap to the bin's mean confidence, "
+      title:
+        "Digits test set — blue: accuracy per bin, vermillion: gap to the bin's mean confidence, "
         + "dashed: perfect calibration",
       rows: 3, columns: 4, panels: panels), name: "reliability", panelWidth: 400, panelHeight: 340)
 }
@@ -477,8 +570,6 @@ Narration.note("  twelve panels: reliability before, after, and the confidence h
  */
 Narration.section("4. Argmax of the mean logits vs of the mean probabilities (MC dropout)")
 let disagreements = results.map(\.argmaxDisagreements)
-let testSize = results[0].testLabels.count
-chapter.value("testSize", Double(testSize), digits: 6)
 let meanDisagreements = chapter.result(
   "test predictions where the two argmaxes differ, per seed (of \(testSize))",
   SampleSummary.meanAndStandardDeviation(disagreements.map(Double.init)).mean, digits: 3,
@@ -645,6 +736,59 @@ orExit("saving the coverage curves") {
   figure.legend = .topLeft
   try chapter.figures.save(figure, name: "coverage", width: 640, height: 520)
 }
+/*:
+ The curve is an average over $x$ as well. The noise grows from $\sigma = 0.05$ at
+ $x = -\pi$ to 1.31 at $x = \pi$, so split the test inputs at $x = 0$ into a quiet half
+ ($\sigma < 0.68$) and a noisy half, and measure each predictive's coverage in each.
+ */
+let quietHalf = (0..<y.rows).map { regressionTest.inputs[$0, 0] < 0 }
+var regionCurves = [[(String, [Double])]](repeating: [], count: 2)  // [quiet, noisy]
+var regionTable = ResultTable(
+  "predictive",
+  columns: [
+    .init("90 %, x < 0", as: "coverage90Quiet"), .init("90 %, x > 0", as: "coverage90Noisy"),
+    .init("mean |error|, x < 0", as: "coverageErrorQuiet", digits: 2),
+    .init("mean |error|, x > 0", as: "coverageErrorNoisy", digits: 2),
+  ])
+for ((name, values), key) in zip(predictives, predictiveKeys) {
+  let halves = [true, false].map { quiet in
+    coverage(zip(values, quietHalf).filter { $0.1 == quiet }.map(\.0), at: levels)
+  }
+  for (h, curve) in halves.enumerated() { regionCurves[h].append((name, curve)) }
+  let errors = halves.map { curve in
+    zip(curve, levels).map { abs($0 - $1) }.reduce(0, +) / Double(levels.count)
+  }
+  regionTable.add(
+    name, as: key,
+    numbers: [halves[0][levelIndex(0.9)], halves[1][levelIndex(0.9)], errors[0], errors[1]])
+}
+chapter.show(regionTable)
+chapter.value("quietCount", Double(quietHalf.filter { $0 }.count), digits: 4)
+chapter.value("noisyCount", Double(quietHalf.filter { !$0 }.count), digits: 4)
+//: The two halves' curves side by side:
+// fold: the figure of coverage by region
+orExit("saving the coverage curves by region") {
+  let colours: [Color] = [.blue, .green, .vermillion]
+  let panels = zip(regionCurves, ["quiet half, x < 0", "noisy half, x > 0"]).map {
+    curves, region in
+    var figure = Figure(
+      title: "Coverage of central intervals, \(region)", xLabel: "nominal coverage α",
+      yLabel: "fraction of test targets inside",
+      series: [
+        .line(x: [0, 1], y: [0, 1], title: "perfect calibration", color: .grey, dashed: true)
+      ]
+        + zip(curves, colours).map { curve, colour in
+          .line(x: levels, y: curve.1, title: curve.0, color: colour)
+        })
+    figure.xRange = 0...1
+    figure.yRange = 0...1
+    figure.legend = .below
+    return figure
+  }
+  try chapter.figures.save(
+    FigureGrid(rows: 1, columns: 2, panels: panels), name: "coverage-regions", panelWidth: 560,
+    panelHeight: 500)
+}
 //: What the prose below says of the three predictives, checked:
 chapter.claim(
   "The heteroscedastic ensemble's intervals hold close to what they promise at every level: {{coverageError.heteroscedastic}} from the nominal coverage on average, and {{largestCoverageError.heteroscedastic}} at worst.",
@@ -655,6 +799,19 @@ chapter.claim(
 chapter.claim(
   "The spread of the means alone, note 003's band, is far too narrow: its 90 % interval holds {{coverage90.meansOnly}} of the targets.",
   coverageErrors[1] < coverageErrors[2] && coverageCurves[2].1[levelIndex(0.9)] < 0.5)
+let region = { (key: String, column: String) in chapter.number("\(key).\(column)") }
+chapter.claim(
+  "Split at $x = 0$, the homoscedastic ensemble's 90 % interval holds {{homoscedastic.coverage90Quiet}} of the targets in the quiet half and {{homoscedastic.coverage90Noisy}} in the noisy half:",
+  region("homoscedastic", "coverage90Quiet") > 0.95
+    && region("homoscedastic", "coverage90Noisy") < 0.85)
+chapter.claim(
+  "The heteroscedastic ensemble's holds {{heteroscedastic.coverage90Quiet}} and {{heteroscedastic.coverage90Noisy}}, and its curve stays within {{heteroscedastic.coverageErrorQuiet}} and {{heteroscedastic.coverageErrorNoisy}} of the diagonal on average in the two halves, against {{homoscedastic.coverageErrorQuiet}} and {{homoscedastic.coverageErrorNoisy}} for the homoscedastic one.",
+  ["Quiet", "Noisy"].allSatisfy { half in
+    region("heteroscedastic", "coverageError\(half)") < 0.04
+      && abs(region("heteroscedastic", "coverage90\(half)") - 0.9) < 0.05
+      && region("homoscedastic", "coverageError\(half)")
+        > 2 * region("heteroscedastic", "coverageError\(half)")
+  })
 /*:
  The heteroscedastic ensemble's intervals hold close to what they promise at every
  level: {{coverageError.heteroscedastic}} from the nominal coverage on average, and
@@ -663,10 +820,17 @@ chapter.claim(
  on average over $x$ the errors partly cancel: its 90 % interval holds {{coverage90.homoscedastic}} of the targets, as the heteroscedastic ensemble's holds {{coverage90.heteroscedastic}},
  so a single coverage number can flatter it. Its curve is off by
  {{coverageError.homoscedastic}} on average, and shows more — but the curve too is an
- average over $x$: to see the two regions' errors themselves, measure the coverage
- separately where the noise is low and where it is high (exercise 3).
+ average over $x$.
  The spread of the means alone, note 003's band, is far too narrow: its 90 % interval holds {{coverage90.meansOnly}} of the targets.
  It leaves out the noise, which here is most of the uncertainty.
+
+ Split at $x = 0$, the homoscedastic ensemble's 90 % interval holds {{homoscedastic.coverage90Quiet}} of the targets in the quiet half and {{homoscedastic.coverage90Noisy}} in the noisy half:
+ too wide where the noise is low, too narrow where it is high — the two errors that its
+ overall {{coverage90.homoscedastic}} hid.
+ The heteroscedastic ensemble's holds {{heteroscedastic.coverage90Quiet}} and {{heteroscedastic.coverage90Noisy}}, and its curve stays within {{heteroscedastic.coverageErrorQuiet}} and {{heteroscedastic.coverageErrorNoisy}} of the diagonal on average in the two halves, against {{homoscedastic.coverageErrorQuiet}} and {{homoscedastic.coverageErrorNoisy}} for the homoscedastic one.
+ Two halves are still averages (of {{quietCount}} and {{noisyCount}} test points); calibration
+ at each $x$ is what a regression predictive promises, and the finer the split, the more
+ test points it takes to check.
 
  ## Summary
 
@@ -675,18 +839,21 @@ chapter.claim(
  - Temperature scaling fits one number on validation data and never changes a
    prediction.
    On the digits the Bayesian approximations were under-confident (every fitted $T$ below 1, {{temperature.bbb}} for Bayes by Backprop) and the MAP network nearly calibrated; scaling lowered every model's NLL.
+ - The ECE weighs each bin's gap by its share; the MCE does not, and on a few hundred
+   test points it is the gap of a bin with one or two predictions in it.
  - One predictive for both the class and the confidence; empty bins are not gaps.
  - For regression, compare the coverage of central intervals with their nominal level,
-   and include the noise.
+   and include the noise; then compare it region by region, since an average over $x$
+   lets too wide and too narrow cancel.
 
  ## Exercises
  1. Fit the temperature on the *test* split and see how much better the numbers look —
     that is the leak to avoid.
  2. Replace the ECE's 15 bins by 5 and by 50 on the calibrated population: how does its
     floor move? And the MCE's?
- 3. Split the regression test inputs into the quiet half ($x < 0$) and the noisy half
-    ($x > 0$) and draw the three coverage curves for each: where is the homoscedastic
-    ensemble too wide, and where too narrow?
+ 3. Split the regression test inputs into eight slices of $x$ instead of two and plot the
+    homoscedastic ensemble's 90 % coverage per slice: where does it cross 0.9, and how
+    does that compare with where its fitted noise level equals $\sigma(x)$?
  4. Scale the temperature of each MC-dropout pass's logits before averaging instead of
     after: is the fitted $T$ the same?
  */

@@ -21,7 +21,8 @@ struct Chapter07Tests {
 
   @Test func fullRunSucceedsAndWritesEveryFigure() throws {
     let (run, figures) = try Self.fullRun.get()
-    try run.expectSuccess(Self.chapter, figures: ["reliability", "coverage"], in: figures)
+    try run.expectSuccess(
+      Self.chapter, figures: ["reliability", "coverage", "coverage-regions"], in: figures)
   }
 
   @Test func everyClaimHoldsAtTheFullBudgetAndThereAreAtLeastEight() throws {
@@ -32,7 +33,8 @@ struct Chapter07Tests {
   /// budget must hold (the run fails otherwise); the identity is checked here by name.
   @Test func quickRunSucceedsAndWritesEveryFigure() throws {
     let (run, figures) = try ChapterRun.quick(Self.chapter).get()
-    try run.expectSuccess(Self.chapter, figures: ["reliability", "coverage"], in: figures)
+    try run.expectSuccess(
+      Self.chapter, figures: ["reliability", "coverage", "coverage-regions"], in: figures)
     let results = try ChapterRun.results(in: figures)
     #expect(results.budget == "quick")
     #expect(try results.claim(startingWith: "Temperature scaling never changes").holds)
@@ -82,6 +84,43 @@ struct Chapter07Tests {
     for model in Self.models {
       let after = try score(results, model, "ece", scaled: true)
       #expect(after > 0.005 && after < 0.03, "\(model): \(after)")
+    }
+  }
+
+  /// Over three seeds the ensemble's temperature is clearly below 1 but within two
+  /// standard errors of the MAP network's.
+  @Test func theEnsemblesTemperatureCannotBeToldApartFromTheMAPNetworks() throws {
+    let results = try results()
+    #expect(try results.value("ensembleTBelowOne") > 3)
+    let (gap, gapSE) = (try results.value("temperatureGap"), try results.value("temperatureGapSE"))
+    #expect(abs(gap) < 2 * gapSE)
+  }
+
+  /// The MCE is set by bins with a handful of the 359 test predictions, while most of
+  /// them sit in the top bin.
+  @Test func theMCEIsTheGapOfANearlyEmptyBin() throws {
+    let results = try results()
+    let testSize = try results.value("testSize")
+    #expect(try results.value("mceBinSizeLargest") < 0.05 * testSize)
+    #expect(try results.value("topBinShareSmallest") > 0.5)
+    #expect(try results.value("smallestMCEOverECE") > 5)
+    for model in Self.models {
+      let classwise = try score(results, model, "classwiseECE", scaled: false)
+      let topLabel = try score(results, model, "ece", scaled: false)
+      #expect(classwise > 0 && classwise < topLabel, "\(model)")
+    }
+  }
+
+  /// By halves of $x$ the homoscedastic ensemble over-covers where the noise is low and
+  /// under-covers where it is high; the heteroscedastic one holds in both.
+  @Test func coverageByRegionShowsWhatTheAverageHides() throws {
+    let results = try results()
+    #expect(try results.value("homoscedastic.coverage90Quiet") > 0.95)
+    #expect(try results.value("homoscedastic.coverage90Noisy") < 0.85)
+    for half in ["Quiet", "Noisy"] {
+      let covered = try results.value("heteroscedastic.coverage90\(half)")
+      #expect(abs(covered - 0.9) < 0.05)
+      #expect(try results.value("heteroscedastic.coverageError\(half)") < 0.04)
     }
   }
 
