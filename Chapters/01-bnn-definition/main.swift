@@ -21,7 +21,8 @@
 
  In this chapter we build the pieces and look at them where they can still be seen:
  1. the prior over weights as a prior over *functions*;
- 2. an exact posterior, for a network with two weights, computed on a grid;
+ 2. an exact posterior, for a network with two weights, computed on a grid, with the
+    three approximations of later chapters (mean field, Laplace, HMC) drawn over it;
  3. the Bayesian layer of the notes (a mean and a log-variance per weight) and the
     Monte Carlo predictive, whose error falls like $1/\sqrt S$;
  4. a deterministic and a Bayesian network side by side.
@@ -50,6 +51,10 @@ let twoWeightNoise = 0.3  // σ of the observation noise, known
 let twoWeightCount = 10  // data points
 let gridPoints = chapter.budget(241, quick: 81)  // grid nodes per weight axis
 let evidenceDraws = chapter.budget(40000, quick: 4000)  // prior draws for the Monte Carlo p(D)
+let meanFieldSteps = chapter.budget(3000, quick: 600)  // Adam steps on the mean-field ELBO
+let hmcWarmUp = chapter.budget(1000, quick: 200)  // HMC warm-up iterations per chain
+let hmcDraws = chapter.budget(10000, quick: 300)  // HMC draws kept per chain
+let gaussianDraws = chapter.budget(20000, quick: 4000)  // draws of each Gaussian approximation
 
 let gapCount = 40  // points of the 1-D regression with a gap
 let gapNoise = 0.1  // its noise σ
@@ -316,6 +321,17 @@ for x in wideXs {
   predictiveSD.append((f.variance + twoWeightNoise * twoWeightNoise).squareRoot())
 }
 
+// How wide the predictive band is in the data (|x| ≤ 2) and at the ends, x = ±4.
+let dataIndices = wideXs.indices.filter { abs(wideXs[$0]) <= 2 }
+let exactSDInData = chapter.value(
+  "exactSDInData", dataIndices.reduce(0) { $0 + predictiveSD[$1] } / Double(dataIndices.count))
+let exactSDAtEnds = chapter.value(
+  "exactSDAtEnds", (predictiveSD.first! + predictiveSD.last!) / 2)
+chapter.claim(
+  "Where there are data the predictive sd is {{exactSDInData}}, barely above the noise $\\sigma = 0.3$; at $x = \\pm 4$ it is {{exactSDAtEnds}}, hardly wider:",
+  exactSDInData < 1.15 * twoWeightNoise && exactSDAtEnds > exactSDInData
+    && exactSDAtEnds < 1.1 * exactSDInData)
+
 //: And by Monte Carlo, at one input beyond the data: sample weights from the grid
 //: posterior and average the networks.
 let checkX = 3.5  // outside the data, where the modes disagree most about nothing
@@ -398,9 +414,346 @@ orExit("saving the posterior figure") {
  posterior, {{mcAtCheck}}, is within {{predictiveZSize}} standard errors of the
  quadrature's {{exactAtCheck}}.
 
- Where there are data the band is as narrow as the noise allows; beyond them it
- widens, because the posterior still allows a range of slopes $a$ and heights $b$. The
- MAP network draws one curve and says nothing about how sure it is.
+ Where there are data the predictive sd is {{exactSDInData}}, barely above the noise $\sigma = 0.3$; at $x = \pm 4$ it is {{exactSDAtEnds}}, hardly wider:
+ $b\tanh(ax)$ saturates, so beyond the data every curve the posterior allows is nearly
+ flat at its height $b$, and the band's extra width is only the spread of $b$, which the
+ data pin down. The form of the network, not the lack of data, decides how this model
+ extrapolates. The MAP network draws one curve and says nothing about how sure it is
+ (in the figure it lies on the predictive mean).
+
+ ### Three approximations, drawn over the exact posterior
+
+ Every later chapter replaces this grid by an approximation, because no grid reaches
+ beyond a few weights. Here all of them can be laid over the truth before they are
+ studied. We fit three to this posterior:
+ - **mean field** (chapters 2–3): the Gaussian $q(a)\,q(b)$ with independent axes that
+   maximises the ELBO $\mathbb E_q\log p(D \mid a, b) - \mathrm{KL}(q \,\|\, p)$;
+ - **Laplace** (chapter 8): the Gaussian at the MAP whose precision is the curvature of
+   $-\log p(a, b \mid D)$ there;
+ - **Hamiltonian Monte Carlo** (chapter 10): a Markov chain whose draws come from the
+   posterior itself, four chains from four starting points drawn from the prior.
+
+ The log posterior and its gradient, for HMC and for the curvature:
+ */
+/// The two-weight posterior as a target: $\log p(D \mid a, b) + \log p(a, b)$ up to a
+/// constant, and its gradient.
+struct TwoWeightPosterior: DifferentiableLogDensity {
+  let x: [Double]
+  let y: [Double]
+  let noise: Double
+  var dimension: Int { 2 }
+  func logDensityAndGradient(_ w: [Double]) -> (value: Double, gradient: [Double]) {
+    let (a, b) = (w[0], w[1])
+    var (value, da, db) = (-0.5 * (a * a + b * b), -a, -b)
+    for (xn, yn) in zip(x, y) {
+      let t = tanh(a * xn)
+      let r = (yn - b * t) / (noise * noise)  // residual over σ²
+      value -= 0.5 * r * (yn - b * t)
+      db += r * t
+      da += r * b * (1 - t * t) * xn
+    }
+    return (value, [da, db])
+  }
+}
+let target = TwoWeightPosterior(x: twoWeightX, y: twoWeightY, noise: twoWeightNoise)
+
+//: **Laplace.** The curvature at the MAP by central differences of the gradient; its
+//: inverse is the covariance.
+let mapGradient = target.logDensityAndGradient([wMAP.a, wMAP.b]).gradient
+var curvature = Matrix(rows: 2, columns: 2)
+for j in 0..<2 {
+  var (up, down) = ([wMAP.a, wMAP.b], [wMAP.a, wMAP.b])
+  up[j] += 1e-5
+  down[j] -= 1e-5
+  let (gUp, gDown) = (
+    target.logDensityAndGradient(up).gradient, target.logDensityAndGradient(down).gradient
+  )
+  for i in 0..<2 { curvature[i, j] = -(gUp[i] - gDown[i]) / 2e-5 }
+}
+curvature = (curvature + curvature.transposed) * 0.5
+let laplace = orExit("the Laplace covariance") {
+  try MultivariateGaussian(
+    mean: .column([wMAP.a, wMAP.b]), covariance: curvature.solveSPD(Matrix.identity(2)))
+}
+chapter.value("mapGradientNorm", hypot(mapGradient[0], mapGradient[1]), digits: 1)
+
+/*:
+ **Mean field.** With $q(a) = \mathcal N(\mu_a, s_a^2)$ and $q(b) = \mathcal N(\mu_b, s_b^2)$
+ the expected log-likelihood needs one integral only: $f$ is linear in $b$, so
+ $\mathbb E_b(y - b\,t)^2 = (y - \mu_b t)^2 + s_b^2t^2$ with $t = \tanh(ax)$, and the
+ average over $a$ is a one-dimensional quadrature. The ELBO is then a smooth function of
+ four numbers, maximised with Adam on the tape from the MAP.
+ */
+let nodes = SyntheticData.linspace(-8, 8, count: 161).storage  // z for a = μ_a + s_a z
+let nodeWeights = Matrix.column(
+  nodes.map { 0.1 * exp(-0.5 * $0 * $0) / (2 * Double.pi).squareRoot() })
+let meanField = Parameter("means", .row([wMAP.a, wMAP.b]))
+let meanFieldLogSD = Parameter("log sds", .row([-2, -2]))
+var meanFieldOptimiser = Adam(parameters: [meanField, meanFieldLogSD], learningRate: 0.01)
+var negativeELBO = 0.0
+for step in 1...meanFieldSteps {
+  let tape = Tape()
+  let (mu, logSD) = (tape.parameter(meanField), tape.parameter(meanFieldLogSD))
+  let a = mu.columns(0..<1) + tape.constant(.column(nodes)) * exp(logSD.columns(0..<1))  // [K, 1]
+  let t = tanh(a.matmul(tape.constant(.row(twoWeightX))))  // [K, n]
+  let squared =
+    square(tape.constant(.row(twoWeightY)) - t * mu.columns(1..<2))
+    + square(t) * exp(logSD.columns(1..<2) * 2)
+  let expectedSquaredError = (tape.constant(nodeWeights) * squared).sum()
+  let kl = (square(mu) + exp(logSD * 2) - logSD * 2 - 1).sum() * 0.5
+  let loss = expectedSquaredError * (0.5 / (twoWeightNoise * twoWeightNoise)) + kl
+  orExit("fitting the mean field") {
+    try TrainingGuard.check(loss.value.scalarValue, "negative ELBO", step: step)
+  }
+  negativeELBO = loss.value.scalarValue
+  tape.backward(from: loss)
+  meanFieldOptimiser.step()
+}
+let meanFieldQ = orExit("the mean-field Gaussian") {
+  try MultivariateGaussian(
+    mean: meanField.value.transposed,
+    covariance: Matrix(rows: 2, columns: 2) { i, j in
+      i == j ? exp(2 * meanFieldLogSD.value[0, i]) : 0
+    })
+}
+
+//: **HMC.** Four chains, each started from a draw of the prior, with the core's sampler.
+var approximationRng = Generator(seed: chapter.seed &+ 100)  // its own stream: §3 draws as before
+let starts = (0..<4).map { _ in
+  [weightPrior.sample(using: &approximationRng), weightPrior.sample(using: &approximationRng)]
+}
+var sampler = HamiltonianMonteCarlo(
+  warmUp: hmcWarmUp, iterations: hmcDraws, trajectoryLength: 1.5)
+sampler.targetAcceptance = 0.99  // small steps: no trajectory diverges in the narrow tails
+let chains = orExit("sampling the two-weight posterior") {
+  try sampler.sampleChains(target, from: starts, generators: approximationRng.forks(4))
+}
+
+/*:
+ The three against the exact posterior. The modes are mirror images and draw the same
+ curves, so the weights are compared within the MAP's mode (the grid's moments there are
+ those of half its mass) and the functions everywhere: the sd of $f$ at $x = 1$, in the
+ data, and at $x = 4$, beyond them.
+ */
+/// Means, sds and correlation of (a, b), and the sd of f at x = 1 and x = 4.
+struct WeightSummary {
+  let meanA, meanB, sdA, sdB, correlation, sdF1, sdF4: Double
+  /// The summary of weighted points (equal weights for draws).
+  init(_ points: [(a: Double, b: Double, weight: Double)]) {
+    let total = points.reduce(0) { $0 + $1.weight }
+    func mean(_ g: (Double, Double) -> Double) -> Double {
+      points.reduce(0) { $0 + $1.weight * g($1.a, $1.b) } / total
+    }
+    let (ma, mb) = (mean { a, _ in a }, mean { _, b in b })
+    let (va, vb) = (mean { a, _ in (a - ma) * (a - ma) }, mean { _, b in (b - mb) * (b - mb) })
+    func sdF(_ x: Double) -> Double {
+      let m = mean { a, b in twoWeightNetwork(x, a, b) }
+      return mean { a, b in pow(twoWeightNetwork(x, a, b) - m, 2) }.squareRoot()
+    }
+    (meanA, meanB, sdA, sdB) = (ma, mb, va.squareRoot(), vb.squareRoot())
+    correlation = mean { a, b in (a - ma) * (b - mb) } / (va * vb).squareRoot()
+    (sdF1, sdF4) = (sdF(1), sdF(4))
+  }
+}
+//: The grid's nodes in the MAP's half-plane with their masses, draws of the two Gaussians,
+//: and HMC's draws, each summarised the same way:
+let modeSign: Double = wMAP.a < 0 ? -1 : 1
+var exactPoints = [(a: Double, b: Double, weight: Double)]()
+for (j, b) in posterior.second.enumerated() {
+  for (i, a) in posterior.first.enumerated() where a * modeSign > 0 {
+    exactPoints.append((a, b, posterior.mass[j, i]))
+  }
+}
+/// `count` draws of a Gaussian approximation as equally weighted points.
+func draws(_ q: MultivariateGaussian, count: Int, using rng: inout Generator) -> [(
+  a: Double, b: Double, weight: Double
+)] {
+  (0..<count).map { _ in
+    let w = q.sample(using: &rng)
+    return (w[0, 0], w[1, 0], 1)
+  }
+}
+// The modes are exact mirror images, so a draw from the other mode is reflected into this one.
+let mirroredChains = chains.map { chain in
+  chain.draws.map { $0[0] * modeSign > 0 ? $0 : [-$0[0], -$0[1]] }
+}
+let hmcPoints = mirroredChains.flatMap { $0 }.map { ($0[0], $0[1], 1.0) }
+let summaries: [(String, WeightSummary)] = [
+  ("exact (grid, MAP's mode)", WeightSummary(exactPoints)),
+  ("mean field", WeightSummary(draws(meanFieldQ, count: gaussianDraws, using: &approximationRng))),
+  (
+    "Laplace at the MAP",
+    WeightSummary(draws(laplace, count: gaussianDraws, using: &approximationRng))
+  ),
+  ("HMC (draws mirrored into it)", WeightSummary(hmcPoints)),
+]
+var approximations = ResultTable(
+  "posterior",
+  columns: ["E a", "E b", "sd a", "sd b", "corr(a, b)", "sd f(1)", "sd f(4)"].map {
+    ResultTable.Column($0, digits: 3)
+  })
+for (label, s) in summaries {
+  approximations.add(
+    label, numbers: [s.meanA, s.meanB, s.sdA, s.sdB, s.correlation, s.sdF1, s.sdF4])
+}
+chapter.show(approximations)
+//: Each approximation's numbers recorded, and which mode each chain sampled:
+// Each summary's numbers under its own key (exact, meanField, laplace, hmc).
+for ((_, s), key) in zip(summaries, ["exact", "meanField", "laplace", "hmc"]) {
+  chapter.value("\(key).meanA", s.meanA)
+  chapter.value("\(key).sdA", s.sdA)
+  chapter.value("\(key).sdB", s.sdB)
+  chapter.value("\(key).correlation", s.correlation, digits: 2)
+  chapter.value("\(key).sdF1", s.sdF1)
+  chapter.value("\(key).sdF4", s.sdF4)
+}
+// Which mode each chain sampled: the share of its draws with a > 0.
+let chainShares = chains.map { chain in
+  Double(chain.draws.filter { $0[0] > 0 }.count) / Double(chain.draws.count)
+}
+chapter.value("chainsInPositiveMode", Double(chainShares.filter { $0 == 1 }.count), digits: 1)
+chapter.value("chainsInNegativeMode", Double(chainShares.filter { $0 == 0 }.count), digits: 1)
+chapter.value("hmcDivergences", Double(chains.reduce(0) { $0 + $1.divergences }), digits: 1)
+chapter.value("hmcDrawsPerChain", Double(hmcDraws), digits: 5)
+//: HMC's own Monte Carlo error, from the effective sample sizes of its four chains:
+// HMC's Monte Carlo error: the effective sample size of each weight over the four chains.
+let (exact, meanFieldSummary, laplaceSummary, hmc) = (
+  summaries[0].1, summaries[1].1, summaries[2].1, summaries[3].1
+)
+/// HMC's mean and sd of one coordinate, each as a z-score against the grid's, with
+/// standard errors from effective sample sizes (the sd's through the ESS of the squared
+/// deviations, which allows for the heavy tails of b).
+func zScores(coordinate k: Int, exactMean: Double, exactSD: Double) -> (
+  mean: Double, sd: Double, ess: Double
+) {
+  let values = mirroredChains.map { $0.map { $0[k] } }
+  let all = values.flatMap { $0 }
+  let mean = SampleSummary.mean(all)
+  let squared = values.map { $0.map { ($0 - mean) * ($0 - mean) } }
+  let variance = SampleSummary.mean(squared.flatMap { $0 })
+  let ess = MCMCDiagnostics.effectiveSampleSize(values)
+  let varianceSE =
+    SampleSummary.meanAndStandardDeviation(squared.flatMap { $0 }).sd
+    / MCMCDiagnostics.effectiveSampleSize(squared).squareRoot()
+  let sd = variance.squareRoot()
+  return (
+    (mean - exactMean) / (sd / ess.squareRoot()), (sd - exactSD) / (varianceSE / (2 * sd)), ess
+  )
+}
+let zA = zScores(coordinate: 0, exactMean: exact.meanA, exactSD: exact.sdA)
+let zB = zScores(coordinate: 1, exactMean: exact.meanB, exactSD: exact.sdB)
+chapter.value("hmcESSA", zA.ess.rounded(), digits: 5)
+chapter.value("hmcESSB", zB.ess.rounded(), digits: 5)
+let hmcZ = [zA.mean, zA.sd, zB.mean, zB.sd]
+//: What the table shows, checked:
+let largestHMCZ = chapter.value("largestHMCZ", hmcZ.map(abs).max()!, digits: 2)
+chapter.claim(
+  "Mean field is narrower than the posterior along both weights (sd of $a$ {{meanField.sdA}} against {{exact.sdA}}, of $b$ {{meanField.sdB}} against {{exact.sdB}}) and has no correlation where the posterior's is {{exact.correlation}}:",
+  meanFieldSummary.sdA < 0.9 * exact.sdA && meanFieldSummary.sdB < 0.9 * exact.sdB
+    && abs(meanFieldSummary.correlation) < 0.05 && exact.correlation < -0.2)
+chapter.claim(
+  "its band of $f$ is too narrow beyond the data (sd {{meanField.sdF4}} at $x = 4$ against {{exact.sdF4}}) and too wide in them ({{meanField.sdF1}} at $x = 1$ against {{exact.sdF1}}):",
+  meanFieldSummary.sdF4 < exact.sdF4 && meanFieldSummary.sdF1 > exact.sdF1)
+chapter.claim(
+  "Laplace is centred on the mode, $a$ = {{laplace.meanA}}, where the posterior's mean in that mode is {{exact.meanA}}; its widths are closer (sd of $a$ {{laplace.sdA}}, correlation {{laplace.correlation}}), but its symmetric tails reach towards $a = 0$, where the posterior is skewed away, and its sd of $f$ at $x = 1$ is {{laplace.sdF1}} against {{exact.sdF1}}.",
+  abs(laplaceSummary.meanA - exact.meanA) > 0.05
+    && abs(laplaceSummary.sdA - exact.sdA) < abs(meanFieldSummary.sdA - exact.sdA)
+    && laplaceSummary.sdF1 > 1.15 * exact.sdF1)
+chapter.claim(
+  "HMC's draws match the exact moments within their Monte Carlo error (effective sample sizes {{hmcESSA}} and {{hmcESSB}}; no z-score above {{largestHMCZ}} in size),",
+  largestHMCZ < 4)
+chapter.claim(
+  "yet no chain left the mode it first reached: {{chainsInPositiveMode}} chains sampled only $a > 0$ and {{chainsInNegativeMode}} only $a < 0$.",
+  chainShares.allSatisfy { $0 == 0 || $0 == 1 })
+//: The posterior with the three approximations drawn over it:
+// fold: the whole plane
+let overviewPanel: Figure = {
+  let shown = posterior.coarseDensity(step: max(gridPoints / 80, 1))
+  let thinned = chains.flatMap { chain in
+    stride(from: 0, to: chain.draws.count, by: 40).map { chain.draws[$0] }
+  }
+  var whole = Figure(
+    title: "Exact posterior and HMC draws (4 chains)", xLabel: "weight a", yLabel: "weight b",
+    series: [
+      .heatmap(xs: shown.first, ys: shown.second, values: shown.density),
+      .points(
+        x: thinned.map { $0[0] }, y: thinned.map { $0[1] }, title: "HMC draws (every 40th)",
+        color: .grey, size: 0.3),
+      .contour(
+        xs: shown.first, ys: shown.second, values: shown.density,
+        levels: [0.05, 0.5].map { $0 * shown.density.max() }, title: "density contours",
+        color: .black),
+    ])
+  whole.equalAxes = true
+  whole.xRange = -4...4
+  whole.yRange = -4...4
+  whole.legend = .below
+  whole.colorBarLabel = "density"
+  return whole
+}()
+//: And the MAP's mode close up, with the region of the exact posterior that holds as much
+//: mass as a Gaussian's $\pm 2$ sd ellipse, $1 - e^{-2} = 86\%$:
+// fold: the close-up and the figure
+orExit("saving the approximations figure") {
+  // The MAP's mode on a finer grid of its own, and the density level whose region holds
+  // 1 − e⁻² of its mass: what a ±2 sd ellipse of a 2-D Gaussian holds.
+  let zoom = GridPosterior(
+    first: (exact.meanA - 4 * exact.sdA)...(exact.meanA + 4 * exact.sdA),
+    second: (exact.meanB - 6 * exact.sdB)...(exact.meanB + 6 * exact.sdB), points: 121
+  ) { a, b in
+    logLikelihood(a, b) + weightPrior.logDensity(a) + weightPrior.logDensity(b)
+  }
+  var (cumulative, level) = (0.0, 0.0)
+  for m in zoom.mass.storage.sorted(by: >) where cumulative < 1 - exp(-2.0) {
+    cumulative += m
+    level = m
+  }
+  let cellArea = (zoom.first[1] - zoom.first[0]) * (zoom.second[1] - zoom.second[0])
+  let (meanFieldEllipse, laplaceEllipse) = (
+    meanFieldQ.ellipse(radius: 2), laplace.ellipse(radius: 2)
+  )
+  let modeDraws = mirroredChains.flatMap { chain in
+    stride(from: 0, to: chain.count, by: 40).map { chain[$0] }
+  }
+  var close = Figure(
+    title: "The MAP's mode: regions holding 86 %", xLabel: "weight a", yLabel: "weight b",
+    series: [
+      .points(
+        x: modeDraws.map { $0[0] }, y: modeDraws.map { $0[1] },
+        title: "HMC draws (other mode mirrored)", color: .grey, size: 0.3),
+      .contour(
+        xs: zoom.first, ys: zoom.second, values: zoom.density, levels: [level / cellArea],
+        title: "exact posterior", color: .black),
+      .line(
+        x: meanFieldEllipse.x, y: meanFieldEllipse.y, title: "mean field, ±2 sd",
+        color: .vermillion),
+      .line(x: laplaceEllipse.x, y: laplaceEllipse.y, title: "Laplace, ±2 sd", color: .blue),
+      .points(x: [wMAP.a], y: [wMAP.b], title: "MAP", color: .orange, size: 1.5),
+    ])
+  close.legend = .below
+  try chapter.figures.save(
+    FigureGrid(rows: 1, columns: 2, panels: [overviewPanel, close]), name: "approximations",
+    panelWidth: 560, panelHeight: 560)
+}
+/*:
+ Mean field is narrower than the posterior along both weights (sd of $a$ {{meanField.sdA}}
+ against {{exact.sdA}}, of $b$ {{meanField.sdB}} against {{exact.sdB}}) and has no
+ correlation where the posterior's is {{exact.correlation}}:
+ its band of $f$ is too narrow beyond the data (sd {{meanField.sdF4}} at $x = 4$ against {{exact.sdF4}}) and too wide in them ({{meanField.sdF1}} at $x = 1$ against {{exact.sdF1}}):
+ a product $q(a)\,q(b)$ cannot say that a steeper slope goes with a lower height, the
+ trade-off that keeps every curve through the data. Minimising $\mathrm{KL}(q \,\|\, p)$
+ keeps $q$ inside one mode and inside the posterior's narrow directions; chapter 2
+ derives why.
+
+ Laplace is centred on the mode, $a$ = {{laplace.meanA}}, where the posterior's mean in that mode is {{exact.meanA}}; its widths are closer (sd of $a$ {{laplace.sdA}}, correlation {{laplace.correlation}}), but its symmetric tails reach towards $a = 0$, where the posterior is skewed away, and its sd of $f$ at $x = 1$ is {{laplace.sdF1}} against {{exact.sdF1}}.
+ It sees only the curvature at one point (chapter 8).
+
+ HMC's draws match the exact moments within their Monte Carlo error (effective sample sizes {{hmcESSA}} and {{hmcESSB}}; no z-score above {{largestHMCZ}} in size),
+ yet no chain left the mode it first reached: {{chainsInPositiveMode}} chains sampled only $a > 0$ and {{chainsInNegativeMode}} only $a < 0$.
+ Within a mode it is exact in the limit, which is why chapter 10 uses it as the
+ reference; between modes it is as local as the others. Here that costs nothing, because
+ the two modes draw the same curves, but it is the first sign of why no method in this
+ course samples every mode of a real network's posterior.
 
  ## 3. The Bayesian layer and the Monte Carlo predictive
 
@@ -410,6 +763,10 @@ orExit("saving the posterior figure") {
  draws $w = \mu + e^{s/2}\varepsilon$ afresh each call, `mean` uses $w = \mu$. The
  predictive is then estimated by $S$ sampled passes:
  $\hat m = \frac1S\sum_s f(x; w_s)$ and $\hat v = \frac1{S-1}\sum_s (f(x; w_s) - \hat m)^2$.
+ For a regression network, averaging the outputs as note 000's `BayesianNetwork.predict`
+ does gives the predictive mean; for a classifier the outputs are logits, and the
+ predictive is the average of the class *probabilities*, not the softmax of the average
+ logit (chapter 5 measures the difference far from the data).
 
  How $q$ should be *fitted* is chapters 2–3. Here we centre it on a point estimate (a
  MAP fit of a 1-50-50-1 tanh network to data with a gap) and fix every $\sigma$ at the
@@ -735,10 +1092,10 @@ Narration.table(
  - A prior on weights is a prior on functions; its scale decides how wild they are.
  - The posterior of even a two-weight network is not Gaussian; its symmetric modes make
    the mean of the weights useless, while the mean of the predictions is what we want.
+ - Over the exact two-weight posterior, mean field is narrower along both weights and drops their correlation, Laplace sits on the mode and misses the skew, and HMC matches the exact moments but, like the others, stays in the mode it found.
  - The predictive is an average over weights.
    With samples its error falls like $1/\sqrt S$ (measured slope {{meanSlope}}).
- - The mean forward pass $f(x; \mu)$ is not the predictive mean; here the two differ
-   by up to {{jensenGap}}, {{jensenGapZ}} standard errors.
+ - The mean forward pass $f(x; \mu)$ is not the predictive mean; here the two differ by up to {{jensenGap}} ({{jensenGapZ}} standard errors), at $x$ = {{jensenGapX}}, inside the data.
  - A mean-field Bayesian layer doubles the parameters ({{deterministicParameters}} become
    {{bayesianParameters}}) and multiplies prediction cost by $S$.
 
@@ -750,4 +1107,13 @@ Narration.table(
  3. In section 3, set $\sigma = 0.2$. Where does the band grow, and what happens to the gap
     between the mean forward pass and the predictive mean?
  */
+chapter.claim(
+  "Over the exact two-weight posterior, mean field is narrower along both weights and drops their correlation, Laplace sits on the mode and misses the skew, and HMC matches the exact moments but, like the others, stays in the mode it found.",
+  meanFieldSummary.sdA < exact.sdA && meanFieldSummary.sdB < exact.sdB
+    && abs(meanFieldSummary.correlation) < 0.05
+    && abs(laplaceSummary.meanA - exact.meanA) > 0.05 && largestHMCZ < 4
+    && chainShares.allSatisfy { $0 == 0 || $0 == 1 })
+chapter.claim(
+  "The mean forward pass $f(x; \\mu)$ is not the predictive mean; here the two differ by up to {{jensenGap}} ({{jensenGapZ}} standard errors), at $x$ = {{jensenGapX}}, inside the data.",
+  worstZ > 4 && abs(worstX) >= 1 && abs(worstX) <= 3)
 chapter.finish()  // writes results.json; fails the run if a claim does not hold

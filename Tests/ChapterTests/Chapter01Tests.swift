@@ -22,12 +22,16 @@ struct Chapter01Tests {
   @Test func quickRunSucceedsAndWritesEveryFigure() throws {
     let (run, figures) = try Self.quickRun.get()
     try run.expectSuccess(
-      Self.chapter, figures: ["prior-functions", "exact-posterior", "mc-predictive"], in: figures)
+      Self.chapter,
+      figures: ["prior-functions", "exact-posterior", "approximations", "mc-predictive"],
+      in: figures)
   }
 
   /// The claims about the trained MAP network of section 3, which the quick run's 600
   /// epochs do not reach (the full run, whose results.json is committed, checks them).
-  static let fullBudgetOnly = ["The MAP network fits", "It lies at $x$"]
+  static let fullBudgetOnly = [
+    "The MAP network fits", "It lies at $x$", "The mean forward pass $f(x; \\mu)$ is not",
+  ]
 
   @Test func everyClaimHoldsAtTheQuickBudgetButTheFullBudgetOnesAndThereAreAtLeastEight() throws {
     try results().expectClaimsHold(budget: "quick", fullBudgetOnly: Self.fullBudgetOnly)
@@ -46,6 +50,30 @@ struct Chapter01Tests {
       let z = try results.value("priorZ\(k)")
       #expect(abs(z) < 4, "prior scale \(k): z = \(z)")
     }
+  }
+
+  /// Over the exact two-weight posterior (within the MAP's mode): mean field is narrower on
+  /// both weights and uncorrelated where the posterior is not; Laplace's mean is the mode,
+  /// not the posterior mean; every HMC chain stays in one mode.
+  @Test func theApproximationsDifferFromTheExactPosteriorAsTheProseSays() throws {
+    let results = try results()
+    #expect(try results.value("meanField.sdA") < results.value("exact.sdA"))
+    #expect(try results.value("meanField.sdB") < results.value("exact.sdB"))
+    #expect(abs(try results.value("meanField.correlation")) < 0.05)
+    #expect(try results.value("exact.correlation") < -0.2)
+    #expect(abs(try results.value("laplace.meanA") - results.value("exact.meanA")) > 0.05)
+    let chains =
+      try results.value("chainsInPositiveMode") + results.value("chainsInNegativeMode")
+    #expect(chains == 4)
+  }
+
+  /// The exact predictive band barely widens beyond the data: b·tanh(ax) saturates.
+  @Test func theExactBandIsOnlySlightlyWiderBeyondTheData() throws {
+    let results = try results()
+    let (inData, atEnds) = (
+      try results.value("exactSDInData"), try results.value("exactSDAtEnds")
+    )
+    #expect(atEnds > inData && atEnds < 1.1 * inData, "\(inData) → \(atEnds)")
   }
 
   @Test func gridEvidenceAgreesWithMonteCarloOverThePrior() throws {
