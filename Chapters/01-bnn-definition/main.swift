@@ -883,6 +883,16 @@ chapter.claim(
   "This one's is not fitted: every $\\sigma$ is the notes' starting $e^{-3}$, and the band's sd of $f$ averages {{bandSDInData}} in the data, {{bandSDInGap}} in the gap and {{bandSDBeyond}} beyond $|x| > 3$: barely wider beyond the data than in them, narrower in the gap, and wider than the noise even where the data are.",
   bandSDBeyond < 1.2 * bandSDInData && bandSDInGap < bandSDInData && bandSDInData > gapNoise,
   atAnyBudget: true)
+// Where the true function leaves the ±2 sd band (with the noise).
+let bandTotalSD = band.variance.storage.map { ($0 + gapNoise * gapNoise).squareRoot() }
+let truthOutside = curveXs.storage.indices.filter {
+  abs(SyntheticData.gapFunction(curveXs.storage[$0]) - band.mean.storage[$0]) > 2 * bandTotalSD[$0]
+}
+let truthLeavesAt = chapter.value(
+  "truthLeavesBandAt", truthOutside.map { abs(curveXs.storage[$0]) }.min() ?? 99, digits: 2)
+chapter.claim(
+  "The true function stays inside the band in the data and leaves it beyond $|x|$ = {{truthLeavesBandAt}}:",
+  !truthOutside.isEmpty && truthLeavesAt > 3)
 /*:
  Here the correct closed form gives {{klCorrect}} nats and note 000's version {{klNote}}.
 
@@ -1084,8 +1094,9 @@ Narration.table(
  fitted: every $\sigma$ is the notes' starting $e^{-3}$, and the band's sd of $f$
  averages {{bandSDInData}} in the data, {{bandSDInGap}} in the gap and {{bandSDBeyond}}
  beyond $|x| > 3$: barely wider beyond the data than in them, narrower in the gap, and
- wider than the noise even where the data are. Fitting $q$ so that the uncertainty grows where the data end is the
- subject of chapters 2–3. (The timings are what this machine measured just now; the
+ wider than the noise even where the data are. The true function stays inside the band in the data and leaves it beyond $|x|$ = {{truthLeavesBandAt}}:
+ a band that does not grow is confidently wrong where the data end. Fitting $q$ so that
+ the uncertainty grows there is the subject of chapters 2–3. (The timings are what this machine measured just now; the
  benchmark target `make bench` reports medians.)
 
  ## Summary

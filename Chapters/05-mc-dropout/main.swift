@@ -176,6 +176,11 @@ func independentGenerators(_ count: Int, from rng: inout Generator) -> [Generato
  Standard practice switches dropout off at test time and uses the weights as trained
  ("weight averaging": inverted dropout already scaled the kept units by $1/(1-p)$ so that
  the expected input of each layer is unchanged). MC dropout keeps it on and averages.
+ The tables score each predictive by its test accuracy, its test NLL (the mean of
+ $-\log \hat p(y_n \mid x_n)$ over the test points; lower is better) and its ECE, the
+ expected calibration error over 15 equal-width confidence bins (chapter 7 defines it);
+ "MI" below is the mutual information between label and weights, the epistemic part of
+ the predictive entropy (chapter 6).
  */
 Narration.section("1. Train with dropout p = \(dropoutRate), predict with T = \(passes) passes")
 let mainGenerator = rng.fork()
