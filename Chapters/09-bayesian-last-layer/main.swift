@@ -1471,7 +1471,9 @@ chapter.claim(
  confidence, the same idea). To choose a threshold on data the rate is not measured on,
  the held-out 0–4 images are split in two, alternately: thresholds from one half
  (validation), rates on the other. The score is the two-stage layer's mutual information,
- sampled correctly; an image is flagged when its score is at least the threshold.
+ sampled correctly; an image is flagged when its score is at least the threshold. (As
+ printed, the note's `detect` would not run at all: it calls `self.estimate_uncertainty`
+ and `self.model.backbone`, which neither the detector nor its layer has.)
  */
 let knownInformation = twoStageScores.knownSplit.epistemic
 let unknownInformation = twoStageScores.unknownSplit.epistemic
