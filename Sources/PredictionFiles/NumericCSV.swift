@@ -49,6 +49,60 @@ public struct NumericCSV: Equatable, Sendable {
   public let columns: Int
   /// The numbers, row by row: the field in column `j` of row `i` is `values[i * columns + j]`.
   public let values: [Double]
+  /// The names in the header row, one per column, or nil for a file without one.
+  public var header: [String]? = nil
+
+  /// A table of `rows` × `columns` numbers, row by row, without a header.
+  ///
+  /// - Parameters:
+  ///   - rows: the number of rows.
+  ///   - columns: the number of columns.
+  ///   - values: `rows * columns` numbers, row by row.
+  public init(rows: Int, columns: Int, values: [Double]) {
+    precondition(
+      values.count == rows * columns, "NumericCSV: \(values.count) values for \(rows) × \(columns)")
+    self.rows = rows
+    self.columns = columns
+    self.values = values
+  }
+
+  /// How a file is laid out: what separates the fields, whether the first line names the
+  /// columns, and whether the first column is an index to leave out.
+  public struct Format: Equatable, Sendable {
+    /// Whether the first line is a header row.
+    public enum Header: Equatable, Sendable {
+      /// Every line is data.
+      case absent
+      /// The first line names the columns.
+      case present
+      /// The first line is a header if one of its fields is not a number.
+      case detect
+    }
+
+    /// The byte between fields: `,` or a tab.
+    public var delimiter: UInt8
+    /// Whether the first line names the columns.
+    public var header: Header
+    /// Whether the first column is an index (a row number or id) to leave out.
+    public var indexColumn: Bool
+
+    /// Creates a format.
+    ///
+    /// - Parameters:
+    ///   - delimiter: the byte between fields.
+    ///   - header: whether the first line names the columns.
+    ///   - indexColumn: whether to leave out the first column.
+    public init(
+      delimiter: UInt8 = UInt8(ascii: ","), header: Header = .absent, indexColumn: Bool = false
+    ) {
+      self.delimiter = delimiter
+      self.header = header
+      self.indexColumn = indexColumn
+    }
+
+    /// The plain format: commas, no header, no index column.
+    public static let plain = Format()
+  }
 
   /// The table as a `[rows, columns]` matrix (sharing the storage).
   public var matrix: Matrix { Matrix(rows: rows, columns: columns, storage: values) }
@@ -58,7 +112,12 @@ public struct NumericCSV: Equatable, Sendable {
   /// - Parameter path: the file.
   /// - Throws: ``CSVError/unreadable(path:reason:)`` if it cannot be read, and the other
   ///   cases of ``CSVError`` for the first problem in it.
-  public static func read(path: String) throws -> NumericCSV {
+  public static func read(path: String, format: Format = .plain) throws -> NumericCSV {
+    if path == "-" {
+      // Standard input, read to its end.
+      let data = FileHandle.standardInput.readDataToEndOfFile()
+      return try data.withUnsafeBytes { try parse($0, path: "<standard input>", format: format) }
+    }
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
       throw CSVError.unreadable(path: path, reason: "no such file")
@@ -74,7 +133,7 @@ public struct NumericCSV: Equatable, Sendable {
         ? error.localizedDescription : "permission denied"
       throw CSVError.unreadable(path: path, reason: reason)
     }
-    return try data.withUnsafeBytes { try parse($0, path: path) }
+    return try data.withUnsafeBytes { try parse($0, path: path, format: format) }
   }
 
   /// Parses the text of a file of comma-separated numbers.
@@ -83,9 +142,11 @@ public struct NumericCSV: Equatable, Sendable {
   ///   - text: the contents.
   ///   - path: the name to use in error messages.
   /// - Throws: ``CSVError``.
-  public static func parse(_ text: String, path: String) throws -> NumericCSV {
+  public static func parse(_ text: String, path: String, format: Format = .plain) throws
+    -> NumericCSV
+  {
     var text = text
-    return try text.withUTF8 { try parse(UnsafeRawBufferPointer($0), path: path) }
+    return try text.withUTF8 { try parse(UnsafeRawBufferPointer($0), path: path, format: format) }
   }
 
   /// Parses the bytes of a file of comma-separated numbers.
@@ -98,17 +159,74 @@ public struct NumericCSV: Equatable, Sendable {
   ///   - bytes: the contents (UTF-8 or ASCII).
   ///   - path: the name to use in error messages.
   /// - Throws: ``CSVError``.
-  public static func parse(_ bytes: UnsafeRawBufferPointer, path: String) throws -> NumericCSV {
+  public static func parse(
+    _ bytes: UnsafeRawBufferPointer, path: String, format: Format = .plain
+  ) throws -> NumericCSV {
     let b = bytes.bindMemory(to: UInt8.self)
-    let n = b.count
     var start = 0
-    if n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF { start = 3 }
+    if b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF { start = 3 }
+    var header: [String]?
+    if format.header != .absent, start < b.count {
+      var end = start
+      while end < b.count && b[end] != newline { end += 1 }
+      let names = String(decoding: b[start..<end], as: UTF8.self)
+        .split(
+          separator: Character(UnicodeScalar(format.delimiter)), omittingEmptySubsequences: false
+        )
+        .map {
+          $0.trimmingCharacters(in: .whitespacesAndNewlines).trimmingCharacters(
+            in: CharacterSet(charactersIn: "\""))
+        }
+      // Detected: a header is a first line with a field that is not a number.
+      let isHeader =
+        format.header == .present
+        || names.contains { Double($0) == nil || $0.isEmpty }
+      if isHeader {
+        header = names
+        start = Swift.min(end + 1, b.count)
+      }
+    }
+    var table: NumericCSV
+    do {
+      table = try parseRows(b, from: start, path: path, delimiter: format.delimiter)
+    } catch let error as CSVError {
+      // Line numbers count from the first data line; the header is line 1.
+      throw header == nil ? error : error.shifted(by: 1)
+    }
+    if let names = header, names.count != table.columns {
+      throw CSVError.wrongFieldCount(
+        path: path, line: 1, expected: table.columns, found: names.count)
+    }
+    table.header = header
+    return format.indexColumn ? try table.droppingFirstColumn(path: path) : table
+  }
+
+  /// The table without its first column (an index), and its header without the first name.
+  public func droppingFirstColumn(path: String) throws -> NumericCSV {
+    guard columns >= 2 else {
+      throw CSVError.wrongFieldCount(path: path, line: header == nil ? 1 : 2, expected: 2, found: 1)
+    }
+    var kept = [Double]()
+    kept.reserveCapacity(rows * (columns - 1))
+    for i in 0..<rows { kept += values[(i * columns + 1)..<((i + 1) * columns)] }
+    var table = NumericCSV(rows: rows, columns: columns - 1, values: kept)
+    table.header = header.map { Array($0.dropFirst()) }
+    return table
+  }
+
+  /// The data rows from `start` on (the byte-order mark and any header already skipped).
+  private static func parseRows(
+    _ b: UnsafeBufferPointer<UInt8>, from start: Int, path: String, delimiter: UInt8
+  ) throws -> NumericCSV {
+    let n = b.count
     let cLocale = CLocale()
 
     // The first row fixes the number of columns.
     var first = Piece()
     var columns = 0
-    try first.parse(b, start..<n, columns: &columns, rowLimit: 1, path: path, locale: cLocale)
+    try first.parse(
+      b, start..<n, columns: &columns, rowLimit: 1, path: path, locale: cLocale,
+      delimiter: delimiter)
     if first.rows == 0 { throw CSVError.empty(path: path) }
 
     // The rest, in pieces that start and end at line starts.
@@ -135,7 +253,8 @@ public struct NumericCSV: Equatable, Sendable {
       // Room for the rows that the first line's length suggests, with some slack.
       piece.values.reserveCapacity(width * (range.count / Swift.max(firstBytes, 1) * 9 / 8 + 16))
       return Result { () throws(CSVError) in
-        try piece.parse(buffer, range, columns: &width, path: path, locale: cLocale)
+        try piece.parse(
+          buffer, range, columns: &width, path: path, locale: cLocale, delimiter: delimiter)
         return piece
       }
     }
@@ -195,8 +314,10 @@ public struct NumericCSV: Equatable, Sendable {
     ///   - rowLimit: stop after this many rows.
     mutating func parse(
       _ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, columns: inout Int,
-      rowLimit: Int = .max, path: String, locale: CLocale
+      rowLimit: Int = .max, path: String, locale: CLocale, delimiter: UInt8
     ) throws(CSVError) {
+      // A tab separates fields in a tab-separated file; elsewhere it is white space.
+      let tabIsSpace = delimiter != tab
       let n = b.count
       var i = range.lowerBound
       var line = 1
@@ -216,25 +337,29 @@ public struct NumericCSV: Equatable, Sendable {
           var field = 0
           while true {
             let fieldStart = i
-            while i < n && (b[i] == space || b[i] == tab) { i += 1 }
+            while i < n && (b[i] == space || (tabIsSpace && b[i] == tab)) { i += 1 }
             guard let (value, next) = parser.parse(b, from: i) else {
-              throw fieldError(b, from: fieldStart, path: path, line: line, column: field + 1)
+              throw fieldError(
+                b, from: fieldStart, path: path, line: line, column: field + 1,
+                delimiter: delimiter)
             }
             guard value.isFinite else {
               throw CSVError.notFinite(
-                path: path, line: line, column: field + 1, field: fieldText(b, from: fieldStart))
+                path: path, line: line, column: field + 1,
+                field: fieldText(b, from: fieldStart, delimiter: delimiter))
             }
             i = next
-            while i < n && (b[i] == space || b[i] == tab) { i += 1 }
+            while i < n && (b[i] == space || (tabIsSpace && b[i] == tab)) { i += 1 }
             field += 1
             if columns > 0 && field > columns {
               throw CSVError.wrongFieldCount(
-                path: path, line: line, expected: columns, found: fieldCount(b, from: lineStart))
+                path: path, line: line, expected: columns,
+                found: fieldCount(b, from: lineStart, delimiter: delimiter))
             }
             values.append(value)
             if i == n { break }
             let c = b[i]
-            if c == comma {
+            if c == delimiter {
               i += 1
               continue
             }
@@ -246,7 +371,8 @@ public struct NumericCSV: Equatable, Sendable {
               i = Swift.min(i + 2, n)
               break
             }
-            throw fieldError(b, from: fieldStart, path: path, line: line, column: field)
+            throw fieldError(
+              b, from: fieldStart, path: path, line: line, column: field, delimiter: delimiter)
           }
           if columns == 0 {
             columns = field
@@ -285,20 +411,24 @@ public struct NumericCSV: Equatable, Sendable {
 
   /// The field starting at `start`, up to the next comma or line end, without the white
   /// space around it.
-  fileprivate static func fieldText(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> String {
+  fileprivate static func fieldText(
+    _ b: UnsafeBufferPointer<UInt8>, from start: Int, delimiter: UInt8
+  ) -> String {
     var end = start
-    while end < b.count && b[end] != comma && b[end] != newline { end += 1 }
+    while end < b.count && b[end] != delimiter && b[end] != newline { end += 1 }
     let bytes = b[start..<end].drop { $0 == space || $0 == tab }
     let trimmed = bytes.reversed().drop { $0 == space || $0 == tab || $0 == carriageReturn }
     return String(decoding: trimmed.reversed(), as: UTF8.self)
   }
 
   /// The number of fields on the line starting at `start`.
-  fileprivate static func fieldCount(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+  fileprivate static func fieldCount(
+    _ b: UnsafeBufferPointer<UInt8>, from start: Int, delimiter: UInt8
+  ) -> Int {
     var count = 1
     var i = start
     while i < b.count && b[i] != newline {
-      if b[i] == comma { count += 1 }
+      if b[i] == delimiter { count += 1 }
       i += 1
     }
     return count
@@ -306,9 +436,10 @@ public struct NumericCSV: Equatable, Sendable {
 
   /// The error for a field that did not parse as a finite decimal number.
   fileprivate static func fieldError(
-    _ b: UnsafeBufferPointer<UInt8>, from start: Int, path: String, line: Int, column: Int
+    _ b: UnsafeBufferPointer<UInt8>, from start: Int, path: String, line: Int, column: Int,
+    delimiter: UInt8
   ) -> CSVError {
-    let text = fieldText(b, from: start)
+    let text = fieldText(b, from: start, delimiter: delimiter)
     var word = text.lowercased()
     if word.hasPrefix("+") || word.hasPrefix("-") { word.removeFirst() }
     if ["nan", "inf", "infinity"].contains(word) {

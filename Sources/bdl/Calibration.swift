@@ -14,7 +14,7 @@ struct Calibration: ParsableCommand {
       (--logits Z.csv, turned into probabilities by a softmax), and the true classes \
       (--labels Y.csv).
 
-      P.csv / Z.csv: one row per example, one comma-separated number per class, no header. \
+      P.csv / Z.csv: one row per example, one number per class. \
       Probabilities must be non-negative and each row must sum to 1 within a tolerance of \
       1e-6: |Σ_k p_k − 1| < 1e-6. Y.csv: one integer label in 0…C−1 per line, in the \
       same order (2.0 is read as 2). Lines end in \\n or \\r\\n; blank lines are allowed \
@@ -25,6 +25,13 @@ struct Calibration: ParsableCommand {
       equal-width bins; MCE is the largest gap over the non-empty bins; the adaptive ECE \
       uses bins holding equal numbers of predictions. --adaptive shows the equal-mass bins \
       in the table and the figure.
+
+      The Brier score is the mean over rows of Σ_k (p_k − [y = k])², summed over all \
+      classes; for a binary model that is twice scikit-learn's brier_score_loss, which \
+      scores the positive class only.
+
+      One column (a binary model): the positive class's probability (or, with --logits, \
+      its logit), scored as the two-class model it is.
 
       A true-class probability of exactly 0 makes the NLL infinite; it is reported as inf \
       (JSON: "nll": null with "nll_infinite": true), never clamped.
@@ -46,7 +53,8 @@ struct Calibration: ParsableCommand {
   @Option(help: ArgumentHelp("The true classes, one per line.", valueName: "Y.csv"))
   var labels: String
 
-  @Option(help: "The number of confidence bins.")
+  // `.unconditional`: `--bins -3` is refused as a bad number, not as a missing value.
+  @Option(parsing: .unconditional, help: "The number of confidence bins.")
   var bins = 15
 
   @Flag(help: "Show equal-mass bins in the table and the figure.")
@@ -61,9 +69,43 @@ struct Calibration: ParsableCommand {
   @Flag(help: "Print one JSON object instead of text.")
   var json = false
 
+  @Option(
+    help: ArgumentHelp(
+      "Score softmax(z / T) of the --logits: a temperature fitted elsewhere (bdl temperature "
+        + "on validation logits).", valueName: "T"))
+  var temperature: Double?
+
+  @Flag(
+    help: ArgumentHelp(
+      "Divide each row of --probabilities by its sum (for probabilities rounded to a few "
+        + "decimals, whose rows do not sum to 1 within 1e-6)."))
+  var renormalise = false
+
+  @Option(
+    help: ArgumentHelp(
+      "Write the probabilities that were scored (after --temperature) to this CSV file.",
+      valueName: "OUT.csv"))
+  var apply: String?
+
+  @OptionGroup var files: FileOptions
+
   func validate() throws {
     if (probabilities == nil) == (logits == nil) {
       throw ValidationError("Give exactly one of --probabilities and --logits.")
+    }
+    if let temperature {
+      guard logits != nil else {
+        throw ValidationError("--temperature rescales logits: give them with --logits.")
+      }
+      guard temperature.isFinite && temperature > 0 else {
+        throw ValidationError("--temperature must be a positive number, not \(temperature).")
+      }
+    }
+    if renormalise && probabilities == nil {
+      throw ValidationError("--renormalise applies to --probabilities.")
+    }
+    if [probabilities, logits, Optional(labels)].filter({ $0 == "-" }).count > 1 {
+      throw ValidationError("Only one of the files can be standard input (-).")
     }
     if bins < 1 { throw ValidationError("--bins must be at least 1, not \(bins).") }
     if let figure, URL(fileURLWithPath: figure).pathExtension.lowercased() != "png" {
@@ -74,10 +116,12 @@ struct Calibration: ParsableCommand {
   func run() throws {
     do {
       let (predictions, p) = try readPredictions()
-      let y = try Inputs.labels(labels, rows: p.rows, classes: p.columns, predictions: predictions)
+      let y = try Inputs.labels(
+        labels, files, rows: p.rows, classes: p.columns, predictions: predictions)
       let summary = CalibrationSummary(p, labels: y, bins: bins)
       let shown = adaptive ? summary.equalMass : summary.equalWidth
       let figurePath = try figure.map { try drawFigure(shown, summary: summary, to: $0) }
+      if let apply { Output.writeProbabilities(p, to: apply) }
       if json {
         print(summary.json())
       } else {
@@ -93,9 +137,12 @@ struct Calibration: ParsableCommand {
 
   /// The probabilities, from either kind of file, and the file's name.
   private func readPredictions() throws(InputError) -> (String, Matrix) {
-    if let logits { return (logits, try Inputs.logits(logits).softmaxRows()) }
+    if let logits {
+      let z = try Inputs.logits(logits, files)
+      return (logits, TemperatureScaling(temperature: temperature ?? 1).probabilities(z))
+    }
     let path = probabilities!
-    return (path, try Inputs.probabilities(path))
+    return (path, try Inputs.probabilities(path, files, renormalise: renormalise))
   }
 
   /// Draws the reliability diagram of `shown` over a histogram of the confidences.

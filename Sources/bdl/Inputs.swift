@@ -46,9 +46,9 @@ enum Inputs {
   static let logitLimit = 1e100
 
   /// A table read with ``NumericCSV``, its errors as ``InputError``s.
-  static func table(_ path: String) throws(InputError) -> NumericCSV {
+  static func table(_ path: String, _ options: FileOptions) throws(InputError) -> NumericCSV {
     do {
-      return try NumericCSV.read(path: path)
+      return try NumericCSV.read(path: path, format: options.format(for: path))
     } catch let error as CSVError {
       throw InputError(error)
     } catch {
@@ -61,10 +61,14 @@ enum Inputs {
   ///
   /// - Parameter path: the CSV file, one row per example, one column per class.
   /// - Returns: `[n, classes]`.
-  static func probabilities(_ path: String) throws(InputError) -> Matrix {
-    let table = try table(path)
+  static func probabilities(_ path: String, _ options: FileOptions, renormalise: Bool = false)
+    throws(InputError) -> Matrix
+  {
+    var table = try table(path, options)
+    if table.columns == 1 { table = try twoClassProbabilities(table, path) }
     try requireClasses(table, path, what: "probability")
     let c = table.columns
+    if renormalise { return try renormalised(table, path) }
     try table.values.withUnsafeBufferPointer { (p) throws(InputError) in
       for i in 0..<table.rows {
         var total = 0.0
@@ -79,8 +83,9 @@ enum Inputs {
         if !(abs(total - 1) < sumTolerance) {
           throw InputError(
             path, line: i + 1,
-            "the probabilities sum to \(total), not 1 (tolerance \(sumTolerance)); for scores "
-              + "that are not probabilities, pass them with --logits")
+            "the probabilities sum to \(total), not 1 (tolerance \(sumTolerance)); if they were "
+              + "rounded, --renormalise divides each row by its sum; if they are logits, not "
+              + "probabilities, pass the file with --logits")
         }
       }
     }
@@ -92,8 +97,15 @@ enum Inputs {
   ///
   /// - Parameter path: the CSV file, one row per example, one column per class.
   /// - Returns: `[n, classes]`.
-  static func logits(_ path: String) throws(InputError) -> Matrix {
-    let table = try table(path)
+  static func logits(_ path: String, _ options: FileOptions) throws(InputError) -> Matrix {
+    var table = try table(path, options)
+    if table.columns == 1 {
+      // One logit ℓ of the positive class: the two-class logits (0, ℓ), whose softmax is
+      // (1 − σ(ℓ), σ(ℓ)).
+      var values = [Double](repeating: 0, count: 2 * table.rows)
+      for i in 0..<table.rows { values[2 * i + 1] = table.values[i] }
+      table = NumericCSV(rows: table.rows, columns: 2, values: values)
+    }
     try requireClasses(table, path, what: "logit")
     if let index = table.values.firstIndex(where: { abs($0) > logitLimit }) {
       throw InputError(
@@ -114,10 +126,25 @@ enum Inputs {
   ///   - rows: the number of rows of the predictions.
   ///   - classes: the number of classes.
   ///   - predictions: the predictions file, for the messages.
-  static func labels(_ path: String, rows: Int, classes: Int, predictions: String)
-    throws(InputError) -> [Int]
-  {
-    let table = try table(path)
+  static func labels(
+    _ path: String, _ options: FileOptions, rows: Int, classes: Int, predictions: String
+  ) throws(InputError) -> [Int] {
+    // A labels file's header is always recognised (a label is a number), and its index
+    // column is left out only when there is one beside the labels.
+    var format = options.format(for: path)
+    format.header = .detect
+    format.indexColumn = false
+    var table: NumericCSV
+    do {
+      table = try NumericCSV.read(path: path, format: format)
+      if options.indexColumn && table.columns == 2 {
+        table = try table.droppingFirstColumn(path: path)
+      }
+    } catch let error as CSVError {
+      throw InputError(error)
+    } catch {
+      throw InputError(CSVError.unreadable(path: path, reason: "\(error)"))
+    }
     if table.columns != 1 {
       throw InputError(
         path, line: 1, "expected one integer label per line, found \(table.columns) fields")
@@ -149,6 +176,80 @@ enum Inputs {
 
   /// Requires at least two columns: a single column is most likely $p(y = 1)$ of a binary
   /// classifier, which needs its complement as a first column.
+  /// The columns `mean`, `std` and `target` of a file of Gaussian predictions, found by
+  /// the names in its header row (in any order; other columns are ignored). Every `std`
+  /// must be positive.
+  static func gaussianPredictions(_ path: String, _ options: FileOptions) throws(InputError)
+    -> (mean: [Double], std: [Double], target: [Double])
+  {
+    let table = try table(path, options)
+    let wanted = ["mean", "std", "target"]
+    guard let names = table.header?.map({ $0.lowercased() }) else {
+      throw InputError(
+        path, line: 1, "no header row: the first line must name the columns mean, std and target")
+    }
+    var indices = [Int]()
+    for name in wanted {
+      guard let index = names.firstIndex(of: name) else {
+        throw InputError(
+          path, line: 1,
+          "no column named \(name) (the header names \(names.joined(separator: ", ")); "
+            + "mean, std and target are needed)")
+      }
+      indices.append(index)
+    }
+    let c = table.columns
+    func column(_ j: Int) -> [Double] { (0..<table.rows).map { table.values[$0 * c + j] } }
+    let std = column(indices[1])
+    if let bad = std.firstIndex(where: { !($0 > 0) }) {
+      // The header is line 1, so row r is on line r + 2.
+      throw InputError(path, line: bad + 2, "the std \(std[bad]) is not positive")
+    }
+    return (column(indices[0]), std, column(indices[2]))
+  }
+
+  /// One column of positive-class probabilities p as the two-class table (1 − p, p).
+  private static func twoClassProbabilities(_ table: NumericCSV, _ path: String)
+    throws(InputError) -> NumericCSV
+  {
+    var values = [Double](repeating: 0, count: 2 * table.rows)
+    for (i, p) in table.values.enumerated() {
+      guard p >= 0 && p <= 1 else {
+        throw InputError(
+          path, line: i + 1,
+          "\(p) is not a probability (one column: the positive class's probability, in [0, 1]; "
+            + "for logits, pass the file with --logits)")
+      }
+      values[2 * i] = 1 - p
+      values[2 * i + 1] = p
+    }
+    return NumericCSV(rows: table.rows, columns: 2, values: values)
+  }
+
+  /// Each row divided by its sum (for probabilities rounded to a few decimals); every
+  /// entry must be non-negative and every row's sum positive.
+  private static func renormalised(_ table: NumericCSV, _ path: String) throws(InputError)
+    -> Matrix
+  {
+    let c = table.columns
+    var values = table.values
+    for i in 0..<table.rows {
+      var total = 0.0
+      for k in 0..<c {
+        let v = values[i * c + k]
+        if v < 0 {
+          throw InputError(path, line: i + 1, "column \(k + 1) is a negative probability, \(v)")
+        }
+        total += v
+      }
+      guard total > 0 else {
+        throw InputError(path, line: i + 1, "the row sums to 0 and cannot be renormalised")
+      }
+      for k in 0..<c { values[i * c + k] /= total }
+    }
+    return Matrix(rows: table.rows, columns: c, storage: values)
+  }
+
   private static func requireClasses(_ table: NumericCSV, _ path: String, what: String)
     throws(InputError)
   {

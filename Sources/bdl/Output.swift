@@ -1,3 +1,4 @@
+import BayesianDL
 import ArgumentParser
 import Foundation
 
@@ -28,5 +29,26 @@ enum Diagnostics {
 
   private static func write(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))
+  }
+}
+
+/// The files `bdl` writes.
+enum Output {
+  /// Writes the rows of `probabilities` as CSV, atomically (a reader never sees half a
+  /// file); exits with a message if it cannot.
+  static func writeProbabilities(_ probabilities: Matrix, to path: String) {
+    var bytes = [UInt8]()
+    bytes.reserveCapacity(probabilities.count * 20)
+    let c = probabilities.columns
+    for (index, value) in probabilities.storage.enumerated() {
+      // `description` is the shortest decimal that reads back to the same double.
+      bytes.append(contentsOf: value.description.utf8)
+      bytes.append(index % c == c - 1 ? UInt8(ascii: "\n") : UInt8(ascii: ","))
+    }
+    do {
+      try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+    } catch {
+      Diagnostics.fail("\(path): cannot write the file (\(error.localizedDescription))")
+    }
   }
 }

@@ -32,7 +32,8 @@ struct Temperature: ParsableCommand {
   @Option(help: ArgumentHelp("The true classes, one per line.", valueName: "Y.csv"))
   var labels: String
 
-  @Option(help: "The number of equal-width bins of the ECE.")
+  // `.unconditional`: `--bins -3` is refused as a bad number, not as a missing value.
+  @Option(parsing: .unconditional, help: "The number of equal-width bins of the ECE.")
   var bins = 15
 
   @Option(
@@ -44,14 +45,17 @@ struct Temperature: ParsableCommand {
   @Flag(help: "Print one JSON object instead of text.")
   var json = false
 
+  @OptionGroup var files: FileOptions
+
   func validate() throws {
     if bins < 1 { throw ValidationError("--bins must be at least 1, not \(bins).") }
   }
 
   func run() throws {
     do {
-      let z = try Inputs.logits(logits)
-      let y = try Inputs.labels(labels, rows: z.rows, classes: z.columns, predictions: logits)
+      let z = try Inputs.logits(logits, files)
+      let y = try Inputs.labels(
+        labels, files, rows: z.rows, classes: z.columns, predictions: logits)
       let identity = TemperatureScaling(temperature: 1)
       let fitted = TemperatureScaling.fit(logits: z, labels: y)
       let before = identity.probabilities(z)
@@ -63,27 +67,10 @@ struct Temperature: ParsableCommand {
         eceBefore: Reliability(before, labels: y, bins: bins).expectedCalibrationError,
         eceAfter: Reliability(after, labels: y, bins: bins).expectedCalibrationError,
         accuracy: ClassificationMetrics.accuracy(after, labels: y), bins: bins)
-      if let apply { try write(after, to: apply) }
+      if let apply { Output.writeProbabilities(after, to: apply) }
       print(json ? report.json : report.text(applied: apply))
     } catch let error as InputError {
       Diagnostics.fail(error.description)
-    }
-  }
-
-  /// Writes the rows of `probabilities` as CSV, atomically.
-  private func write(_ probabilities: Matrix, to path: String) throws {
-    var bytes = [UInt8]()
-    bytes.reserveCapacity(probabilities.count * 20)
-    let c = probabilities.columns
-    for (index, value) in probabilities.storage.enumerated() {
-      // `description` is the shortest decimal that reads back to the same double.
-      bytes.append(contentsOf: value.description.utf8)
-      bytes.append(index % c == c - 1 ? UInt8(ascii: "\n") : UInt8(ascii: ","))
-    }
-    do {
-      try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
-    } catch {
-      Diagnostics.fail("\(path): cannot write the file (\(error.localizedDescription))")
     }
   }
 }
@@ -143,6 +130,9 @@ struct TemperatureReport {
     if let applied {
       lines.append("applied     = \(applied) (\(count) rows of softmax(z / T))")
     }
+    lines.append(
+      "(the \"after\" scores are on the file T was fitted to; score other predictions with "
+        + "bdl calibration --logits Z.csv --temperature \(temperature) --labels Y.csv)")
     return lines.joined(separator: "\n")
   }
 

@@ -3,18 +3,25 @@ import BayesianDL
 
 /// `bdl`: calibration of your own classifier's predictions, from CSV files.
 struct BDL: ParsableCommand {
+  /// The tool's version, for `bdl --version`.
+  static let version = "1.1.0"
+
   static let configuration = CommandConfiguration(
     commandName: "bdl",
     abstract: "Calibration metrics, reliability diagrams and temperature scaling for your own "
-      + "classifier's predictions.",
+      + "classifier's predictions, and the scores of a regression model's Gaussian predictions.",
     discussion: """
-      Export the predictions of a model as CSV — one row per example, one column per \
-      class, no header — and the true classes one per line, then:
+      Export the predictions of a model as CSV (or tab-separated: .tsv or --delimiter tab; \
+      a header row is recognised; --index-column drops a leading index; - reads standard \
+      input), then:
 
         bdl calibration --probabilities P.csv --labels Y.csv --figure reliability.png
-        bdl temperature --logits Z.csv --labels Y.csv --apply calibrated.csv
+        bdl temperature --logits VAL.csv --labels VAL_Y.csv          (fit T on validation)
+        bdl calibration --logits TEST.csv --temperature T --labels TEST_Y.csv
+        bdl regression --predictions P.csv --figure calibration.png  (columns mean,std,target)
       """,
-    subcommands: [Calibration.self, Temperature.self])
+    version: BDL.version,
+    subcommands: [Calibration.self, Temperature.self, Regression.self])
 }
 
 ProcessTuning.apply()

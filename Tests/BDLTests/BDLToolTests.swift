@@ -294,8 +294,8 @@ import Testing
       name: "labels with two columns", files: ["P.csv": good, "Y.csv": "0,1\n1,0\n1,1\n"],
       arguments: calibration, location: "Y.csv:1:"),
     BadInput(
-      name: "one column of probabilities",
-      files: ["P.csv": "0.9\n0.2\n0.6\n", "Y.csv": goodLabels],
+      name: "one column that is not a probability",
+      files: ["P.csv": "1.2\n0.2\n0.6\n", "Y.csv": goodLabels],
       arguments: calibration, location: "P.csv:1:"),
     BadInput(
       name: "NaN logit", files: ["Z.csv": "1,2\n3,nan\n", "Y.csv": "0\n1\n"],
@@ -335,5 +335,15 @@ import Testing
         labels, "--bins", "0",
       ])
     #expect(badBins.status == 64)
+    // A negative count is refused as a bad number, not taken for a missing value.
+    let negativeBins = try ChapterRun.run(
+      "bdl",
+      [
+        "calibration", "--probabilities", dir.appendingPathComponent("P.csv").path, "--labels",
+        labels, "--bins", "-3",
+      ])
+    #expect(negativeBins.status == 64)
+    #expect(negativeBins.errors.contains("--bins must be at least 1, not -3"))
+    #expect(!negativeBins.errors.contains("Missing value"))
   }
 }

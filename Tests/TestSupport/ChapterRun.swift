@@ -21,9 +21,10 @@ public struct ChapterRun: Sendable {
   ///   - path: if set, the PATH the chapter sees (e.g. one without gnuplot).
   ///   - environment: variables to set for the chapter on top of the test's own (e.g.
   ///     `BDL_WEAVE_MARKERS=1`).
+  ///   - input: what the program reads on standard input, if anything.
   public static func run(
     _ chapter: String, _ arguments: [String], path: String? = nil,
-    environment extra: [String: String] = [:]
+    environment extra: [String: String] = [:], input: Data? = nil
   ) throws -> ChapterRun {
     let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
     var directory = testBinary.deletingLastPathComponent()
@@ -58,7 +59,18 @@ public struct ChapterRun: Sendable {
     let err = Pipe()
     process.standardOutput = out
     process.standardError = err
+    let stdin = Pipe()
+    process.standardInput = input == nil ? FileHandle.nullDevice : stdin
     try process.run()
+    if let input {
+      // Written on another thread, so that a program that prints before it has read
+      // everything cannot block on a full output pipe.
+      let writer = Thread {
+        stdin.fileHandleForWriting.write(input)
+        try? stdin.fileHandleForWriting.close()
+      }
+      writer.start()
+    }
     // Read both pipes to the end before waiting, so a full pipe cannot block the child.
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     let errData = err.fileHandleForReading.readDataToEndOfFile()
