@@ -6,6 +6,10 @@
 #   make test       the test suite (closed forms, gradients, chapter runs)
 #   make 01         one chapter by number (or: make chapter CH=01-bnn-definition)
 #   make bench      the benchmarks, medians of several runs, release build
+#   make site       the course as a static website in Site/ (pages, figures, maths by
+#                   KaTeX, code highlighted, the BayesianDL API reference by DocC)
+#   make site-check load every page in headless Chromium: fail on an unrendered formula
+#                   or a missing image; writes Site/screenshot.png
 #   make clean      remove build products
 
 SWIFT    ?= swift
@@ -27,7 +31,7 @@ ifeq ($(origin OPENBLAS_CORETYPE),undefined)
   endif
 endif
 
-.PHONY: all figures test bench clean deps build chapter $(NUMBERS)
+.PHONY: all figures test bench clean deps build chapter site site-check site-deps $(NUMBERS)
 
 all: figures
 
@@ -83,4 +87,35 @@ bench: build
 	$(RELEASE)/benchmarks
 
 clean:
-	rm -rf .build
+	rm -rf .build $(SITE)
+
+## The website. Its tools are Debian packages, installed when we are root.
+SITE      ?= Site
+# Where the API reference sits under the site's root (DocC needs it for its links).
+DOCC_BASE ?= api
+SITE_PACKAGES := cmark-gfm libjs-katex libjs-highlight.js
+
+site-deps:
+	@missing=""; \
+	for p in $(SITE_PACKAGES) $(EXTRA_SITE_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	  else \
+	    echo "missing packages for the site:$$missing"; \
+	    echo "install them with:  sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+
+site: deps site-deps
+	$(SWIFT) build -c release --product weave
+	$(RELEASE)/weave site --output $(SITE)
+	$(SWIFT) package --allow-writing-to-directory $(SITE)/api generate-documentation \
+	  --target BayesianDL --disable-indexing --transform-for-static-hosting \
+	  --hosting-base-path $(DOCC_BASE) --output-path $(SITE)/api
+	@echo "the site is in $(SITE)/: open $(SITE)/index.html (the API reference needs a web server: python3 -m http.server -d $(SITE))"
+
+site-check: EXTRA_SITE_PACKAGES = chromium
+site-check: site
+	$(RELEASE)/weave site-check --site $(SITE) --screenshot $(SITE)/screenshot.png

@@ -31,10 +31,11 @@ public final class FigureWriter {
   public let chapter: String
   /// The gnuplot executable, or nil if none is on the PATH.
   public let gnuplot: URL?
-  /// Called before each figure is saved, with the PNG's file name and the call site of
-  /// `save` (`#fileID` and `#line`). The course's pages use it to put each figure under
-  /// the code that drew it; nil does nothing.
-  public var willSave: ((_ png: String, _ file: String, _ line: Int) -> Void)?
+  /// Called before each figure is saved, with the PNG's file name, what a page says about
+  /// it (its caption and alt text) and the call site of `save` (`#fileID` and `#line`).
+  /// The course's pages use it to put each figure, captioned, under the code that drew
+  /// it; nil does nothing.
+  public var willSave: ((_ png: String, _ text: FigureText, _ file: String, _ line: Int) -> Void)?
   private var warnedAboutGnuplot = false
 
   /// Creates the writer and the directory.
@@ -56,11 +57,14 @@ public final class FigureWriter {
 
   /// Saves and renders one figure.
   ///
-  /// It first calls ``willSave`` with the PNG's name and the call site.
+  /// It first calls ``willSave`` with the PNG's name, its caption and alt text, and the
+  /// call site.
   ///
   /// - Parameters:
   ///   - figure: the plot.
   ///   - name: the figure's short name, e.g. `prior-functions`.
+  ///   - caption: what the reader should see in it, one or two sentences (shown under
+  ///     the figure on the page; Markdown and `$…$` maths allowed).
   ///   - width: image width in pixels.
   ///   - height: image height in pixels.
   ///   - file: the call site's file (for ``willSave``).
@@ -68,22 +72,24 @@ public final class FigureWriter {
   /// - Returns: the path of the PNG, or of the script when gnuplot is missing.
   @discardableResult
   public func save(
-    _ figure: Figure, name: String, width: Int = 800, height: Int = 560, file: String = #fileID,
-    line: Int = #line
+    _ figure: Figure, name: String, caption: String? = nil, width: Int = 800, height: Int = 560,
+    file: String = #fileID, line: Int = #line
   ) throws -> String {
     let base = "\(chapter)-\(name)"
-    willSave?(base + ".png", file, line)
+    willSave?(base + ".png", FigureText(caption: caption, altText: figure.altText), file, line)
     return try write(
       GnuplotScript.script(for: figure, name: base, width: width, height: height), base: base)
   }
 
   /// Saves and renders a grid of panels.
   ///
-  /// It first calls ``willSave`` with the PNG's name and the call site.
+  /// It first calls ``willSave`` with the PNG's name, its caption and alt text, and the
+  /// call site.
   ///
   /// - Parameters:
   ///   - grid: the panels.
   ///   - name: the figure's short name.
+  ///   - caption: what the reader should see in it (shown under the figure on the page).
   ///   - panelWidth: pixels per panel column.
   ///   - panelHeight: pixels per panel row.
   ///   - file: the call site's file (for ``willSave``).
@@ -91,11 +97,11 @@ public final class FigureWriter {
   /// - Returns: the path of the PNG, or of the script when gnuplot is missing.
   @discardableResult
   public func save(
-    _ grid: FigureGrid, name: String, panelWidth: Int = 520, panelHeight: Int = 440,
-    file: String = #fileID, line: Int = #line
+    _ grid: FigureGrid, name: String, caption: String? = nil, panelWidth: Int = 520,
+    panelHeight: Int = 440, file: String = #fileID, line: Int = #line
   ) throws -> String {
     let base = "\(chapter)-\(name)"
-    willSave?(base + ".png", file, line)
+    willSave?(base + ".png", FigureText(caption: caption, altText: grid.altText), file, line)
     return try write(
       GnuplotScript.script(for: grid, name: base, panelWidth: panelWidth, panelHeight: panelHeight),
       base: base)

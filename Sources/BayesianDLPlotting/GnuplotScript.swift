@@ -7,14 +7,16 @@ import Foundation
 /// The output file defaults to `<name>.png` next to the script and can be overridden
 /// with `gnuplot -e "outfile='other.png'" name.gp`.
 public enum GnuplotScript {
-  /// The house style shared by every figure.
+  /// The house style shared by every figure. The fill is solid because gnuplot draws the
+  /// colour bar with it (a transparent fill fades the bar so it no longer matches its
+  /// map); bands set their own transparency.
   static let style = """
     set encoding utf8
     set border 3 lw 1 lc rgb '#444444'
     set tics nomirror out scale 0.6
     set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
     set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-    set style fill transparent solid 0.25 noborder
+    set style fill solid 1.0 noborder
     """
 
   /// The sequential palette of the house style and the diverging one for signed values.
@@ -107,7 +109,9 @@ public enum GnuplotScript {
         )
       case .heatmap(let xs, let ys, let values):
         out += gridDatablock(block, xs: xs, ys: ys, values: values)
-        plotClauses.append("\(block) using 1:2:3 with image pixels")
+        // One bitmap: `with image pixels` draws each cell as a rectangle, and the
+        // antialiased edges leave light seams across dark maps.
+        plotClauses.append("\(block) using 1:2:3 with image")
       case .contour(let xs, let ys, let values, let levels, let title, let color):
         out += gridDatablock(block, xs: xs, ys: ys, values: values)
         let table = block + "_lines"

@@ -44,17 +44,26 @@ public final class Chapter {
     figures = try FigureWriter(directory: options.figures, chapter: slug)
     // A figure's weave marker names the PNG, so that the page shows it under the code
     // that saved it.
-    figures.willSave = { png, file, line in Weaver.Marker.emit(file: file, line: line, figure: png)
+    figures.willSave = { png, text, file, line in
+      let figure = Weaver.FigureReference(
+        file: png, altText: text.altText, caption: text.caption)
+      Weaver.Marker.emit(file: file, line: line, figure: figure)
     }
   }
 
   /// Starts the chapter whose executable is running: parses the command line (exiting
-  /// with a message on a bad flag), applies ``ProcessTuning``, and prepares the figures
-  /// directory (exiting with a message if it cannot be made).
-  public static func start() -> Chapter {
-    let options = ChapterOptions.parseOrExit()
-    ProcessTuning.apply()
+  /// with a message on a bad flag; `--help` names the chapter by its title), applies
+  /// ``ProcessTuning``, and prepares the figures directory (exiting with a message if it
+  /// cannot be made).
+  ///
+  /// - Parameter source: the chapter's `main.swift` (filled in by the compiler), whose
+  ///   `# ` title `--help` shows.
+  public static func start(source: String = #filePath) -> Chapter {
     let slug = URL(fileURLWithPath: CommandLine.arguments[0]).lastPathComponent
+    ChapterCommand.name = slug
+    ChapterCommand.title = ChapterCommand.title(ofSourceAt: source) ?? slug
+    let options = ChapterCommand.parseOrExit().options
+    ProcessTuning.apply()
     return orExit("preparing the figures directory") {
       try Chapter(slug: slug, options: options)
     }

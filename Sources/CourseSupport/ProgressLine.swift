@@ -1,9 +1,9 @@
 import Foundation
-import Weaving
 
-/// A one-line progress display for long loops, redrawn in place on a terminal and
-/// silent when the output is piped or the chapter runs for the weaver (so logs and woven
-/// pages stay clean).
+/// A one-line progress display for long loops, redrawn in place on standard error when
+/// that is a terminal (also under `make`, whose weaver passes the chapter's standard error
+/// through), and silent when it is piped or redirected (so logs stay clean). It never
+/// reaches a woven page, which is made from standard output.
 public struct ProgressLine {
   /// What is being done, e.g. `"training"`.
   public let label: String
@@ -11,8 +11,7 @@ public struct ProgressLine {
   public let total: Int
   private let enabled: Bool
 
-  /// Creates a progress line; it shows only if standard output is a terminal and weave
-  /// markers (``Weaver/Marker/isEnabled``) are off.
+  /// Creates a progress line; it shows only if standard error is a terminal.
   ///
   /// - Parameters:
   ///   - label: the activity.
@@ -20,7 +19,9 @@ public struct ProgressLine {
   public init(_ label: String, total: Int) {
     self.label = label
     self.total = total
-    self.enabled = isatty(STDOUT_FILENO) == 1 && !Weaver.Marker.isEnabled
+    // On standard error, so that it is never part of the output a page shows (the weaver
+    // reads standard output), and only on a terminal, so that logs stay clean.
+    self.enabled = isatty(STDERR_FILENO) == 1
   }
 
   /// Redraws the line at step `done` with an optional status.
@@ -33,14 +34,12 @@ public struct ProgressLine {
     let width = 24
     let filled = total > 0 ? width * Swift.min(done, total) / total : width
     let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-    print("\r  \(label) [\(bar)] \(done)/\(total) \(status)\u{1B}[K", terminator: "")
-    fflush(nil)  // nil flushes every stream, stdout included
+    FileHandle.standardError.write(Data("\r  \(label) [\(bar)] \(done)/\(total) \(status)\u{1B}[K".utf8))
   }
 
   /// Clears the line so that the next output starts on a clean line.
   public func finish() {
     guard enabled else { return }
-    print("\r\u{1B}[K", terminator: "")
-    fflush(nil)  // nil flushes every stream, stdout included
+    FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
   }
 }

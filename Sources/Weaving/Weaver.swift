@@ -1,3 +1,5 @@
+import Foundation
+
 /// Weaves a literate chapter and what it printed into one Markdown page, the chapter's
 /// `README.md`, for a reader who never opens an editor.
 ///
@@ -69,16 +71,23 @@ public struct Weaver: Sendable {
       case .prose(let text):
         let trimmed = text.drop { $0 == "\n" }.reversed().drop { $0 == "\n" }.reversed()
         if !trimmed.isEmpty {
-          blocks.append(try records.filling(String(trimmed)))
-          prose.append(blocks[blocks.count - 1])
+          let filled = try records.filling(String(trimmed))
+          prose.append(filled)
+          blocks.append(GitHubMath.rewrite(filled))
         }
       case .code(let run):
         blocks.append(Self.codeBlock(run.text))
         for item in shown.popFirst() ?? [] {
           switch item {
           case .text(let lines):
-            blocks.append(Self.fenced(lines.joined(separator: "\n"), language: "text"))
-          case .figure(let file): blocks.append(imageLink(file))
+            if let block = Self.outputBlock(lines) { blocks.append(block) }
+          case .figure(let figure):
+            blocks.append(imageLink(figure.file, altText: figure.altText))
+            if let caption = figure.caption {
+              let filled = try records.filling(caption)
+              prose.append(filled)
+              blocks.append(GitHubMath.rewrite("**Figure.** " + filled))
+            }
           }
         }
       }
@@ -121,15 +130,38 @@ public struct Weaver: Sendable {
       """
   }
 
-  /// A Markdown image link to a figure, its alt text the figure's short name.
+  /// What a code run printed, marked as output (a small label, then a `text` block), or
+  /// nil when it printed only section headings (`== … ==`), which the prose's own
+  /// heading already shows.
   ///
-  /// - Parameter file: the PNG's file name, e.g. `01-bnn-definition-prior-functions.png`.
-  func imageLink(_ file: String) -> String {
+  /// - Parameter lines: the printed lines.
+  static func outputBlock(_ lines: [String]) -> String? {
+    let onlyHeadings = lines.allSatisfy { line in
+      let trimmed = line.trimmingCharacters(in: .whitespaces)
+      return trimmed.isEmpty || (trimmed.hasPrefix("== ") && trimmed.hasSuffix(" =="))
+    }
+    if onlyHeadings { return nil }
+    return outputLabel + "\n\n" + fenced(lines.joined(separator: "\n"), language: "text")
+  }
+
+  /// The label above every output block, so that output is never mistaken for code.
+  static let outputLabel = "<sub>output</sub>"
+
+  /// A Markdown image link to a figure, its alt text what the figure shows (or, without
+  /// one, the figure's short name).
+  ///
+  /// - Parameters:
+  ///   - file: the PNG's file name, e.g. `01-bnn-definition-prior-functions.png`.
+  ///   - altText: what the figure shows.
+  func imageLink(_ file: String, altText: String? = nil) -> String {
     var name = Substring(file)
     if name.hasSuffix(".png") { name = name.dropLast(4) }
     if name.hasPrefix(chapter + "-") { name = name.dropFirst(chapter.count + 1) }
     let target = (figureLinkPrefix + file).replacingSpaces()
-    return "![\(name)](\(target))"
+    // Alt text is plain text: no brackets (they would end the link) and no backslashes.
+    let alt = (altText ?? String(name)).map { "[]\\".contains($0) ? " " : String($0) }
+      .joined()
+    return "![\(alt)](\(target))"
   }
 
   /// What a reader may skip, folded: a code run whose first line is a `// fold: summary`

@@ -3,8 +3,8 @@ extension Weaver {
   public enum Item: Equatable, Sendable {
     /// Consecutive printed lines (without their newlines).
     case text([String])
-    /// A figure, by the file name of its PNG.
-    case figure(String)
+    /// A figure: its PNG, alt text and caption.
+    case figure(FigureReference)
   }
 
   /// Assigns each line of a chapter's marked output, and each figure it saved, to the

@@ -29,17 +29,18 @@ extension Weaver {
     public var file: String
     /// The call site's line in that file.
     public var line: Int
-    /// The file name of the PNG a figure marker announces, e.g.
-    /// `01-bnn-definition-prior-functions.png`; nil for printed output.
-    public var figure: String?
+    /// The figure a figure marker announces (its PNG, e.g.
+    /// `01-bnn-definition-prior-functions.png`, with its alt text and caption); nil for
+    /// printed output.
+    public var figure: FigureReference?
 
     /// Creates a marker.
     ///
     /// - Parameters:
     ///   - file: the call site's `#fileID`.
     ///   - line: the call site's line.
-    ///   - figure: the PNG's file name, for a figure.
-    public init(file: String, line: Int, figure: String? = nil) {
+    ///   - figure: the figure, for a figure marker.
+    public init(file: String, line: Int, figure: FigureReference? = nil) {
       self.file = file
       self.line = line
       self.figure = figure
@@ -55,9 +56,11 @@ extension Weaver {
       guard let location = fields.first, let colon = location.lastIndex(of: ":"),
         let line = Int(location[location.index(after: colon)...])
       else { return nil }
-      var figure: String?
-      if fields.count == 3, fields[1] == "figure", !fields[2].isEmpty {
-        figure = String(fields[2])
+      var figure: FigureReference?
+      if fields.count == 3, fields[1] == "figure",
+        let reference = FigureReference(markerText: Substring(fields[2]))
+      {
+        figure = reference
       } else if fields.count != 1 {
         return nil
       }
@@ -66,7 +69,7 @@ extension Weaver {
 
     /// The marker as the line a chapter prints (without the newline).
     public var text: String {
-      Self.prefix + "\(file):\(line)" + (figure.map { " figure \($0)" } ?? "")
+      Self.prefix + "\(file):\(line)" + (figure.map { " figure \($0.markerText)" } ?? "")
     }
 
     /// Whether the marker comes from a chapter's own source, `main.swift`, rather than
@@ -80,8 +83,8 @@ extension Weaver {
     /// - Parameters:
     ///   - file: the call site's `#fileID`.
     ///   - line: the call site's line.
-    ///   - figure: the PNG's file name, for a figure.
-    public static func emit(file: String, line: Int, figure: String? = nil) {
+    ///   - figure: the figure, for a figure marker.
+    public static func emit(file: String, line: Int, figure: FigureReference? = nil) {
       guard isEnabled else { return }
       print(Marker(file: file, line: line, figure: figure).text)
     }

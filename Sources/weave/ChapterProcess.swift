@@ -4,7 +4,9 @@ import Foundation
 /// Runs a chapter executable with weave markers on and captures its output.
 enum ChapterProcess {
   /// Runs `executable` with `arguments` and `BDL_WEAVE_MARKERS=1`, and returns its
-  /// standard output. Its standard error is passed on after a successful run.
+  /// standard output. Its standard error goes straight to the terminal when echoing to
+  /// one (the chapter's progress lines), and is otherwise passed on after a successful
+  /// run.
   ///
   /// - Parameters:
   ///   - chapter: the chapter's name, for messages.
@@ -24,8 +26,17 @@ enum ChapterProcess {
     process.environment = environment
     let output = Pipe()
     process.standardOutput = output
-    // Standard error goes to a file, so that a chapter filling it cannot block on a pipe
-    // nobody reads while we read its output.
+    // Shown on a terminal as it comes (the chapter's progress lines, under `make`).
+    if echo, isatty(STDERR_FILENO) == 1 {
+      process.standardError = FileHandle.standardError
+      return try finish(
+        process, chapter: chapter, executable: executable, output: output, echo: echo
+      ) {
+        "its standard error is above"
+      }
+    }
+    // Otherwise standard error goes to a file, so that a chapter filling it cannot block
+    // on a pipe nobody reads while we read its output, and is passed on after the run.
     let errorsURL = FileManager.default.temporaryDirectory.appendingPathComponent(
       "weave-\(chapter)-\(UUID().uuidString).stderr")
     guard FileManager.default.createFile(atPath: errorsURL.path, contents: nil),
@@ -33,10 +44,29 @@ enum ChapterProcess {
     else { throw WeaveFailure("cannot create a temporary file in \(errorsURL.path)") }
     defer { try? FileManager.default.removeItem(at: errorsURL) }
     process.standardError = errorsHandle
+    var errors = ""
+    let log = try finish(
+      process, chapter: chapter, executable: executable, output: output, echo: echo
+    ) {
+      try? errorsHandle.close()
+      errors = String(decoding: (try? Data(contentsOf: errorsURL)) ?? Data(), as: UTF8.self)
+      return tail(of: errors)
+    }
+    FileHandle.standardError.write(Data(errors.utf8))
+    return log
+  }
+
+  /// Starts `process`, reads its standard output to the end (showing it when `echo`),
+  /// waits for it, and returns the output; `why` says where its errors are, for the
+  /// failure message (called once the process has ended, or could not start).
+  private static func finish(
+    _ process: Process, chapter: String, executable: URL, output: Pipe, echo: Bool,
+    why: () -> String
+  ) throws -> String {
     do { try process.run() } catch {
+      _ = why()
       throw WeaveFailure("cannot run \(executable.path): \(error.localizedDescription)")
     }
-    try? errorsHandle.close()
     var log = Data()
     var echoed = 0
     while true {
@@ -50,15 +80,14 @@ enum ChapterProcess {
     }
     process.waitUntilExit()
     if echo, echoed < log.count { showWithoutMarkers(log[echoed...]) }
-    let errors = String(decoding: (try? Data(contentsOf: errorsURL)) ?? Data(), as: UTF8.self)
+    let errors = why()
     guard process.terminationReason == .exit, process.terminationStatus == 0 else {
       let how =
         process.terminationReason == .exit
         ? "exited with status \(process.terminationStatus)"
         : "was killed by signal \(process.terminationStatus)"
-      throw WeaveFailure("\(chapter) \(how); \(tail(of: errors))")
+      throw WeaveFailure("\(chapter) \(how); \(errors)")
     }
-    FileHandle.standardError.write(Data(errors.utf8))
     return String(decoding: log, as: UTF8.self)
   }
 

@@ -9,7 +9,8 @@ struct FillRunTimes: ParsableCommand {
     abstract: "Fill in the chapters' run times a Markdown page quotes, from their timings.json.",
     discussion: """
       Each time stands between <!-- run time: NN-slug --> and <!-- /run time -->; it is \
-      replaced by the total of Chapters/NN-slug/timings.json. The page is rewritten only \
+      replaced by the total of Chapters/NN-slug/timings.json (`all` is the sum over \
+      the chapters). The page is rewritten only \
       if every time could be filled in.
       """)
 
@@ -29,6 +30,8 @@ struct FillRunTimes: ParsableCommand {
       let url = folder.appendingPathComponent(name).appendingPathComponent("timings.json")
       if let total = RunTimes.total(inTimingsAt: url) { totals[name] = total }
     }
+    // The course as a whole, for the README's time estimate of `make`.
+    if !totals.isEmpty { totals[RunTimes.allChapters] = totals.values.reduce(0, +) }
     let filled: String
     do {
       filled = try RunTimes.filling(text, totals: totals)

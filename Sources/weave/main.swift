@@ -17,7 +17,7 @@ struct Weave: ParsableCommand {
 
         weave log Chapters/01-bnn-definition/main.swift log --output -
       """,
-    subcommands: [RunChapter.self, FromLog.self, FillRunTimes.self])
+    subcommands: [RunChapter.self, FromLog.self, FillRunTimes.self, BuildSite.self, CheckSite.self])
 }
 
 /// A failure of the tool, reported as one line (`Error: …`) with exit status 1.

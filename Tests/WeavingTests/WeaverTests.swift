@@ -36,7 +36,9 @@ import Testing
 
   /// Marks a call site of `source` (line numbers as above).
   static func marker(_ line: Int, figure: String? = nil) -> String {
-    Weaver.Marker(file: "small/main.swift", line: line, figure: figure).text
+    Weaver.Marker(
+      file: "small/main.swift", line: line, figure: figure.map { Weaver.FigureReference(file: $0) }
+    ).text
   }
 
   /// What `source` printed with markers on, as the helpers print it.
@@ -88,7 +90,7 @@ import Testing
 
       > This page is woven from [`main.swift`](main.swift) by `make`: the chapter's prose, its code, and under each piece of code what it printed and drew. Run it yourself with `make 00` or `swift run -c release 00-small`.
 
-      Prose with $x^2$, $$\int f\,dx$$ and a nested /* comment */ in it.
+      Prose with $`x^2`$, $`\int f\,dx`$ and a nested /* comment */ in it.
 
       ```swift
       import BayesianDL
@@ -113,12 +115,16 @@ import Testing
       let quiet = 2
       ```
 
+      <sub>output</sub>
+
       ```text
       == 1. Results ==
         a                                            = 1
       ```
 
       ![plot](../../Figures/00-small-plot.png)
+
+      <sub>output</sub>
 
       ```text
       after the plot
@@ -130,6 +136,8 @@ import Testing
       Narration.note("calling")
       shout()
       ```
+
+      <sub>output</sub>
 
       ```text
       calling

@@ -2,7 +2,7 @@ extension Variable {
   /// Each row standardised to mean 0 and variance 1 (Ba et al. 2016):
   /// $\hat x_i = (x_i - \mu)/\sqrt{v + \epsilon}$ with the row's mean $\mu$ and (biased)
   /// variance $v$. A layer norm is this times a gain plus a bias, both `[1, d]`
-  /// (broadcast by ``*`` and ``+``).
+  /// (broadcast by `*` and `+`).
   ///
   /// Pullback, per row of width $d$ with $s = \sqrt{v + \epsilon}$:
   /// $\bar x = \big(\bar y - \operatorname{mean}(\bar y) - \hat x\,\operatorname{mean}(\bar y\odot\hat x)\big)/s$.

@@ -7,7 +7,7 @@
 /// passed on (the tape is already in topological order).
 ///
 /// A tape is used once: build it during a forward pass, call ``backward(from:)``,
-/// read gradients, drop it. Pullbacks capture only ``Node``s (an index and a value),
+/// read gradients, drop it. Pullbacks capture only `Node`s (an index and a value),
 /// never the tape or a ``Variable``, so a tape holds no reference to itself and is
 /// freed as soon as the last variable on it goes. A tape made with `recordsGradients: false` keeps no
 /// closures and is the cheap way to run a network for prediction.
@@ -62,7 +62,7 @@ public final class Tape {
   ///   - value: the operation's output.
   ///   - inputs: the variables it read; the node needs a gradient if any of them does.
   ///   - pullback: given $\bar y$ and this tape, calls ``accumulate(_:into:)`` for each
-  ///     input; it must capture inputs as ``Node``s, not as variables.
+  ///     input; it must capture inputs as `Node`s, not as variables.
   func record(_ value: Matrix, inputs: [Variable], pullback: @escaping (Matrix, Tape) -> Void)
     -> Variable
   {
@@ -160,7 +160,7 @@ public struct Variable {
   /// The number of columns of the value.
   public var columns: Int { value.columns }
 
-  /// This variable as a ``Node``, the form a pullback may capture.
+  /// This variable as a `Node`, the form a pullback may capture.
   var node: Node { Node(id: id, value: value) }
 }
 

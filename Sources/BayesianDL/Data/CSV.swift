@@ -15,9 +15,9 @@ public enum CSVError: Error, Equatable, CustomStringConvertible {
   /// A number that is not allowed where it stands, e.g. a class label out of range.
   case invalidValue(path: String, line: Int, column: Int, field: String, expected: String)
   /// A field is a number that is not finite: `nan`, `inf`, or one too large for a
-  /// `Double` (``NumericCSV`` tells these apart from fields that are not numbers at all).
+  /// `Double` (`NumericCSV` (in `bdl`) tells these apart from fields that are not numbers at all).
   case notFinite(path: String, line: Int, column: Int, field: String)
-  /// A blank line between data rows (``NumericCSV`` rejects it, because it would shift
+  /// A blank line between data rows (`NumericCSV` (in `bdl`) rejects it, because it would shift
   /// every later row against a file that should pair with this one line by line).
   case blankLine(path: String, line: Int)
 

@@ -66,7 +66,7 @@ public enum KLDivergence {
 }
 
 extension KLDivergence {
-  /// The same KL as ``toZeroMeanPrior(mean:logVariance:priorStandardDeviation:)-(Double...)``,
+  /// The same KL as ``toZeroMeanPrior(mean:logVariance:priorStandardDeviation:)-([Double],[Double],Double)``,
   /// on a tape so that it can be minimised, as one fused node.
   ///
   /// Its pullback is the closed-form gradient

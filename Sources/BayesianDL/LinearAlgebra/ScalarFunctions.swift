@@ -8,7 +8,7 @@ public func softplus(_ x: Double) -> Double {
   Swift.max(x, 0) + log1p(exp(-abs(x)))
 }
 
-/// The inverse of ``softplus(_:)``: $\rho = \log(e^\sigma - 1)$ for $\sigma > 0$, written
+/// The inverse of ``softplus(_:)-(Double)``: $\rho = \log(e^\sigma - 1)$ for $\sigma > 0$, written
 /// $\sigma + \log(1 - e^{-\sigma})$ to stay finite for large $\sigma$.
 ///
 /// - Parameter sigma: a positive number.
