@@ -813,7 +813,7 @@ chapter.claim(
    estimated from samples of the model itself — not from temperature or nucleus samples.
  - The log-probability of a generation is the sum of its tokens' log-probabilities given
    the prompt — not the mean loss over prompt and completion that note 000's
-   `compute_log_prob` aims at, which orders {{misorderedShare}} of the pairs of samples the wrong way round;
+   `compute_log_prob` returns once given the whole sequence (as written, it fails), which orders {{misorderedShare}} of the pairs of samples the wrong way round;
    and its "disagreement" is an agreement.
  - Note 000's Transformer layer gives no MC dropout after `model.eval()`: its `use_dropout` flag calls dropout modules that are switched off, so every pass is the same and the mutual information is zero.
 
