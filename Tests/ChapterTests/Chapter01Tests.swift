@@ -152,7 +152,7 @@ struct Chapter01Tests {
     #expect(run.output.contains("gnuplot is not installed"))
     #expect(run.output.contains("apt-get install gnuplot-nox"))
     let written = try FileManager.default.contentsOfDirectory(atPath: figures.path)
-    #expect(written.filter { $0.hasSuffix(".gp") }.count == 3)
+    #expect(written.filter { $0.hasSuffix(".gp") }.count == 4)  // one script per figure
     #expect(written.filter { $0.hasSuffix(".png") }.isEmpty)
   }
 
