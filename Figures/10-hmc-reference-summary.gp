@@ -20,9 +20,9 @@ set key noautotitle samplen 2.5 spacing 1.1 font ',10'
 set style fill transparent solid 0.25 noborder
 $p1_1 << EOD
 0 0.481371
-1 1.4657
-2 1.33297
-3 1.3392
+1 1.38414
+2 1.34439
+3 1.3528
 4 1.42158
 5 0.469487
 6 0.430728
@@ -31,13 +31,15 @@ $p1_1 << EOD
 9 0.400216
 10 0.397934
 11 0.294746
+12 0.386964
+13 0.388111
 EOD
 set title 'Regression: mean W2 to HMC over x in [−6, 6]' font ',13'
 set xlabel ''
 set ylabel 'W2'
-set xrange [-0.6:11.6]
-set yrange [0:1.61227]
-set xtics ('MAP' 0, 'MF' 1, 'MF LRT' 2, 'MF Flipout' 3, 'dropout' 4, 'ensemble' 5, 'LA diag' 6, 'LA K-FAC' 7, 'LA full' 8, 'LA last' 9, 'BLL' 10, 'SGLD' 11)
+set xrange [-0.6:13.6]
+set yrange [0:1.56374]
+set xtics ('MAP' 0, 'MF' 1, 'MF LRT' 2, 'MF Flipout' 3, 'dropout' 4, 'ensemble' 5, 'LA diag' 6, 'LA K-FAC' 7, 'LA full' 8, 'LA last' 9, 'BLL' 10, 'SGLD' 11, 'SWAG' 12, 'MultiSWAG' 13)
 unset colorbox
 unset key
 plot \
@@ -53,9 +55,9 @@ set key noautotitle samplen 2.5 spacing 1.1 font ',10'
 set style fill transparent solid 0.25 noborder
 $p2_1 << EOD
 0 0.0853337
-1 0.162522
-2 0.204286
-3 0.0589652
+1 0.0595082
+2 0.203837
+3 0.0610657
 4 0.101535
 5 0.0775009
 6 0.0775642
@@ -64,13 +66,15 @@ $p2_1 << EOD
 9 0.0845508
 10 0.0842718
 11 0.101841
+12 0.0852586
+13 0.0773888
 EOD
 set title 'Two moons: mean total variation to HMC over the grid' font ',13'
 set xlabel ''
 set ylabel 'TV'
-set xrange [-0.6:11.6]
-set yrange [0:0.224714]
-set xtics ('MAP' 0, 'MF' 1, 'MF LRT' 2, 'MF Flipout' 3, 'dropout' 4, 'ensemble' 5, 'LA diag' 6, 'LA K-FAC' 7, 'LA full' 8, 'LA last' 9, 'BLL' 10, 'SGLD' 11)
+set xrange [-0.6:13.6]
+set yrange [0:0.224221]
+set xtics ('MAP' 0, 'MF' 1, 'MF LRT' 2, 'MF Flipout' 3, 'dropout' 4, 'ensemble' 5, 'LA diag' 6, 'LA K-FAC' 7, 'LA full' 8, 'LA last' 9, 'BLL' 10, 'SGLD' 11, 'SWAG' 12, 'MultiSWAG' 13)
 unset colorbox
 unset key
 plot \
