@@ -1354,8 +1354,8 @@ orExit("saving the moons panels") {
  All three runs converged (over the second half of training no negative ELBO changed by more than {{moons.meanFieldMaxChange}}).
  The shared-weights and Flipout runs find the curved boundary (accuracy {{moons.meanFieldBayesByBackprop.accuracy}} and {{moons.meanFieldFlipout.accuracy}}) and are the two closest of all methods to HMC.
  The local-reparameterisation run settles on an almost straight, under-confident boundary (accuracy {{moons.meanFieldLocalReparameterisation.accuracy}}), with a negative ELBO {{moons.straightELBOGap}} nats worse than theirs:
- a local optimum of the same objective, which the noisy ELBO gradients reached and could
- not leave, not an unfinished fit; and
+ a local optimum of the same objective, which this run's gradient steps reached and
+ could not leave, not an unfinished fit; and
  the distance to HMC varies more than threefold with it ({{moons.meanFieldSpread}}-fold).
  Where mean field converges to the good optimum, here, with 200 points and a boundary the
  data pin down, it is as close to HMC as anything in the table.
