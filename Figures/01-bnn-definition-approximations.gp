@@ -7,7 +7,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 set multiplot layout 1,2
 
 # Panel 1
@@ -17,7 +17,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p1_1 << EOD
 -4 -4 2.84681e-199
 -3.9 -4 3.73061e-198
@@ -14326,7 +14326,7 @@ set cblabel 'density'
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 set key below center horizontal
 plot \
-  $p1_1 using 1:2:3 with image pixels, \
+  $p1_1 using 1:2:3 with image, \
   $p1_2 using 1:2 with points pt 7 ps 0.3 lc rgb '#999999' title 'HMC draws (every 40th)', \
   $p1_3_lines using 1:2 with lines lw 1.5 lc rgb '#222222' title 'density contours'
 
@@ -14337,7 +14337,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p2_1 << EOD
 -1.76721 -1.14776
 -0.86697 -1.39119

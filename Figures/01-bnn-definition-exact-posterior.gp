@@ -7,7 +7,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 set multiplot layout 1,2
 
 # Panel 1
@@ -17,7 +17,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p1_1 << EOD
 -4 -4 2.84681e-199
 -3.9 -4 3.73061e-198
@@ -13331,7 +13331,7 @@ set cblabel 'density'
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 set key below center horizontal
 plot \
-  $p1_1 using 1:2:3 with image pixels, \
+  $p1_1 using 1:2:3 with image, \
   $p1_2_lines using 1:2 with lines lw 1.5 lc rgb '#222222' title 'density contours', \
   $p1_3 using 1:2 with points pt 7 ps 1.4 lc rgb '#D55E00' title 'truth (and its mirror)', \
   $p1_4 using 1:2 with points pt 7 ps 1.8 lc rgb '#E69F00' title 'MAP'
@@ -13343,7 +13343,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p2_1 << EOD
 -4 -1.8731 -0.563479
 -3.9598 -1.87293 -0.563534

@@ -7,7 +7,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p1_1 << EOD
 -2 -1.5 0.409404
 -1.94949 -1.5 0.421846
@@ -10523,6 +10523,6 @@ set cblabel 'entropy (nats)'
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 set key below center horizontal
 plot \
-  $p1_1 using 1:2:3 with image pixels, \
+  $p1_1 using 1:2:3 with image, \
   $p1_2 using 1:2 with points pt 7 ps 0.5 lc rgb '#E69F00' title 'class 0', \
   $p1_3 using 1:2 with points pt 7 ps 0.5 lc rgb '#D55E00' title 'class 1'

@@ -7,7 +7,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 set multiplot layout 1,3
 
 # Panel 1
@@ -17,7 +17,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p1_1 << EOD
 -4 -3.5 1
 -3.88608 -3.5 1
@@ -6813,7 +6813,7 @@ set cblabel 'confidence max_k p_k'
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
-  $p1_1 using 1:2:3 with image pixels, \
+  $p1_1 using 1:2:3 with image, \
   $p1_2 using 1:2 with points pt 7 ps 0.4 lc rgb '#E69F00' title 'class 0', \
   $p1_3 using 1:2 with points pt 7 ps 0.4 lc rgb '#D55E00' title 'class 1'
 
@@ -6824,7 +6824,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p2_1 << EOD
 -4 -3.5 0.887811
 -3.88608 -3.5 0.889754
@@ -13620,7 +13620,7 @@ set cblabel 'confidence max_k p_k'
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
-  $p2_1 using 1:2:3 with image pixels, \
+  $p2_1 using 1:2:3 with image, \
   $p2_2 using 1:2 with points pt 7 ps 0.4 lc rgb '#E69F00' title 'class 0', \
   $p2_3 using 1:2 with points pt 7 ps 0.4 lc rgb '#D55E00' title 'class 1'
 
@@ -13631,7 +13631,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p3_1 << EOD
 -4 -3.5 0.999855
 -3.88608 -3.5 0.9996
@@ -20427,7 +20427,7 @@ set cblabel 'confidence max_k p_k'
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
-  $p3_1 using 1:2:3 with image pixels, \
+  $p3_1 using 1:2:3 with image, \
   $p3_2 using 1:2 with points pt 7 ps 0.4 lc rgb '#E69F00' title 'class 0', \
   $p3_3 using 1:2 with points pt 7 ps 0.4 lc rgb '#D55E00' title 'class 1'
 unset multiplot

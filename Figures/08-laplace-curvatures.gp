@@ -7,7 +7,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 set multiplot layout 1,3 title 'Curvature of the 1-6-1 tanh network at its MAP (19 weights)' font ',14'
 
 # Panel 1
@@ -17,7 +17,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p1_1 << EOD
 0 0 3.07584
 1 0 -1.87341
@@ -411,7 +411,7 @@ set cbrange [-3.31636:3.31636]
 set palette defined (0 '#b2182b', 0.25 '#ef8a62', 0.5 '#f7f7f7', 0.75 '#67a9cf', 1 '#2166ac')
 unset key
 plot \
-  $p1_1 using 1:2:3 with image pixels
+  $p1_1 using 1:2:3 with image
 
 # Panel 2
 reset
@@ -420,7 +420,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p2_1 << EOD
 0 0 3.06485
 1 0 -1.87341
@@ -814,7 +814,7 @@ set cbrange [-3.31636:3.31636]
 set palette defined (0 '#b2182b', 0.25 '#ef8a62', 0.5 '#f7f7f7', 0.75 '#67a9cf', 1 '#2166ac')
 unset key
 plot \
-  $p2_1 using 1:2:3 with image pixels
+  $p2_1 using 1:2:3 with image
 
 # Panel 3
 reset
@@ -823,7 +823,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p3_1 << EOD
 0 0 3.02712
 1 0 -1.81463
@@ -1217,5 +1217,5 @@ set cbrange [-3.31636:3.31636]
 set palette defined (0 '#b2182b', 0.25 '#ef8a62', 0.5 '#f7f7f7', 0.75 '#67a9cf', 1 '#2166ac')
 unset key
 plot \
-  $p3_1 using 1:2:3 with image pixels
+  $p3_1 using 1:2:3 with image
 unset multiplot

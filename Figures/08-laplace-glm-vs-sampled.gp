@@ -7,7 +7,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 set multiplot layout 1,2
 
 # Panel 1
@@ -17,7 +17,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p1_1 << EOD
 -6 0.32409 0.714132
 -5.95 0.321833 0.702129
@@ -1112,7 +1112,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p2_1 << EOD
 -6 -72.4722 1.02197
 -5.95 -71.882 1.00517

@@ -7,7 +7,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 set multiplot layout 2,3
 
 # Panel 1
@@ -17,7 +17,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p1_1 << EOD
 -6 0.435377 0.714132
 -5.95 0.43733 0.702129
@@ -1112,7 +1112,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p2_1 << EOD
 -6 0.300388 0.714132
 -5.95 0.29577 0.702129
@@ -2207,7 +2207,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p3_1 << EOD
 -6 0.32409 0.714132
 -5.95 0.321833 0.702129
@@ -3302,7 +3302,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p4_1 << EOD
 -6 0.597125 0.714132
 -5.95 0.589863 0.702129
@@ -4397,7 +4397,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p5_1 << EOD
 -6 0.618853 0.714132
 -5.95 0.609048 0.702129
@@ -5492,7 +5492,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p6_1 << EOD
 -6 0.597125 0.714132
 -5.95 0.589863 0.702129

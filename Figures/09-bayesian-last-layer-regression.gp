@@ -7,7 +7,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 set multiplot layout 1,2 title 'Conjugate last layers on the regression with a gap (σ(x) = 0.05 + 0.1(x + 3))' font ',14'
 
 # Panel 1
@@ -17,7 +17,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p1_1 << EOD
 -4.5 -4.6726 -4.16372
 -4.45 -4.57201 -4.08574
@@ -1256,7 +1256,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p2_1 << EOD
 -4.5 -4.42363 -3.95172
 -4.45 -4.31348 -3.86257

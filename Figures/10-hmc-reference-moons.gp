@@ -7,7 +7,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 set multiplot layout 3,5 title 'Confidence max_k p_k of each method''s predictive; HMC''s is the reference' font ',14'
 
 # Panel 1
@@ -17,7 +17,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p1_1 << EOD
 -3 -2.5 0.673887
 -2.85714 -2.5 0.655399
@@ -2784,7 +2784,7 @@ set cbrange [0.5:1]
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
-  $p1_1 using 1:2:3 with image pixels, \
+  $p1_1 using 1:2:3 with image, \
   $p1_2 using 1:2 with points pt 7 ps 0.4 lc rgb '#E69F00' title 'class 0', \
   $p1_3 using 1:2 with points pt 7 ps 0.4 lc rgb '#D55E00' title 'class 1'
 
@@ -2795,7 +2795,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p2_1 << EOD
 -3 -2.5 0.999621
 -2.85714 -2.5 0.998763
@@ -5562,7 +5562,7 @@ set cbrange [0.5:1]
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
-  $p2_1 using 1:2:3 with image pixels, \
+  $p2_1 using 1:2:3 with image, \
   $p2_2 using 1:2 with points pt 7 ps 0.4 lc rgb '#E69F00' title 'class 0', \
   $p2_3 using 1:2 with points pt 7 ps 0.4 lc rgb '#D55E00' title 'class 1'
 
@@ -5573,7 +5573,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p3_1 << EOD
 -3 -2.5 0.968185
 -2.85714 -2.5 0.966148
@@ -8340,7 +8340,7 @@ set cbrange [0.5:1]
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
-  $p3_1 using 1:2:3 with image pixels, \
+  $p3_1 using 1:2:3 with image, \
   $p3_2 using 1:2 with points pt 7 ps 0.4 lc rgb '#E69F00' title 'class 0', \
   $p3_3 using 1:2 with points pt 7 ps 0.4 lc rgb '#D55E00' title 'class 1'
 
@@ -8351,7 +8351,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p4_1 << EOD
 -3 -2.5 0.845159
 -2.85714 -2.5 0.845376
@@ -11118,7 +11118,7 @@ set cbrange [0.5:1]
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
-  $p4_1 using 1:2:3 with image pixels, \
+  $p4_1 using 1:2:3 with image, \
   $p4_2 using 1:2 with points pt 7 ps 0.4 lc rgb '#E69F00' title 'class 0', \
   $p4_3 using 1:2 with points pt 7 ps 0.4 lc rgb '#D55E00' title 'class 1'
 
@@ -11129,7 +11129,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p5_1 << EOD
 -3 -2.5 0.952496
 -2.85714 -2.5 0.943694
@@ -13896,7 +13896,7 @@ set cbrange [0.5:1]
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
-  $p5_1 using 1:2:3 with image pixels, \
+  $p5_1 using 1:2:3 with image, \
   $p5_2 using 1:2 with points pt 7 ps 0.4 lc rgb '#E69F00' title 'class 0', \
   $p5_3 using 1:2 with points pt 7 ps 0.4 lc rgb '#D55E00' title 'class 1'
 
@@ -13907,7 +13907,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p6_1 << EOD
 -3 -2.5 0.675275
 -2.85714 -2.5 0.808805
@@ -16674,7 +16674,7 @@ set cbrange [0.5:1]
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
-  $p6_1 using 1:2:3 with image pixels, \
+  $p6_1 using 1:2:3 with image, \
   $p6_2 using 1:2 with points pt 7 ps 0.4 lc rgb '#E69F00' title 'class 0', \
   $p6_3 using 1:2 with points pt 7 ps 0.4 lc rgb '#D55E00' title 'class 1'
 
@@ -16685,7 +16685,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p7_1 << EOD
 -3 -2.5 0.999798
 -2.85714 -2.5 0.999387
@@ -19452,7 +19452,7 @@ set cbrange [0.5:1]
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
-  $p7_1 using 1:2:3 with image pixels, \
+  $p7_1 using 1:2:3 with image, \
   $p7_2 using 1:2 with points pt 7 ps 0.4 lc rgb '#E69F00' title 'class 0', \
   $p7_3 using 1:2 with points pt 7 ps 0.4 lc rgb '#D55E00' title 'class 1'
 
@@ -19463,7 +19463,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p8_1 << EOD
 -3 -2.5 0.785415
 -2.85714 -2.5 0.714665
@@ -22230,7 +22230,7 @@ set cbrange [0.5:1]
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
-  $p8_1 using 1:2:3 with image pixels, \
+  $p8_1 using 1:2:3 with image, \
   $p8_2 using 1:2 with points pt 7 ps 0.4 lc rgb '#E69F00' title 'class 0', \
   $p8_3 using 1:2 with points pt 7 ps 0.4 lc rgb '#D55E00' title 'class 1'
 
@@ -22241,7 +22241,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p9_1 << EOD
 -3 -2.5 0.983889
 -2.85714 -2.5 0.950871
@@ -25008,7 +25008,7 @@ set cbrange [0.5:1]
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
-  $p9_1 using 1:2:3 with image pixels, \
+  $p9_1 using 1:2:3 with image, \
   $p9_2 using 1:2 with points pt 7 ps 0.4 lc rgb '#E69F00' title 'class 0', \
   $p9_3 using 1:2 with points pt 7 ps 0.4 lc rgb '#D55E00' title 'class 1'
 
@@ -25019,7 +25019,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p10_1 << EOD
 -3 -2.5 0.946727
 -2.85714 -2.5 0.890376
@@ -27786,7 +27786,7 @@ set cbrange [0.5:1]
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
-  $p10_1 using 1:2:3 with image pixels, \
+  $p10_1 using 1:2:3 with image, \
   $p10_2 using 1:2 with points pt 7 ps 0.4 lc rgb '#E69F00' title 'class 0', \
   $p10_3 using 1:2 with points pt 7 ps 0.4 lc rgb '#D55E00' title 'class 1'
 
@@ -27797,7 +27797,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p11_1 << EOD
 -3 -2.5 0.999336
 -2.85714 -2.5 0.997712
@@ -30564,7 +30564,7 @@ set cbrange [0.5:1]
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
-  $p11_1 using 1:2:3 with image pixels, \
+  $p11_1 using 1:2:3 with image, \
   $p11_2 using 1:2 with points pt 7 ps 0.4 lc rgb '#E69F00' title 'class 0', \
   $p11_3 using 1:2 with points pt 7 ps 0.4 lc rgb '#D55E00' title 'class 1'
 
@@ -30575,7 +30575,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p12_1 << EOD
 -3 -2.5 0.998157
 -2.85714 -2.5 0.996343
@@ -33342,7 +33342,7 @@ set cbrange [0.5:1]
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
-  $p12_1 using 1:2:3 with image pixels, \
+  $p12_1 using 1:2:3 with image, \
   $p12_2 using 1:2 with points pt 7 ps 0.4 lc rgb '#E69F00' title 'class 0', \
   $p12_3 using 1:2 with points pt 7 ps 0.4 lc rgb '#D55E00' title 'class 1'
 
@@ -33353,7 +33353,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p13_1 << EOD
 -3 -2.5 0.834563
 -2.85714 -2.5 0.914542
@@ -36120,7 +36120,7 @@ set cbrange [0.5:1]
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
-  $p13_1 using 1:2:3 with image pixels, \
+  $p13_1 using 1:2:3 with image, \
   $p13_2 using 1:2 with points pt 7 ps 0.4 lc rgb '#E69F00' title 'class 0', \
   $p13_3 using 1:2 with points pt 7 ps 0.4 lc rgb '#D55E00' title 'class 1'
 
@@ -36131,7 +36131,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p14_1 << EOD
 -3 -2.5 0.99961
 -2.85714 -2.5 0.99873
@@ -38898,7 +38898,7 @@ set cbrange [0.5:1]
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
-  $p14_1 using 1:2:3 with image pixels, \
+  $p14_1 using 1:2:3 with image, \
   $p14_2 using 1:2 with points pt 7 ps 0.4 lc rgb '#E69F00' title 'class 0', \
   $p14_3 using 1:2 with points pt 7 ps 0.4 lc rgb '#D55E00' title 'class 1'
 
@@ -38909,7 +38909,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p15_1 << EOD
 -3 -2.5 0.999792
 -2.85714 -2.5 0.999371
@@ -41676,7 +41676,7 @@ set cbrange [0.5:1]
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
-  $p15_1 using 1:2:3 with image pixels, \
+  $p15_1 using 1:2:3 with image, \
   $p15_2 using 1:2 with points pt 7 ps 0.4 lc rgb '#E69F00' title 'class 0', \
   $p15_3 using 1:2 with points pt 7 ps 0.4 lc rgb '#D55E00' title 'class 1'
 unset multiplot

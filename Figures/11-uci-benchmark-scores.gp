@@ -7,7 +7,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 set multiplot layout 2,2
 
 # Panel 1
@@ -17,7 +17,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p1_1 << EOD
 -0.08 2.77067
 -0.08 3.13553
@@ -95,7 +95,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p2_1 << EOD
 -0.08 -2.54687
 -0.08 -2.44509
@@ -173,7 +173,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p3_1 << EOD
 -0.08 4.99132
 -0.08 5.2028
@@ -251,7 +251,7 @@ set border 3 lw 1 lc rgb '#444444'
 set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
-set style fill transparent solid 0.25 noborder
+set style fill solid 1.0 noborder
 $p4_1 << EOD
 -0.08 -3.05599
 -0.08 -3.02223
