@@ -1455,7 +1455,7 @@ chapter.claim(
 
  | the notes say | measured here |
  |---|---|
- | HMC: highest quality, very high cost | the reference; many times the cost of the methods built on MAP training (the tests check at least ten times on the regression, five on the moons), but only a few times that of mean field trained to convergence |
+ | HMC: highest quality, very high cost | the reference; many times the cost of the methods built on MAP training (the tests check at least ten times on the regression, five on the moons), but only a few times that of mean field trained to convergence on the regression, and about as much on the moons (here {{moons.meanFieldLocalReparameterisation.fit}} for the mean-field fit with the local reparameterisation, {{moons.hmc}} for HMC) |
  | SGLD: high quality, high cost | the closest on the regression, in the bottom third on the moons; a fraction of HMC's cost |
  | mean field: medium (§2.4), "high" for Bayes by Backprop (§9.2) | converged: the farthest on the regression; on the moons the two closest, or far off when a run stops on the wrong optimum |
  | MC dropout: medium quality, low cost | cheap, but in the bottom half on both |

@@ -28,7 +28,8 @@ extension Series {
   /// The series' legend entry, if it has one.
   var legendTitle: String? {
     switch self {
-    case .line(_, _, let title, _, _, _), .points(_, _, let title, _, _),
+    case .line(_, _, let title, _, _, _), .points(_, _, let title, _, _, _),
+      .intervals(_, _, _, _, let title, _, _),
       .band(_, _, _, let title, _), .contour(_, _, _, _, let title, _),
       .bars(_, _, _, let title, _):
       return title

@@ -51,15 +51,38 @@ public enum LegendPosition: String, Sendable {
   case none = "off"
 }
 
+/// The marker of a ``Series/points(x:y:title:color:size:shape:)`` series (filled, except
+/// the cross).
+public enum MarkerShape: Int, Sendable {
+  /// A filled circle.
+  case circle = 7
+  /// A filled square.
+  case square = 5
+  /// A filled triangle, pointing up.
+  case triangle = 9
+  /// A filled diamond.
+  case diamond = 13
+  /// A cross (×).
+  case cross = 2
+}
+
 /// One thing drawn in a ``Figure``.
 public enum Series: Sendable {
   /// A polyline through $(x_k, y_k)$, `width` in points, optionally dashed.
   case line(
     x: [Double], y: [Double], title: String? = nil, color: Color = .blue, width: Double = 2,
     dashed: Bool = false)
-  /// Markers at $(x_k, y_k)$; `size` scales the marker.
+  /// Markers at $(x_k, y_k)$; `size` scales the marker, `shape` tells series apart
+  /// without relying on colour alone.
   case points(
-    x: [Double], y: [Double], title: String? = nil, color: Color = .black, size: Double = 0.6)
+    x: [Double], y: [Double], title: String? = nil, color: Color = .black, size: Double = 0.6,
+    shape: MarkerShape = .circle)
+  /// Markers at $(x_k, y_k)$ with a vertical interval from `lower` to `upper` through each
+  /// (a Monte Carlo interval, a standard error): a dot plot, for values whose size is read
+  /// off a scale rather than off a bar's length.
+  case intervals(
+    x: [Double], y: [Double], lower: [Double], upper: [Double], title: String? = nil,
+    color: Color = .black, size: Double = 0.9)
   /// A shaded region between `lower` and `upper` along `x`, at 25 % opacity (draw the
   /// mean on top of it).
   case band(
@@ -156,7 +179,9 @@ public enum Series: Sendable {
   }
 
   /// The 2-D inputs of a labelled data set as one marker series per class, in a fixed
-  /// colour per class (orange, vermillion, then the palette), titled "class k".
+  /// colour and marker shape per class (orange circles, vermillion triangles, then the
+  /// palette and the other shapes), titled "class k": the shapes tell the classes apart
+  /// where the two warm colours do not (in print, for colour-blind readers).
   ///
   /// - Parameters:
   ///   - data: a data set with two input columns and class labels.
@@ -169,11 +194,13 @@ public enum Series: Sendable {
     let labels = data.targets.labels
     let shown = 0..<Swift.min(count ?? data.count, data.count)
     let colours: [Color] = [.orange, .vermillion] + Color.palette
+    let shapes: [MarkerShape] = [.circle, .triangle, .square, .diamond, .cross]
     return (0...(labels.max() ?? 0)).map { k in
       let members = shown.filter { labels[$0] == k }
       return .points(
         x: members.map { data.inputs[$0, 0] }, y: members.map { data.inputs[$0, 1] },
-        title: "class \(k)", color: colours[k % colours.count], size: size)
+        title: "class \(k)", color: colours[k % colours.count], size: size,
+        shape: shapes[k % shapes.count])
     }
   }
 }
@@ -206,6 +233,12 @@ public struct Figure: Sendable {
   /// The values the colour scale spans (heatmaps only), so that panels can share one
   /// scale; nil fits it to the data.
   public var colorRange: ClosedRange<Double>?
+  /// Colour heatmaps on a logarithmic scale (every value must be positive: clamp at a
+  /// floor first, and say so in the colour-bar label).
+  public var logColors = false
+  /// Draw the colour bar beside a heatmap; false in all but one panel of a grid whose
+  /// panels share a ``colorRange``, so the shared scale is shown once.
+  public var showsColorBar = true
   /// Draw x and y with equal scale.
   public var equalAxes = false
   /// Colour heatmaps on a diverging scale (red below the middle of the colour range,

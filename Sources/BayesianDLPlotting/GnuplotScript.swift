@@ -97,10 +97,15 @@ public enum GnuplotScript {
         plotClauses.append(
           "\(block) using 1:2 with lines lw \(format(width)) lc rgb '\(color.hex)'\(dashed ? " dt 2" : "")\(titled(title))"
         )
-      case .points(let x, let y, let title, let color, let size):
+      case .points(let x, let y, let title, let color, let size, let shape):
         out += datablock(block, columns: [x, y])
         plotClauses.append(
-          "\(block) using 1:2 with points pt 7 ps \(format(size)) lc rgb '\(color.hex)'\(titled(title))"
+          "\(block) using 1:2 with points pt \(shape.rawValue) ps \(format(size)) lc rgb '\(color.hex)'\(titled(title))"
+        )
+      case .intervals(let x, let y, let lower, let upper, let title, let color, let size):
+        out += datablock(block, columns: [x, y, lower, upper])
+        plotClauses.append(
+          "\(block) using 1:2:3:4 with yerrorbars pt 7 ps \(format(size)) lw 1.5 lc rgb '\(color.hex)'\(titled(title))"
         )
       case .band(let x, let lower, let upper, let title, let color):
         out += datablock(block, columns: [x, lower, upper])
@@ -163,7 +168,8 @@ public enum GnuplotScript {
     let hasImage = figure.series.contains {
       if case .heatmap = $0 { return true } else { return false }
     }
-    if !hasImage { out += "unset colorbox\n" }
+    if !hasImage || !figure.showsColorBar { out += "unset colorbox\n" }
+    if hasImage && figure.logColors { out += "set logscale cb\nset format cb '10^{%L}'\n" }
     // Set per panel: a palette set by one panel of a multiplot would carry over.
     if hasImage { out += figure.divergingColors ? divergingPalette : sequentialPalette }
     out += figure.legend == .none ? "unset key\n" : "set key \(figure.legend.rawValue)\n"

@@ -138,6 +138,27 @@ import Testing
     #expect(script.contains("$p1_1 << EOD\n0 5 1\n1 5 2\n\n0 6 3\n1 6 4\n\nEOD\n"))
     #expect(script.contains("with image"))
     #expect(!script.contains("unset colorbox"))
+    #expect(!script.contains("logscale cb"))
+  }
+
+  @Test func aMapCanHideItsColourBarAndUseALogScale() {
+    var figure = Figure(
+      title: "h", xLabel: "x", yLabel: "y",
+      series: [.heatmap(xs: [0, 1], ys: [5, 6], values: Matrix([[1e-3, 1e-2], [1e-1, 1]]))])
+    figure.logColors = true
+    figure.showsColorBar = false
+    let script = GnuplotScript.script(for: figure, name: "h")
+    #expect(script.contains("unset colorbox\n"))
+    #expect(script.contains("set logscale cb\n"))
+  }
+
+  @Test func intervalsAreMarkersWithVerticalErrorBars() {
+    let figure = Figure(
+      title: "i", xLabel: "x", yLabel: "y",
+      series: [.intervals(x: [1, 2], y: [0.5, 0.7], lower: [0.4, 0.6], upper: [0.6, 0.8])])
+    let script = GnuplotScript.script(for: figure, name: "i")
+    #expect(script.contains("$p1_1 << EOD\n1 0.5 0.4 0.6\n2 0.7 0.6 0.8\nEOD\n"))
+    #expect(script.contains("$p1_1 using 1:2:3:4 with yerrorbars"))
   }
 
   // MARK: Rendering
@@ -232,14 +253,15 @@ import Testing
       inputs: Matrix([[0, 1], [2, 3], [4, 5], [6, 7]]), targets: .classes([1, 0, 1, 1]))
     let series = Series.classes(of: data, first: 3)
     #expect(series.count == 2)
-    guard case .points(let x0, let y0, let t0, let c0, _) = series[0],
-      case .points(let x1, let y1, let t1, let c1, _) = series[1]
+    guard case .points(let x0, let y0, let t0, let c0, _, let s0) = series[0],
+      case .points(let x1, let y1, let t1, let c1, _, let s1) = series[1]
     else {
       Issue.record("expected two point series")
       return
     }
     #expect(x0 == [2] && y0 == [3] && t0 == "class 0" && c0 == .orange)
     #expect(x1 == [0, 4] && y1 == [1, 5] && t1 == "class 1" && c1 == .vermillion)
+    #expect(s0 == .circle && s1 == .triangle, "the classes differ by shape as well as colour")
   }
 
   @Test func planeMapLaysTheValuesOutOnTheGridWithTheDataOnTop() {
