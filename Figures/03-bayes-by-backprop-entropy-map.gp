@@ -10524,5 +10524,5 @@ set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 
 set key below center horizontal
 plot \
   $p1_1 using 1:2:3 with image, \
-  $p1_2 using 1:2 with points pt 7 ps 0.5 lc rgb '#E69F00' title 'class 0', \
-  $p1_3 using 1:2 with points pt 7 ps 0.5 lc rgb '#D55E00' title 'class 1'
+  $p1_2 using 1:2 with points pt 7 ps 0.7 lc rgb '#E69F00' title 'class 0', \
+  $p1_3 using 1:2 with points pt 9 ps 0.7 lc rgb '#D55E00' title 'class 1'

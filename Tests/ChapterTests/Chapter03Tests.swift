@@ -30,7 +30,7 @@ struct Chapter03Tests {
     "Weighting the KL by $1/|B|$", "Note 003's band of $f$", "Both runs with a KL have converged",
     "Converged, the two weightings", "The softplus run has converged too",
     "and it reaches the same fit", "The mixture-prior run classifies", "but it has not converged",
-    "The error is large for",
+    "The error is large for", "The mean network's training RMSE",
   ]
 
   @Test func everyClaimHoldsAtTheQuickBudgetButTheFullBudgetOnesAndThereAreAtLeastEight() throws {
@@ -116,6 +116,19 @@ struct Chapter03Tests {
   /// the gradient of the per-batch objective.
   @Test func meanFieldVIWeightsTheKLByTheBatchSizeToo() throws {
     #expect(try results().value("meanFieldVIGap") < 1e-9)
+  }
+
+  /// The committed regression fits of section 6: the ELBO fit has nearly flattened (its
+  /// last quarter moved it a small fraction of what the second half did) and the recipe
+  /// has; the mean-field band misses the truth in the gap.
+  @Test func theCommittedRegressionFitsHaveNearlyFlattened() throws {
+    let committed = try RecordedResults.committed(Self.chapter)
+    let lastQuarter = try committed.value("elboFallLastQuarter")
+    let secondHalf = try committed.value("elboFallSecondHalf")
+    #expect(lastQuarter < 5 && 3 * lastQuarter < secondHalf)
+    #expect(abs(try committed.value("recipeFallLastQuarter")) < 1)
+    #expect(try committed.value("elboTruthOutsideInGap") > 20)
+    #expect(abs(try committed.value("elboCoverage") - 0.95) < 0.05)
   }
 
   @Test func theBandWidensWhereTheDataEnd() throws {
