@@ -873,7 +873,7 @@ set xlabel 'input x'
 set ylabel 'output y'
 set xrange [-5:5]
 unset colorbox
-set key below center horizontal
+set key top left
 plot \
   $p1_1 using 1:2:3 with filledcurves lc rgb '#0072B2' fs transparent solid 0.25 noborder title 'MC mean ±2 sd (with noise)', \
   $p1_2 using 1:2 with lines lw 2 lc rgb '#0072B2' title 'MC predictive mean', \
@@ -890,12 +890,12 @@ set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
 set style fill solid 1.0 noborder
 $p2_1 << EOD
-2 0.22068
-4 0.156044
-8 0.11034
-16 0.078022
-32 0.0551699
-64 0.039011
+2 0.331019
+4 0.234066
+8 0.16551
+16 0.117033
+32 0.0827548
+64 0.0585165
 EOD
 $p2_2 << EOD
 2 0.22068
@@ -932,14 +932,18 @@ EOD
 set title 'Error of the S-sample estimate' font ',13'
 set xlabel 'samples S'
 set ylabel 'RMSE against the reference'
+set xrange [1.66667:76.8]
+set yrange [0.0206897:0.430325]
 set logscale x
 set format x '10^{%L}'
 set logscale y
 set format y '10^{%L}'
+set xtics ('2' 2, '4' 4, '8' 8, '16' 16, '32' 32, '64' 64)
+set ytics ('0.03' 0.03, '0.05' 0.05, '0.1' 0.1, '0.2' 0.2, '0.3' 0.3)
 unset colorbox
 set key top right
 plot \
-  $p2_1 using 1:2 with lines lw 1.5 lc rgb '#999999' dt 2 title '∝ 1/√S', \
+  $p2_1 using 1:2 with lines lw 1.5 lc rgb '#999999' dt 2 title 'slope of 1/√S (for reference)', \
   $p2_2 using 1:2 with lines lw 2 lc rgb '#0072B2' title 'predictive mean', \
   $p2_3 using 1:2 with points pt 7 ps 0.9 lc rgb '#0072B2' notitle, \
   $p2_4 using 1:2 with lines lw 2 lc rgb '#D55E00' title 'predictive sd', \

@@ -1,6 +1,6 @@
 # 01-bnn-definition-prior-functions.gp — written by the course; redraw with: gnuplot 01-bnn-definition-prior-functions.gp
 if (!exists("outfile")) outfile = '01-bnn-definition-prior-functions.png'
-set terminal pngcairo size 1380,440 enhanced font 'DejaVu Sans,11' background rgb 'white'
+set terminal pngcairo size 1380,420 enhanced font 'DejaVu Sans,11' background rgb 'white'
 set output outfile
 set encoding utf8
 set border 3 lw 1 lc rgb '#444444'
@@ -8,7 +8,7 @@ set tics nomirror out scale 0.6
 set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
 set style fill solid 1.0 noborder
-set multiplot layout 1,3 title 'Prior predictive of a 1-50-1 tanh network' font ',14'
+set multiplot layout 1,3 title 'Prior predictive of a 1-50-1 tanh network: ±2 sd of f(x) (shaded) and 12 functions drawn from the prior; each panel has its own y-scale' font ',14'
 
 # Panel 1
 reset
@@ -2649,7 +2649,7 @@ set xlabel 'input x'
 set ylabel 'network output f(x)'
 set xrange [-3:3]
 unset colorbox
-set key below center horizontal
+unset key
 plot \
   $p1_1 using 1:2:3 with filledcurves lc rgb '#56B4E9' fs transparent solid 0.25 noborder title '±2 sd of f(x)', \
   $p1_2 using 1:2 with lines lw 1.2 lc rgb '#0072B2' title 'functions f(x; w), w \~ p(w)', \
@@ -5304,7 +5304,7 @@ set xlabel 'input x'
 set ylabel 'network output f(x)'
 set xrange [-3:3]
 unset colorbox
-set key below center horizontal
+unset key
 plot \
   $p2_1 using 1:2:3 with filledcurves lc rgb '#56B4E9' fs transparent solid 0.25 noborder title '±2 sd of f(x)', \
   $p2_2 using 1:2 with lines lw 1.2 lc rgb '#0072B2' title 'functions f(x; w), w \~ p(w)', \
@@ -7959,7 +7959,7 @@ set xlabel 'input x'
 set ylabel 'network output f(x)'
 set xrange [-3:3]
 unset colorbox
-set key below center horizontal
+unset key
 plot \
   $p3_1 using 1:2:3 with filledcurves lc rgb '#56B4E9' fs transparent solid 0.25 noborder title '±2 sd of f(x)', \
   $p3_2 using 1:2 with lines lw 1.2 lc rgb '#0072B2' title 'functions f(x; w), w \~ p(w)', \

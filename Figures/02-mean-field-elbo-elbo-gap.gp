@@ -508,9 +508,9 @@ set yrange [-21.6599:-12.1599]
 set logscale x
 set format x '10^{%L}'
 unset colorbox
-set key bottom right
+set key bottom left
 plot \
-  $p1_1 using 1:2 with lines lw 1.5 lc rgb '#222222' title 'log p(D)', \
+  $p1_1 using 1:2 with lines lw 6 lc rgb '#999999' title 'log p(D) (wide grey line)', \
   $p1_2 using 1:2 with lines lw 2 lc rgb '#0072B2' title 'ELBO(q_c)', \
-  $p1_3 using 1:2 with lines lw 2 lc rgb '#D55E00' dt 2 title 'ELBO(q_c) + KL(q_c ‖ posterior)', \
+  $p1_3 using 1:2 with lines lw 2 lc rgb '#D55E00' dt 2 title 'ELBO(q_c) + KL(q_c ‖ posterior) (on it)', \
   $p1_4 using 1:2 with lines lw 1.5 lc rgb '#009E73' dt 2 title 'ELBO of the mean-field optimum'

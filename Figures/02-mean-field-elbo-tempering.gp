@@ -768,9 +768,9 @@ unset colorbox
 set key top left
 plot \
   $p1_1 using 1:2:3 with filledcurves lc rgb '#0072B2' fs transparent solid 0.25 noborder title 'β = 1: mean ± 2 sd of f', \
-  $p1_2 using 1:2 with lines lw 1.5 lc rgb '#0072B2' notitle, \
-  $p1_3 using 1:2:3 with filledcurves lc rgb '#E69F00' fs transparent solid 0.25 noborder title 'β = 0.1: mean ± 2 sd of f', \
-  $p1_4 using 1:2 with lines lw 1.5 lc rgb '#E69F00' notitle, \
+  $p1_2 using 1:2 with lines lw 1.5 lc rgb '#0072B2' title 'means (one line per β)', \
+  $p1_3 using 1:2:3 with filledcurves lc rgb '#009E73' fs transparent solid 0.25 noborder title 'β = 0.1: mean ± 2 sd of f', \
+  $p1_4 using 1:2 with lines lw 1.5 lc rgb '#009E73' notitle, \
   $p1_5 using 1:2:3 with filledcurves lc rgb '#D55E00' fs transparent solid 0.25 noborder title 'β = 0.01: mean ± 2 sd of f', \
   $p1_6 using 1:2 with lines lw 1.5 lc rgb '#D55E00' notitle, \
   $p1_7 using 1:2 with points pt 7 ps 0.9 lc rgb '#222222' title 'data'

@@ -206,45 +206,20 @@ set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
 set style fill solid 1.0 noborder
 $p2_1 << EOD
-0 9.79934e-06
-1 1.74278e-05
-2 2.07171e-05
-3 1.65342e-05
-4 4.06629e-05
+0 0.979934 0.827371 1.1325
+1 1.74278 1.39447 2.0911
+2 2.07171 1.76663 2.37678
+3 1.65342 1.43153 1.8753
+4 4.06629 3.16499 4.96759
 EOD
-$p2_2 << EOD
-0 8.27371e-06
-0 1.1325e-05
-EOD
-$p2_3 << EOD
-1 1.39447e-05
-1 2.0911e-05
-EOD
-$p2_4 << EOD
-2 1.76663e-05
-2 2.37678e-05
-EOD
-$p2_5 << EOD
-3 1.43153e-05
-3 1.8753e-05
-EOD
-$p2_6 << EOD
-4 3.16499e-05
-4 4.96759e-05
-EOD
-set title 'Gradient variance (± 2 standard errors)' font ',13'
-set xlabel ''
-set ylabel 'mean variance per weight mean'
+set title 'Gradient variance per estimator, ± 2 standard errors' font ',13'
+set xlabel 'estimator'
+set ylabel 'mean variance per weight mean (× 10^{-5})'
 set xrange [-0.6:4.6]
-set yrange [0:5.71273e-05]
+set yrange [0:5.71273]
 set xtics ('means' 0, 'local' 1, 'Flipout' 2, 'per example' 3, 'shared' 4)
 unset colorbox
 unset key
 plot \
-  $p2_1 using 1:2:(0.63) with boxes lc rgb '#0072B2' fs solid 0.6 noborder notitle, \
-  $p2_2 using 1:2 with lines lw 2 lc rgb '#222222' notitle, \
-  $p2_3 using 1:2 with lines lw 2 lc rgb '#222222' notitle, \
-  $p2_4 using 1:2 with lines lw 2 lc rgb '#222222' notitle, \
-  $p2_5 using 1:2 with lines lw 2 lc rgb '#222222' notitle, \
-  $p2_6 using 1:2 with lines lw 2 lc rgb '#222222' notitle
+  $p2_1 using 1:2:3:4 with yerrorbars pt 7 ps 1.2 lw 1.5 lc rgb '#0072B2' title 'variance ± 2 SE'
 unset multiplot

@@ -120,7 +120,7 @@ func priorPanel(_ network: MLP, sigmaP: Double, using rng: inout Generator) -> F
   var panel = Figure(
     title: "σ_p = \(Narration.format(sigmaP, digits: 2))", xLabel: "input x",
     yLabel: "network output f(x)", series: series)
-  panel.legend = .below
+  panel.legend = .none  // the grid's title says what is drawn, once for all three panels
   panel.xRange = -3...3
   return panel
 }
@@ -170,8 +170,13 @@ chapter.claim(
 orExit("saving the prior figure") {
   try chapter.figures.save(
     FigureGrid(
-      title: "Prior predictive of a 1-50-1 tanh network", rows: 1, columns: 3, panels: priorPanels),
-    name: "prior-functions", panelWidth: 460, panelHeight: 400)
+      title:
+        "Prior predictive of a 1-50-1 tanh network: ±2 sd of f(x) (shaded) and \(shownFunctions) functions drawn from the prior; each panel has its own y-scale",
+      rows: 1, columns: 3, panels: priorPanels),
+    name: "prior-functions",
+    caption:
+      "The larger $\\sigma_p$, the larger and the more wiggly the functions: the sd of $f(0)$ goes from {{priorSDSmall}} at $\\sigma_p = 0.3$ to {{priorSDLarge}} at $\\sigma_p = 3$. Mind the y-scales: at $\\sigma_p = 0.3$ the functions are gentle slopes; at $\\sigma_p = 3$ they are steps, where tanh saturates.",
+    panelWidth: 460, panelHeight: 380)
 }
 /*:
  Small $\sigma_p$ gives nearly straight, flat functions; large $\sigma_p$ gives steep
@@ -370,9 +375,9 @@ let contourPanel: Figure = {
       .points(
         x: [trueA, -trueA], y: [trueB, -trueB], title: "truth (and its mirror)", color: .vermillion,
         size: 1.4),
-      .points(x: [wMAP.a], y: [wMAP.b], title: "MAP", color: .orange, size: 1.8),
+      .points(x: [wMAP.a], y: [wMAP.b], title: "MAP", color: .orange, size: 1.8, shape: .diamond),
     ])
-  figure.legend = .below
+  figure.legend = .topLeft  // the corner far from both modes is empty
   figure.colorBarLabel = "density"
   figure.equalAxes = true
   figure.xRange = -4...4
@@ -381,31 +386,36 @@ let contourPanel: Figure = {
 }()
 let predictivePanel: Figure = {
   var figure = Figure(
-    title: "Predictive from the exact posterior vs the MAP fit", xLabel: "input x",
-    yLabel: "output y",
+    title: "Exact predictive; the MAP curve lies on its mean",
+    xLabel: "input x", yLabel: "output y",
     series: [
       .band(
         x: wideXs, lower: zip(predictiveMean, predictiveSD).map { $0 - 2 * $1 },
         upper: zip(predictiveMean, predictiveSD).map { $0 + 2 * $1 },
         title: "predictive ±2 sd (with noise)",
         color: .blue),
-      .line(x: wideXs, y: predictiveMean, title: "predictive mean", color: .blue),
-      .line(
-        x: wideXs, y: wideXs.map { twoWeightNetwork($0, wMAP.a, wMAP.b) },
-        title: "MAP network (no band)", color: .orange, dashed: true),
+      .line(x: wideXs, y: predictiveMean, title: "predictive mean", color: .blue, width: 5),
       .line(
         x: wideXs, y: wideXs.map { twoWeightNetwork($0, trueA, trueB) }, title: "truth",
         color: .black, width: 1),
+      // Last, so that its dashes show on the wide mean line it lies on.
+      .line(
+        x: wideXs, y: wideXs.map { twoWeightNetwork($0, wMAP.a, wMAP.b) },
+        title: "MAP network (no band)", color: .orange, width: 2, dashed: true),
       .points(x: twoWeightX, y: twoWeightY, title: "data", color: .black, size: 0.9),
     ])
-  figure.legend = .below
+  figure.legend = .topLeft  // above the band's left plateau, which is empty
   figure.xRange = -4...4
+  figure.yRange = -2...3  // room for the legend above the data
   return figure
 }()
 orExit("saving the posterior figure") {
   try chapter.figures.save(
     FigureGrid(rows: 1, columns: 2, panels: [contourPanel, predictivePanel]),
-    name: "exact-posterior", panelWidth: 560, panelHeight: 520)
+    name: "exact-posterior",
+    caption:
+      "Left: the exact posterior of $b \\tanh(ax)$ has two mirror-image modes, and the MAP sits in one. Right: the predictive band is barely wider beyond the data (sd {{exactSDAtEnds}} at $x = \\pm 4$) than in them ({{exactSDInData}}); the MAP network draws the same curve as the predictive mean, with no band.",
+    panelWidth: 560, panelHeight: 520)
 }
 /*:
  Here the ascent ends at $(a, b)$ = ({{mapA}}, {{mapB}}), in the mirror image of the truth
@@ -733,6 +743,8 @@ orExit("saving the approximations figure") {
   close.legend = .below
   try chapter.figures.save(
     FigureGrid(rows: 1, columns: 2, panels: [overviewPanel, close]), name: "approximations",
+    caption:
+      "Left: HMC's four chains each stay in the mode they first reach. Right, in the MAP's mode: mean field's ellipse is narrower than the exact region and has no tilt; Laplace's is centred on the MAP, tilted, and symmetric where the posterior is skewed.",
     panelWidth: 560, panelHeight: 560)
 }
 /*:
@@ -1005,21 +1017,26 @@ let bandPanel: Figure = {
         x: gapData.inputs.storage, y: gapData.targets.values.storage, title: "data", color: .black,
         size: 0.8),
     ])
-  figure.legend = .below
+  figure.legend = .topLeft  // above the band's left end, which stays below y = 0
   figure.xRange = -5...5
   return figure
 }()
+//: and the errors against $S$, on log axes:
+// fold: the error panel and the figure
 let convergencePanel: Figure = {
+  // The reference slope, drawn half as high again as the first point so that it does
+  // not hide under the measured curve.
   let reference = sampleSizes.map {
-    meanErrors[0] * (Double(sampleSizes[0]) / Double($0)).squareRoot()
+    1.5 * meanErrors[0] * (Double(sampleSizes[0]) / Double($0)).squareRoot()
   }
+  let allErrors = meanErrors + sdErrors + reference
   var figure = Figure(
     title: "Error of the S-sample estimate", xLabel: "samples S",
     yLabel: "RMSE against the reference",
     series: [
       .line(
-        x: sampleSizes.map(Double.init), y: reference, title: "∝ 1/√S", color: .grey, width: 1.5,
-        dashed: true),
+        x: sampleSizes.map(Double.init), y: reference, title: "slope of 1/√S (for reference)",
+        color: .grey, width: 1.5, dashed: true),
       .line(x: sampleSizes.map(Double.init), y: meanErrors, title: "predictive mean", color: .blue),
       .points(x: sampleSizes.map(Double.init), y: meanErrors, color: .blue, size: 0.9),
       .line(
@@ -1028,12 +1045,22 @@ let convergencePanel: Figure = {
     ])
   figure.logX = true
   figure.logY = true
+  figure.xRange = (Double(sampleSizes.first!) / 1.2)...(Double(sampleSizes.last!) * 1.2)
+  figure.yRange = (allErrors.min()! / 1.3)...(allErrors.max()! * 1.3)
+  // A labelled tick at every S, and at round errors within the range (a log axis over
+  // less than two decades shows too few of its own).
+  figure.xTickLabels = sampleSizes.map { (Double($0), String($0)) }
+  figure.yTickLabels = [0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1].filter {
+    figure.yRange!.contains($0)
+  }.map { ($0, Narration.format($0, digits: 1)) }
   figure.legend = .topRight
   return figure
 }()
 orExit("saving the Monte Carlo figure") {
   try chapter.figures.save(
     FigureGrid(rows: 1, columns: 2, panels: [bandPanel, convergencePanel]), name: "mc-predictive",
+    caption:
+      "Left: with every $\\sigma$ fixed at $e^{-3}$ the band is barely wider beyond the data than in them (sd of $f$ {{bandSDInData}} in the data, {{bandSDBeyond}} beyond $|x| = 3$), and the truth leaves it beyond $|x|$ = {{truthLeavesBandAt}}. Right: both errors fall like $1/\\sqrt S$ (slopes {{meanSlope}} and {{sdSlope}}).",
     panelWidth: 560, panelHeight: 500)
 }
 /*:

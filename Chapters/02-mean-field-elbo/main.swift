@@ -167,23 +167,29 @@ orExit("saving the ELBO figure") {
     xLabel: "covariance scale c",
     yLabel: "nats",
     series: [
+      // Wide and drawn first, so that it shows on both sides of the dashes laid on it.
       .line(
-        x: scales, y: scales.map { _ in model.logEvidence }, title: "log p(D)", color: .black,
-        width: 1.5),
+        x: scales, y: scales.map { _ in model.logEvidence }, title: "log p(D) (wide grey line)",
+        color: .grey, width: 6),
       .line(x: scales, y: scaledELBO, title: "ELBO(q_c)", color: .blue),
       .line(
         x: scales,
         y: zip(scales, scaledELBO).map { c, e in e + scaledPosterior(c).kl(to: posterior) },
-        title: "ELBO(q_c) + KL(q_c ‖ posterior)", color: .vermillion, width: 2, dashed: true),
+        title: "ELBO(q_c) + KL(q_c ‖ posterior) (on it)", color: .vermillion, width: 2,
+        dashed: true),
       .line(
         x: scales, y: scales.map { _ in model.elbo(meanField.q) },
         title: "ELBO of the mean-field optimum", color: .green, width: 1.5, dashed: true),
     ])
   figure.logX = true
-  figure.legend = .bottomRight
+  figure.legend = .bottomLeft  // the steep right branch would run through a legend there
   figure.yRange = (model.logEvidence - 8)...(model.logEvidence + 1.5)  // the ELBO falls off steeply
   figure.xRange = scales[0]...scales[scales.count - 1]
-  try chapter.figures.save(figure, name: "elbo-gap")
+  try chapter.figures.save(
+    figure, name: "elbo-gap",
+    caption:
+      "The ELBO of $q_c = \\mathcal N(m, c S)$ stays below $\\log p(D)$ and touches it only at $c = 1$, the exact posterior. Adding back the KL from $q_c$ to the posterior gives $\\log p(D)$ for every $c$: the dashes lie on the grey line. The mean-field optimum's ELBO is \(Narration.format(model.logEvidence - model.elbo(meanField.q), digits: 3)) nats below it."
+  )
 }
 /*:
  For every $q$ the gap equals the KL to the posterior, to {{identityError}} nats;
@@ -191,7 +197,7 @@ orExit("saving the ELBO figure") {
  and at the exact posterior the bound is tight to {{tightness}} nats.
 
  The ELBO peaks at $c$ = {{bestScale}} on the grid, where $q$ *is* the posterior and the bound is tight; the
- dashed red line — ELBO plus the KL to the posterior — is flat at $\log p(D)$ for every
+ dashed vermillion line — ELBO plus the KL to the posterior — is flat at $\log p(D)$ for every
  $c$, which is the identity itself.
  */
 // fold: the claims above, checked on this run
@@ -357,7 +363,11 @@ orExit("saving the ellipse figure") {
       .points(x: [trueIntercept], y: [trueSlope], title: "truth", color: .black, size: 1.4),
     ])
   figure.legend = .outsideRight
-  try chapter.figures.save(figure, name: "mean-field-ellipses", width: 860, height: 560)
+  try chapter.figures.save(
+    figure, name: "mean-field-ellipses",
+    caption:
+      "The posterior is a narrow ellipse along a line of slope–intercept trade-offs. Mean field (reverse KL) sits inside it, far narrower than its long axis; the factorised fit by the forward KL covers it and spills far outside it. (The two axes are not drawn to the same scale.)",
+    width: 860, height: 560)
 }
 /*:
  From one sweep to the next the gap shrinks by {{sweepRatio}}, which is $\rho^4$ = {{rho4}},
@@ -480,7 +490,11 @@ orExit("saving the two-mode figure") {
       .line(x: ws, y: density(forwardFitBimodal), title: "q minimising KL(p ‖ q)", color: .green),
     ])
   figure.legend = .topLeft  // the left mode is low; the right one carries the tall q
-  try chapter.figures.save(figure, name: "kl-directions")
+  try chapter.figures.save(
+    figure, name: "kl-directions",
+    caption:
+      "Fitted to a two-mode $p$, the Gaussian that minimises the reverse KL sits on one mode (mean {{bimodal.reverse.mean}}) and ignores the other; the one that minimises the forward KL spreads over both (mean {{bimodal.forward.mean}}, sd {{bimodal.forward.sd}}) and puts its peak where $p$ has almost no mass."
+  )
 }
 /*:
  The reverse KL puts $q$ on one mode — $\mu$ = {{bimodal.reverse.mean}}, $s$ = {{bimodal.reverse.sd}}, the mode's own width — and ignores the other, at a cost of {{bimodal.reverse.reverseKL}} nats, $\log 2$, for the half of the mass it misses; the forward KL puts it between them, $\mu$ = {{bimodal.forward.mean}}, $s$ = {{bimodal.forward.sd}} ($\sqrt{4.25}$, the mixture's own spread, to the grid's step), centred where $p$ is {{bimodal.forward.densityAtMean}} against {{bimodalPeakDensity}} at a mode.
@@ -634,7 +648,7 @@ let bandXs = SyntheticData.linspace(-1, 5, count: bandPoints).storage
 var bandSeries = [Series]()
 var temperRows = [[String]]()
 var temperedSD = [Double]()  // sd of f(2) for each β
-let palette: [Color] = [.blue, .orange, .vermillion]
+let palette: [Color] = [.blue, .green, .vermillion]  // apart from each other at 25 % opacity
 for (k, beta) in klWeights.enumerated() {
   let q = orExit("tempering the posterior") { try model.temperedPosterior(klWeight: beta) }
   let f = model.predictive(at: design(bandXs), under: q, includeNoise: false)
@@ -644,7 +658,10 @@ for (k, beta) in klWeights.enumerated() {
       x: bandXs, lower: zip(f.mean, sd).map { $0 - 2 * $1 },
       upper: zip(f.mean, sd).map { $0 + 2 * $1 },
       title: "β = \(Narration.format(beta, digits: 2)): mean ± 2 sd of f", color: palette[k]))
-  bandSeries.append(.line(x: bandXs, y: f.mean, color: palette[k], width: 1.5))
+  bandSeries.append(
+    .line(
+      x: bandXs, y: f.mean, title: k == 0 ? "means (one line per β)" : nil, color: palette[k],
+      width: 1.5))
   let at = model.predictive(at: design([2, 5]), under: q, includeNoise: false)
   temperedSD.append(at.variance[0].squareRoot())
   temperRows.append([
@@ -667,7 +684,11 @@ orExit("saving the tempering figure") {
     series: bandSeries + [.points(x: xs, y: ys, title: "data", color: .black, size: 0.9)])
   figure.legend = .topLeft
   figure.xRange = -1...5
-  try chapter.figures.save(figure, name: "tempering")
+  try chapter.figures.save(
+    figure, name: "tempering",
+    caption:
+      "The three means nearly coincide; the band of $f$ narrows as $\\beta$ falls: at $x = 2$ it is {{bandRatio}} times as wide at $\\beta = 0.01$ as at $\\beta = 1$."
+  )
 }
 /*:
  Why it is the noise *variance* that is divided by a hundred: dividing the objective by $\beta$
