@@ -1,6 +1,6 @@
 # 06-uncertainty-decomposition-maps.gp — written by the course; redraw with: gnuplot 06-uncertainty-decomposition-maps.gp
 if (!exists("outfile")) outfile = '06-uncertainty-decomposition-maps.png'
-set terminal pngcairo size 1560,440 enhanced font 'DejaVu Sans,11' background rgb 'white'
+set terminal pngcairo size 1500,440 enhanced font 'DejaVu Sans,11' background rgb 'white'
 set output outfile
 set encoding utf8
 set border 3 lw 1 lc rgb '#444444'
@@ -6811,12 +6811,13 @@ set xrange [-4:5]
 set yrange [-3.5:4]
 set cblabel 'nats'
 set cbrange [0:0.693146]
+unset colorbox
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
   $p1_1 using 1:2:3 with image, \
   $p1_2 using 1:2 with points pt 7 ps 0.4 lc rgb '#E69F00' title 'class 0', \
-  $p1_3 using 1:2 with points pt 7 ps 0.4 lc rgb '#D55E00' title 'class 1'
+  $p1_3 using 1:2 with points pt 9 ps 0.4 lc rgb '#D55E00' title 'class 1'
 
 # Panel 2
 reset
@@ -13619,12 +13620,13 @@ set xrange [-4:5]
 set yrange [-3.5:4]
 set cblabel 'nats'
 set cbrange [0:0.693146]
+unset colorbox
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
   $p2_1 using 1:2:3 with image, \
   $p2_2 using 1:2 with points pt 7 ps 0.4 lc rgb '#E69F00' title 'class 0', \
-  $p2_3 using 1:2 with points pt 7 ps 0.4 lc rgb '#D55E00' title 'class 1'
+  $p2_3 using 1:2 with points pt 9 ps 0.4 lc rgb '#D55E00' title 'class 1'
 
 # Panel 3
 reset
@@ -20432,5 +20434,5 @@ unset key
 plot \
   $p3_1 using 1:2:3 with image, \
   $p3_2 using 1:2 with points pt 7 ps 0.4 lc rgb '#E69F00' title 'class 0', \
-  $p3_3 using 1:2 with points pt 7 ps 0.4 lc rgb '#D55E00' title 'class 1'
+  $p3_3 using 1:2 with points pt 9 ps 0.4 lc rgb '#D55E00' title 'class 1'
 unset multiplot

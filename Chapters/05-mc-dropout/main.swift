@@ -395,7 +395,11 @@ orExit("saving the convergence figure") {
   figure.logX = true
   figure.logY = true
   figure.legend = .topRight
-  try chapter.figures.save(figure, name: "passes", width: 700, height: 480)
+  try chapter.figures.save(
+    figure, name: "passes",
+    caption:
+      "The measured error of the T-pass predictive (dots) follows the 1/√T law (line): measured over predicted stays between \(Narration.format(errorRatios.min()!, digits: 2)) and \(Narration.format(errorRatios.max()!, digits: 2)) at the \(passCounts.count) values of T.",
+    width: 700, height: 480)
 }
 /*:
  The measured error follows the $1/\sqrt T$ law at every $T$: measured over predicted stays
@@ -498,6 +502,8 @@ orExit("saving the dropout-rate figure") {
   information.legend = .topLeft
   try chapter.figures.save(
     FigureGrid(rows: 1, columns: 2, panels: [nll, information]), name: "dropout-rate",
+    caption:
+      "Left: small rates cost no fit, large ones do. Right: at every rate above 0 the mutual information far from the data (vermillion) is above that on the test points (blue), and it broadly grows with the rate.",
     panelWidth: 520, panelHeight: 400)
 }
 /*:
@@ -724,14 +730,33 @@ let confidenceMaps: [(String, Matrix)] = [
 orExit("saving the confidence maps") {
   let xs = SyntheticData.linspace(-4, 5, count: gridSide).storage
   let ys = SyntheticData.linspace(-3.5, 4, count: gridSide).storage
-  let panels = confidenceMaps.map { title, p in
-    Figure.planeMap(
-      title: title, xs: xs, ys: ys, values: p.max(over: .columns).storage,
-      colorBarLabel: "confidence max_k p_k", data: moons)
+  // 1 − confidence on a log scale: a confidence scale saturates above 0.95, where the
+  // far field lies. Floored at 1e-4 (a confidence of 0.9999) for the log.
+  let doubtFloor = 1e-4
+  // The annulus the far-away scores average over, as two dashed circles.
+  let circle = { (r: Double, first: Bool) -> Series in
+    let t = SyntheticData.linspace(0, 2 * Double.pi, count: 121).storage
+    return .line(
+      x: t.map { 0.5 + r * cos($0) }, y: t.map { 0.25 + r * sin($0) },
+      title: first ? "far-away annulus" : nil, color: .grey, width: 1.5, dashed: true)
   }
+  let panels = confidenceMaps.enumerated().map { k, map in
+    var figure = Figure.planeMap(
+      title: map.0, xs: xs, ys: ys,
+      values: map.1.max(over: .columns).storage.map { max(1 - $0, doubtFloor) },
+      colorBarLabel: "1 − confidence (floored at 10^{-4})", data: moons)
+    figure.series += [circle(farRadii.lowerBound, true), circle(farRadii.upperBound, false)]
+    figure.colorRange = doubtFloor...0.5
+    figure.logColors = true
+    figure.showsColorBar = k == confidenceMaps.count - 1
+    return figure
+  }
+  let farDoubt = [mapFar, dropoutFar, ensembleFar].map { Narration.format(1 - $0, digits: 2) }
   try chapter.figures.save(
-    FigureGrid(rows: 1, columns: 3, panels: panels), name: "confidence-maps", panelWidth: 520,
-    panelHeight: 440)
+    FigureGrid(rows: 1, columns: 3, panels: panels), name: "confidence-maps",
+    caption:
+      "One minus the confidence, on a log scale shared by the three panels (dark: doubt). Inside the dashed annulus, where the far-away scores are measured, the mean of 1 − confidence is \(farDoubt[0]) for the single network, \(farDoubt[1]) for MC dropout and \(farDoubt[2]) for the ensemble. The speckle of the MC dropout map is the Monte Carlo error of its \(passes) passes, about \(Narration.format(errorAt100, digits: 2)) in a probability.",
+    panelWidth: 500, panelHeight: 440)
 }
 /*:
  All three classify the test set equally well (accuracy {{mapAccuracy}}, {{dropoutAccuracy}} and {{ensembleAccuracy}}).
@@ -1002,7 +1027,14 @@ orExit("saving the heteroscedastic figure") {
     var figure = Figure(
       title: title, xLabel: xLabel, yLabel: yLabel,
       series: Series.predictiveBands(
-        x: xs, mean: fit.mean, aleatoric: fit.aleatoric, total: fit.total) + [
+        x: xs, mean: fit.mean, aleatoric: fit.aleatoric, total: fit.total)
+        // The total band's edges as lines: where the epistemic part is small, the band
+        // beyond the aleatoric one is a thin rim that the lines make visible.
+        + [1.0, -1.0].map { side in
+          .line(
+            x: xs, y: zip(fit.mean, fit.total).map { $0 + side * 2 * $1.squareRoot() },
+            title: side > 0 ? "edge of the total band" : nil, color: .vermillion, width: 1.2)
+        } + [
           .points(x: data.x, y: data.y, title: "data", color: .black, size: 0.5),
           .line(x: xs, y: fit.mean, title: "ensemble mean", color: .black),
         ])
@@ -1035,9 +1067,13 @@ orExit("saving the heteroscedastic figure") {
     title: "Motorcycle crash: heteroscedastic ensemble", xLabel: "time after impact (ms)",
     yLabel: "head acceleration (g)")
   motorcyclePanel.legend = .bottomRight
+  let sd = { (variance: Double) in Narration.format(variance.squareRoot(), digits: 2) }
   try chapter.figures.save(
     FigureGrid(rows: 1, columns: 3, panels: [syntheticPanel, sigmaPanel, motorcyclePanel]),
-    name: "heteroscedastic", panelWidth: 520, panelHeight: 420)
+    name: "heteroscedastic",
+    caption:
+      "Blue: ±2 sd of the noise alone; vermillion, up to the solid edges: what the members' disagreement adds to make the ±2 sd total band. At x = −4.5 the members' sd is \(sd(wideFit.epistemic.first!)) against a noise sd of \(sd(wideFit.aleatoric.first!)), so it widens the band visibly; at x = 4.5 it is \(sd(wideFit.epistemic.last!)) against \(sd(wideFit.aleatoric.last!)), and the total band is the noise band (sds add in squares). The middle panel shows both sds along x.",
+    panelWidth: 520, panelHeight: 420)
 }
 /*:
  The noise heads recover $\sigma(x)$ across the data range, to {{sigmaRelativeError}}
@@ -1046,7 +1082,7 @@ orExit("saving the heteroscedastic figure") {
  The members' means disagree more beyond the data than in them: their sd is
  {{epistemicSDInData}} on average over $[-\pi, \pi]$, {{epistemicSDAtMinus4p5}} at
  $x = -4.5$ and {{epistemicSDAt4p5}} at $x = 4.5$. The orange curve of the middle panel
- shows it. On the right that is small next to the noise, so the total band (peach) is only a rim
+ shows it. On the right that is small next to the noise, so the total band (vermillion) is only a rim
  around the aleatoric band (blue); on the left, where the noise is small, it is most of
  the band. The learned noise keeps growing past the data too, from {{learnedSigmaAtPi}} at
  $x = \pi$ to {{learnedSigmaAt4p5}} at $x = 4.5$:

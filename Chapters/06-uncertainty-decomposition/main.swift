@@ -284,11 +284,14 @@ orExit("saving the uncertainty maps") {
     var figure = Figure.planeMap(
       title: title, xs: xs, ys: ys, values: values, colorBarLabel: "nats", data: moons)
     figure.colorRange = 0...largest  // one scale for all three panels
+    figure.showsColorBar = title.hasPrefix("epistemic")  // shown once, on the last panel
     return figure
   }
   try chapter.figures.save(
-    FigureGrid(rows: 1, columns: 3, panels: panels), name: "maps", panelWidth: 520,
-    panelHeight: 440)
+    FigureGrid(rows: 1, columns: 3, panels: panels), name: "maps",
+    caption:
+      "Total = aleatoric + epistemic, in nats on one colour scale. The aleatoric part follows the boundary between the moons; the epistemic part is near zero on the data and grows along the boundary's continuation, away from them.",
+    panelWidth: 500, panelHeight: 440)
 }
 /*:
  The aleatoric part lives on the boundary between the moons, where the data themselves
@@ -375,6 +378,9 @@ chapter.claim(
  An ensemble of five mean-and-variance networks (chapter 5) on chapter 3's regression
  with a gap — inputs in $[-3, -1] \cup [1, 3]$, $y = \sin 2x + x/2 + \sigma(x)\varepsilon$ — now
  with noise that grows from left to right, $\sigma(x) = 0.05 + 0.1\,(x + 3)$.
+ Note 000's §6.3 draws this picture with the spread of $f$ alone and labels it a "95% CI";
+ that band is the epistemic part only, and chapter 5 measures how few fresh targets it
+ covers. Here the noise is part of the band.
  */
 Narration.section("4. Var[y] = E[σ²] + Var[μ] along x")
 
@@ -510,6 +516,12 @@ orExit("saving the regression figure") {
     title: "Heteroscedastic ensemble, no data in (−1, 1)", xLabel: "x", yLabel: "y",
     series: Series.predictiveBands(
       x: xValues, mean: fit.mean, aleatoric: fit.aleatoric, total: fit.total)
+      // The total band's edges as lines, so that a thin epistemic rim still shows.
+      + [1.0, -1.0].map { side in
+        .line(
+          x: xValues, y: zip(fit.mean, fit.total).map { $0 + side * 2 * $1.squareRoot() },
+          title: side > 0 ? "edge of the total band" : nil, color: .vermillion, width: 1.2)
+      }
       + [
         .points(
           x: regression.inputs.storage, y: regression.targets.values.storage, title: "data",
@@ -531,8 +543,10 @@ orExit("saving the regression figure") {
   parts.logY = true
   parts.legend = .topLeft
   try chapter.figures.save(
-    FigureGrid(rows: 1, columns: 2, panels: [bands, parts]), name: "regression", panelWidth: 560,
-    panelHeight: 420)
+    FigureGrid(rows: 1, columns: 2, panels: [bands, parts]), name: "regression",
+    caption:
+      "Left: blue is ±2 sd of the noise, vermillion what the members' disagreement adds up to the ±2 sd total band. Right: the two parts of the variance; the epistemic share of the total is \(Narration.format(regionShares[0], digits: 2)) inside the data, \(Narration.format(regionShares[1], digits: 2)) in the gap and \(Narration.format(regionShares[2], digits: 2)) beyond the data.",
+    panelWidth: 560, panelHeight: 420)
 }
 /*:
  Inside the data the aleatoric part dominates — the epistemic part is
@@ -657,22 +671,27 @@ chapter.claim(
 orExit("saving the data-size figure") {
   let sizes = sizeParts.map(\.n)
   let ends = [sizes.first! / 1.5, sizes.last! * 1.5]  // the true noise level's reference line
-  /// A line through the means of one part and a marker at each.
-  func part(_ title: String, _ values: [Double], _ colour: Color, dashed: Bool = false) -> [Series]
+  /// A line through the means of one part and, at each, the mean ± one standard error
+  /// over the data sets (the lower end kept above 0 for the log axis).
+  func part(_ title: String, _ values: [MeanEstimate], _ colour: Color, dashed: Bool = false)
+    -> [Series]
   {
-    [
-      .line(x: sizes, y: values, title: title, color: colour, dashed: dashed),
-      .points(x: sizes, y: values, color: colour, size: 1),
+    let means = values.map(\.mean)
+    return [
+      .line(x: sizes, y: means, title: title, color: colour, dashed: dashed),
+      .intervals(
+        x: sizes, y: means, lower: values.map { max($0.mean - $0.standardError, $0.mean / 10) },
+        upper: values.map { $0.mean + $0.standardError }, color: colour),
     ]
   }
   let oneOverN = sizes.map { fewest.epistemic.mean * fewest.n / $0 }
   var figure = Figure(
     title: "More data: less epistemic, the same aleatoric (\(sizeRepeats) data sets per N)",
     xLabel: "training points N", yLabel: "mean variance over [−π, π]",
-    series: part("aleatoric E[σ²]", sizeParts.map(\.aleatoric.mean), .blue)
-      + part("epistemic Var[μ], bootstrap", sizeParts.map(\.epistemic.mean), .vermillion)
+    series: part("aleatoric E[σ²]", sizeParts.map(\.aleatoric), .blue)
+      + part("epistemic Var[μ], bootstrap", sizeParts.map(\.epistemic), .vermillion)
       + part(
-        "epistemic Var[μ], init only", sizeParts.map(\.initialisationOnly.mean), .purple,
+        "epistemic Var[μ], init only", sizeParts.map(\.initialisationOnly), .purple,
         dashed: true)
       + [
         .line(x: sizes, y: oneOverN, title: "∝ 1/N", color: .orange, width: 1, dashed: true),
@@ -684,7 +703,11 @@ orExit("saving the data-size figure") {
   figure.xRange = ends[0]...ends[1]
   figure.yRange = 3e-4...1.5
   figure.legend = .below
-  try chapter.figures.save(figure, name: "data-size", width: 680, height: 600)
+  try chapter.figures.save(
+    figure, name: "data-size",
+    caption:
+      "Means over \(sizeRepeats) data sets per size, with ± one standard error. The bootstrap ensemble's epistemic part falls \(Narration.format(bootstrapRatio, digits: 3))-fold from \(Int(fewest.n)) to \(Int(most.n)) points, slower than 1/N at the largest sizes, while the aleatoric part settles on the true noise (grey).",
+    width: 680, height: 600)
 }
 /*:
  With {{dataSizeRatio}} times the data the bootstrap ensemble's epistemic part falls {{bootstrapRatio}}-fold,
@@ -873,24 +896,30 @@ orExit("saving the OOD histograms") {
     var figure = Figure(
       title: title, xLabel: label, yLabel: "images",
       series: [
-        .histogram(inside, bins: 30, range: 0...top, title: "held-out digits 0–4", color: .blue),
         .histogram(
-          outside, bins: 30, range: 0...top, title: "digits 5–9 (never seen)", color: .vermillion),
+          inside, bins: 30, range: 0...top, title: "held-out digits 0–4 (\(inside.count) images)",
+          color: .blue),
+        .histogram(
+          outside, bins: 30, range: 0...top,
+          title: "digits 5–9, never seen (\(outside.count) images)", color: .vermillion),
       ])
     figure.legend = .topRight
     return figure
   }
+  let auroc = { (k: Int) in Narration.format(rows[2].1[k], digits: 3) }
   let panels = [
     histogram(
-      "Entropy of the predictive", digitsInScores.entropy, digitsOutScores.entropy,
-      "total entropy (nats)"),
+      "Entropy of the predictive (AUROC \(auroc(1)))", digitsInScores.entropy,
+      digitsOutScores.entropy, "total entropy (nats)"),
     histogram(
-      "Mutual information", digitsInScores.mutualInformation, digitsOutScores.mutualInformation,
-      "I[y; w] (nats)"),
+      "Mutual information (AUROC \(auroc(2)))", digitsInScores.mutualInformation,
+      digitsOutScores.mutualInformation, "I[y; w] (nats)"),
   ]
   try chapter.figures.save(
-    FigureGrid(rows: 1, columns: 2, panels: panels), name: "digits-ood", panelWidth: 560,
-    panelHeight: 420)
+    FigureGrid(rows: 1, columns: 2, panels: panels), name: "digits-ood",
+    caption:
+      "MC dropout on the digits: the never-seen classes 5–9 pile up at higher entropy and higher mutual information than held-out images of the trained classes 0–4. The counts are raw (the two groups differ in size); the AUROC in each title measures the separation.",
+    panelWidth: 560, panelHeight: 420)
 }
 /*:
  The MC-dropout network classifies {{digitsAccuracy}} of the held-out 0–4 images
@@ -1022,8 +1051,10 @@ orExit("saving the accuracy–rejection curves") {
     return figure
   }
   try chapter.figures.save(
-    FigureGrid(rows: 1, columns: 3, panels: panels), name: "rejection", panelWidth: 500,
-    panelHeight: 520)
+    FigureGrid(rows: 1, columns: 3, panels: panels), name: "rejection",
+    caption:
+      "Accuracy on the inputs kept as the most uncertain are rejected first, by each score; the oracle rejects the errors first, and random rejection keeps the accuracy flat in expectation.",
+    panelWidth: 500, panelHeight: 520)
 }
 /*:
  Are the differences between the scores larger than chance? Resample the test inputs with

@@ -515,49 +515,115 @@ chapter.claim(
 
  ## 3. Reliability diagrams
 
- The first seed's test predictions, before (top) and after (middle) temperature scaling,
- and how the confidences are spread (bottom). Each blue bar is a bin's accuracy; the thick
- vermillion segment joins it to the bin's mean confidence — above the bar where the model
- was over-confident, inside it where it was under-confident. Every gap is drawn at full
- height whatever its bin holds; the bottom row gives the bins' shares, and the ECE weighs
- each gap by it. Most predictions sit in the top bin, so the long segments at low
- confidence are the one- and two-prediction bins that set the MCE and barely touch the
- ECE.
+ The first seed's test predictions, before (first row) and after (second row) temperature
+ scaling. Each blue bar is a bin's accuracy; a vermillion line joins it to the bin's mean
+ confidence — above the bar where the model was over-confident, inside it where it was
+ under-confident. The line is drawn at full height whatever the bin holds, as the MCE
+ sees it. The ECE weighs each gap by its bin's share of the predictions (third row), and
+ the fourth row shows each bin's term of the ECE, share times gap, before and after
+ scaling; the terms add up to the ECE in the panel titles. Most predictions sit in the
+ top bin, so the long lines at low confidence are the one- and two-prediction bins that
+ set the MCE, and their terms are small.
+ Most of the ECE comes from the crowded bins: in none of the eight diagrams do bins of one or two predictions carry more than {{nearlyEmptyECEShare}} of it.
  */
-// fold: the reliability figure: twelve panels
+// fold: a reliability diagram, and a bar chart of each bin's term of the ECE
+/// A reliability diagram: per filled bin, the accuracy as a blue bar and the gap to the
+/// mean confidence as a vermillion line, with the ECE in the title.
+func reliabilityPanel(_ reliability: Reliability, title: String) -> Figure {
+  let filled = reliability.bins.filter { $0.count > 0 }
+  var series = [Series]()
+  for (k, bin) in filled.enumerated() {
+    let centre = (bin.lower + bin.upper) / 2
+    series.append(
+      .bars(
+        x: [centre], heights: [bin.accuracy], width: bin.upper - bin.lower,
+        title: k == 0 ? "accuracy" : nil, color: .blue))
+    series.append(
+      .line(
+        x: [centre, centre], y: [bin.accuracy, bin.confidence],
+        title: k == 0 ? "gap to mean confidence" : nil, color: .vermillion, width: 2.5))
+  }
+  series.append(
+    .line(x: [0, 1], y: [0, 1], title: "perfect calibration", color: .grey, dashed: true))
+  let ece = Narration.format(reliability.expectedCalibrationError, digits: 2)
+  var figure = Figure(
+    title: "\(title): ECE \(ece)", xLabel: "confidence (largest probability)",
+    yLabel: "accuracy", series: series)
+  figure.xRange = 0...1
+  figure.yRange = 0...1
+  return figure
+}
+/// Each bin's term of the ECE, its share of the predictions times its gap, before
+/// (vermillion) and after (blue) temperature scaling, side by side in the bin.
+func eceTerms(_ before: Reliability, _ after: Reliability, title: String, top: Double) -> Figure {
+  let terms = { (r: Reliability) in
+    r.bins.map { Double($0.count) / Double(r.count) * $0.gap }
+  }
+  let width = (before.bins[0].upper - before.bins[0].lower) / 2
+  let centres = before.bins.map { ($0.lower + $0.upper) / 2 }
+  var figure = Figure(
+    title: title, xLabel: "confidence (largest probability)", yLabel: "share × gap",
+    series: [
+      .bars(
+        x: centres.map { $0 - width / 2 }, heights: terms(before), width: width,
+        title: "as trained", color: .vermillion),
+      .bars(
+        x: centres.map { $0 + width / 2 }, heights: terms(after), width: width,
+        title: "after scaling", color: .blue),
+    ])
+  figure.xRange = 0...1
+  figure.yRange = 0...top
+  figure.legend = .topLeft
+  return figure
+}
+//: The sixteen panels, and the largest share of a diagram's ECE that bins of one or two
+//: predictions carry:
+// fold: the reliability figure: sixteen panels
 Narration.section("3. Reliability diagrams (first seed)")
+let first = results[0]
+let diagrams = (first.testProbabilities + first.scaledProbabilities).map {
+  Reliability($0, labels: first.testLabels, bins: bins)
+}
+let nearlyEmptyShare = chapter.result(
+  "largest share of a diagram's ECE from bins of at most two predictions",
+  diagrams.map { r in
+    let small = r.bins.filter { $0.count <= 2 }.map { Double($0.count) * $0.gap }.reduce(0, +)
+    return small / Double(r.count) / r.expectedCalibrationError
+  }.max()!, digits: 2, as: "nearlyEmptyECEShare")
+chapter.claim(
+  "Most of the ECE comes from the crowded bins: in none of the eight diagrams do bins of one or two predictions carry more than {{nearlyEmptyECEShare}} of it.",
+  nearlyEmptyShare < 0.5)
 orExit("saving the reliability diagrams") {
-  let first = results[0]
-  var panels = [Figure]()
-  for k in modelNames.indices {
-    panels.append(
-      .reliabilityDiagram(
-        Reliability(first.testProbabilities[k], labels: first.testLabels, bins: bins),
-        title: "\(modelNames[k]), as trained"))
+  let m = modelNames.count
+  let largestTerm = diagrams.flatMap { r in
+    r.bins.map { Double($0.count) / Double(r.count) * $0.gap }
+  }.max()!
+  var panels = modelNames.indices.map { reliabilityPanel(diagrams[$0], title: modelNames[$0]) }
+  panels += modelNames.indices.map {
+    reliabilityPanel(
+      diagrams[m + $0],
+      title: "\(modelNames[$0]), T = \(Narration.format(first.temperatures[$0], digits: 3))")
   }
-  for k in modelNames.indices {
-    let t = Narration.format(first.temperatures[k], digits: 3)
-    panels.append(
-      .reliabilityDiagram(
-        Reliability(first.scaledProbabilities[k], labels: first.testLabels, bins: bins),
-        title: "\(modelNames[k]), after T = \(t)"))
+  panels += modelNames.indices.map {
+    .confidenceHistogram(diagrams[$0], title: "\(modelNames[$0]): confidences")
   }
-  for k in modelNames.indices {
-    panels.append(
-      .confidenceHistogram(
-        Reliability(first.testProbabilities[k], labels: first.testLabels, bins: bins),
-        title: "\(modelNames[k]): confidences"))
+  for k in panels.indices { panels[k].legend = .none }  // the key is in the title
+  panels += modelNames.indices.map {
+    eceTerms(
+      diagrams[$0], diagrams[m + $0], title: "\(modelNames[$0]): ECE terms",
+      top: (largestTerm * 1.25 * 100).rounded(.up) / 100)
   }
-  // The key goes in the title: a legend would sit on the bars.
-  for k in panels.indices { panels[k].legend = .none }
   try chapter.figures.save(
     FigureGrid(
       title:
-        "Digits test set — blue: accuracy per bin, vermillion: gap to the bin's mean confidence, "
-        + "dashed: perfect calibration",
-      rows: 3, columns: 4, panels: panels), name: "reliability", panelWidth: 400, panelHeight: 340)
+        "Digits test set, first seed — blue bars: accuracy per bin; vermillion: gap to the bin's "
+        + "mean confidence; dashed: perfect calibration",
+      rows: 4, columns: 4, panels: panels), name: "reliability",
+    caption:
+      "Rows: as trained; after temperature scaling; the share of predictions per confidence bin; each bin's term of the ECE (share × gap). The long lines at low confidence are bins of one or two predictions: they set the MCE, but carry at most \(Narration.format(nearlyEmptyShare * 100, digits: 2)) % of any diagram's ECE.",
+    panelWidth: 440, panelHeight: 340)
 }
-Narration.note("  twelve panels: reliability before, after, and the confidence histograms")
+Narration.note("  sixteen panels: reliability before and after scaling, confidences, ECE terms")
 /*:
  ## 4. Note 000's calibrator mixes two predictions
 
@@ -734,7 +800,12 @@ orExit("saving the coverage curves") {
   figure.xRange = 0...1
   figure.yRange = 0...1
   figure.legend = .topLeft
-  try chapter.figures.save(figure, name: "coverage", width: 640, height: 520)
+  let off = coverageErrors.map { Narration.format($0, digits: 2) }
+  try chapter.figures.save(
+    figure, name: "coverage",
+    caption:
+      "A calibrated predictive follows the diagonal. On average over the levels the curves are off it by \(off[0]) for the heteroscedastic ensemble, \(off[1]) for the homoscedastic one and \(off[2]) for the spread of the means alone.",
+    width: 640, height: 520)
 }
 /*:
  The curve is an average over $x$ as well. The noise grows from $\sigma = 0.05$ at
@@ -786,8 +857,10 @@ orExit("saving the coverage curves by region") {
     return figure
   }
   try chapter.figures.save(
-    FigureGrid(rows: 1, columns: 2, panels: panels), name: "coverage-regions", panelWidth: 560,
-    panelHeight: 500)
+    FigureGrid(rows: 1, columns: 2, panels: panels), name: "coverage-regions",
+    caption:
+      "The same curves for the test inputs left and right of x = 0. The single noise level of the homoscedastic ensemble gives intervals too wide where the noise is low and too narrow where it is high: its 90 % interval holds \(Narration.format(chapter.number("homoscedastic.coverage90Quiet"), digits: 3)) of the targets on the left and \(Narration.format(chapter.number("homoscedastic.coverage90Noisy"), digits: 3)) on the right.",
+    panelWidth: 560, panelHeight: 500)
 }
 //: What the prose below says of the three predictives, checked:
 chapter.claim(

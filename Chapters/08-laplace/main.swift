@@ -269,32 +269,81 @@ chapter.claim(
   "The GGN is positive semi-definite at any weights (its smallest eigenvalues, {{ggnSmallestEigenvalue}} at the MAP and {{ggnSmallestEarly}} after 5 epochs, are zero to round-off; so is the empirical Fisher's, {{fisherSmallestEigenvalue}}).",
   ggn.smallest > -1e-9 * ggn.largest && fisher.smallest > -1e-9 * fisher.largest
     && ggnEarly > -1e-9, atAnyBudget: true)
-//: The three matrices side by side:
-// fold: the heatmaps of the three curvatures
-orExit("saving the curvature heatmaps") {
-  // A signed log scale: the entries span several orders of magnitude.
-  let signedLog = { (x: Double) -> Double in (x < 0 ? -1 : 1) * log10(1 + abs(x)) }
-  let p = curvatureMatrices[0].rows
-  let index = (0..<p).map(Double.init)
-  let limit = curvatureMatrices.map { $0.storage.map { abs(signedLog($0)) }.max()! }.max()!
-  let panels = zip(curvatures, curvatureMatrices).map { la, c in
-    var figure = Figure(
-      title: la.kind.rawValue, xLabel: "weight j", yLabel: "weight i",
-      series: [.heatmap(xs: index, ys: index, values: c.map(signedLog))])
-    figure.colorRange = -limit...limit
-    figure.colorBarLabel = "sign · log_{10}(1 + |C_{ij}|)"
-    figure.legend = .none
-    figure.xRange = -0.5...(Double(p) - 0.5)
-    figure.yRange = -0.5...(Double(p) - 0.5)
-    figure.equalAxes = true
-    figure.divergingColors = true
-    return figure
+//: Each matrix as a map on one signed log scale, with the layers' weights and biases
+//: marked:
+// fold: a curvature heatmap with the layers' weight and bias groups marked
+/// A signed log scale, $\operatorname{sign}(x)\log_{10}(1 + |x|)$: the entries span
+/// several orders of magnitude.
+func signedLog(_ x: Double) -> Double { (x < 0 ? -1 : 1) * log10(1 + abs(x)) }
+let colourLimit = curvatureMatrices.map { $0.storage.map { abs(signedLog($0)) }.max()! }.max()!
+/// A map of the 1-6-1 network's curvature `c` on the signed log scale from −`limit` to
+/// `limit`, its parameter groups in parameter order (each layer's weight, then its bias)
+/// named at their centres and separated by lines.
+func curvatureMap(_ title: String, _ c: Matrix, limit: Double, colourBar: Bool) -> Figure {
+  let weightCount = c.rows
+  let groupTicks: [(position: Double, label: String)] = [
+    (2.5, "W_1"), (8.5, "b_1"), (14.5, "W_2"), (18, "b_2"),
+  ]
+  let index = (0..<weightCount).map(Double.init)
+  let ends = [-0.5, Double(weightCount) - 0.5]
+  let boundaries = [5.5, 11.5, 17.5].flatMap { b -> [Series] in
+    [
+      .line(x: [b, b], y: ends, color: .black, width: 1),
+      .line(x: ends, y: [b, b], color: .black, width: 1),
+    ]
   }
+  var figure = Figure(
+    title: title, xLabel: "parameter j", yLabel: "parameter i",
+    series: [.heatmap(xs: index, ys: index, values: c.map(signedLog))] + boundaries)
+  figure.colorRange = -limit...limit
+  figure.colorBarLabel = "sign · log_{10}(1 + |entry|)"
+  figure.showsColorBar = colourBar
+  figure.legend = .none
+  figure.xRange = ends[0]...ends[1]
+  figure.yRange = ends[0]...ends[1]
+  figure.xTickLabels = groupTicks
+  figure.yTickLabels = groupTicks
+  figure.equalAxes = true
+  figure.divergingColors = true
+  return figure
+}
+//: The figure: the three matrices above, and below their eigenvalues and what the GGN and
+//: the empirical Fisher differ from the Hessian by:
+// fold: the figure: the matrices, C − H, and the spectra
+orExit("saving the curvature heatmaps") {
+  let kinds = curvatures.map(\.kind.rawValue)
+  let spectra = try curvatureMatrices.map { try $0.symmetricEigen().0.sorted(by: >) }
+  let shapes: [MarkerShape] = [.circle, .triangle, .square]
+  let colours: [Color] = [.black, .blue, .vermillion]
+  var spectrum = Figure(
+    title: "eigenvalues, largest first", xLabel: "rank",
+    yLabel: "sign · log_{10}(1 + |λ|)",
+    series: (0..<3).map { k in
+      .points(
+        x: spectra[k].indices.map(Double.init), y: spectra[k].map(signedLog), title: kinds[k],
+        color: colours[k], size: k == 0 ? 1.2 : 0.8, shape: shapes[k])
+    })
+  spectrum.legend = .topRight
+  let panels = [
+    curvatureMap("\(kinds[0]) H", curvatureMatrices[0], limit: colourLimit, colourBar: false),
+    curvatureMap(kinds[1], curvatureMatrices[1], limit: colourLimit, colourBar: false),
+    curvatureMap(kinds[2], curvatureMatrices[2], limit: colourLimit, colourBar: true),
+    spectrum,
+    curvatureMap(
+      "\(kinds[1]) − H", curvatureMatrices[1] - curvatureMatrices[0], limit: colourLimit,
+      colourBar: false),
+    curvatureMap(
+      "\(kinds[2]) − H", curvatureMatrices[2] - curvatureMatrices[0], limit: colourLimit,
+      colourBar: true),
+  ]
   try chapter.figures.save(
     FigureGrid(
-      title: "Curvature of the 1-6-1 tanh network at its MAP (19 weights)", rows: 1, columns: 3,
-      panels: panels),
-    name: "curvatures", panelWidth: 480, panelHeight: 440)
+      title: "Curvature of the 1-6-1 tanh network at its MAP (19 parameters)", rows: 2,
+      columns: 3, panels: panels),
+    name: "curvatures",
+    caption:
+      "Top: the three matrices, the lines separating each layer's weights W and biases b. Bottom right: each approximation minus the Hessian, on the same scale; in Frobenius norm the GGN's difference is \(Narration.format(ggn.offset, digits: 2)) of the Hessian, the empirical Fisher's \(Narration.format(fisher.offset, digits: 2)). Bottom left: the spectra; only the Hessian has negative eigenvalues (the smallest \(Narration.format(hessian.smallest, digits: 3).replacingOccurrences(of: "-", with: "−"))), while the GGN's and the empirical Fisher's smallest are zero to round-off.",
+    panelWidth: 480, panelHeight: 440)
 }
 /*:
  The GGN differs from the Hessian by about 1 % here ({{ggnRelativeDifference}} in
@@ -637,6 +686,13 @@ func bandsPanel(
     series: Series.predictiveBands(
       x: plotX.storage, mean: predictive.mean, aleatoric: predictive.aleatoric,
       total: predictive.total)
+      // The total band's edges as lines, so that a thin epistemic rim still shows.
+      + [1.0, -1.0].map { side in
+        .line(
+          x: plotX.storage,
+          y: zip(predictive.mean, predictive.total).map { $0 + side * 2 * $1.squareRoot() },
+          title: side > 0 ? "edge of the total band" : nil, color: .vermillion, width: 1.2)
+      }
       + [
         .points(
           x: data.inputs.storage, y: data.targets.values.storage, title: "training data", size: 0.4),
@@ -654,8 +710,10 @@ orExit("saving the structure comparison") {
       fit.la.regressionPredictive(at: plotX), data: sine, legend: k == 0)
   }
   try chapter.figures.save(
-    FigureGrid(rows: 2, columns: 3, panels: panels), name: "structures", panelWidth: 520,
-    panelHeight: 400)
+    FigureGrid(rows: 2, columns: 3, panels: panels), name: "structures",
+    caption:
+      "Each fit with its tuned prior precision δ. Blue is ±2 sd of the noise; vermillion, up to the solid edges, what the weights' uncertainty adds. Top row: all weights, where the diagonal's band is wider inside the data than the full matrix's (sd of f(0) \(Narration.format(structureSD["allDiagonal"]![0], digits: 3)) against \(Narration.format(structureSD["allFull"]![0], digits: 3))); bottom row: the last layer, where K-FAC equals the full matrix.",
+    panelWidth: 520, panelHeight: 400)
 }
 //: Last-layer K-FAC and last-layer full agree if their tuned $\delta$, evidence and sds agree
 //: to every digit the table shows; over all weights, how much of the diagonal's gap in
@@ -784,10 +842,33 @@ func bandsPair(
     ])
 }
 orExit("saving glm-vs-sampled") {
+  // The bands on one y range, and how wide each is, on a log scale: the sampled networks'
+  // band leaves the first range.
+  var panels = bandsPair(
+    ("GLM predictive (all weights, K-FAC)", glm), ("sampled networks (same Gaussian)", sampled),
+    data: sine
+  ).panels
+  let halfWidth = { (p: RegressionPredictive) in p.total.map { 2 * $0.squareRoot() } }
+  var widths = Figure(
+    title: "Half-width of the ±2 sd total band", xLabel: "x", yLabel: "2 sd of y",
+    series: [
+      .line(x: plotX.storage, y: halfWidth(glm), title: "GLM predictive", color: .blue),
+      .line(x: plotX.storage, y: halfWidth(sampled), title: "sampled networks", color: .vermillion),
+      .line(
+        x: plotX.storage, y: glm.aleatoric.map { 2 * $0.squareRoot() }, title: "noise alone, 2σ",
+        color: .grey, dashed: true),
+    ])
+  widths.logY = true
+  widths.legend = .bottomRight
+  panels.append(widths)
+  let meanWidth = { (p: RegressionPredictive) in
+    Narration.format(SampleSummary.mean(halfWidth(p)), digits: 2)
+  }
   try chapter.figures.save(
-    bandsPair(
-      ("GLM predictive (all weights, K-FAC)", glm), ("sampled networks (same Gaussian)", sampled),
-      data: sine), name: "glm-vs-sampled", panelWidth: 560, panelHeight: 420)
+    FigureGrid(rows: 1, columns: 3, panels: panels), name: "glm-vs-sampled",
+    caption:
+      "The same Gaussian over the weights, pushed through the linearised network (left) and through the network itself (middle, its band far beyond the frame). Right: the bands' half-widths; on average over x, ±\(meanWidth(glm)) for the GLM and ±\(meanWidth(sampled)) for the sampled networks, whose mean also misses the data.",
+    panelWidth: 520, panelHeight: 420)
 }
 /*:
  The sampled networks underfit badly: their mean's training RMSE is
@@ -965,16 +1046,31 @@ orExit("saving the confidence maps") {
     ("last-layer K-FAC Laplace, per-logit probit", probitGrid),
     ("last-layer K-FAC Laplace, pairwise probit", pairwiseGrid),
   ]
-  .map { title, p in
+  .enumerated().map { k, panel in
+    // 1 − confidence on a log scale (a confidence scale saturates above 0.95, where the
+    // far field lies), floored at 1e-4 for the log; the dashed circles bound the annulus
+    // of far points.
     var figure = Figure.planeMap(
-      title: title, xs: xs, ys: ys, values: p.max(over: .columns).storage,
-      colorBarLabel: "confidence max_k p_k", data: moons)
-    figure.colorRange = 0.5...1
+      title: panel.0, xs: xs, ys: ys,
+      values: panel.1.max(over: .columns).storage.map { max(1 - $0, 1e-4) },
+      colorBarLabel: "1 − confidence (floored at 10^{-4})", data: moons)
+    figure.series += [3.0, 4.0].map { r in
+      let t = SyntheticData.linspace(0, 2 * Double.pi, count: 121).storage
+      return .line(
+        x: t.map { 0.5 + r * cos($0) }, y: t.map { 0.25 + r * sin($0) }, color: .grey,
+        width: 1.5, dashed: true)
+    }
+    figure.colorRange = 1e-4...0.5
+    figure.logColors = true
+    figure.showsColorBar = k == 2
     return figure
   }
+  let doubt = farConfidences.map { Narration.format(1 - $0, digits: 2) }
   try chapter.figures.save(
-    FigureGrid(rows: 1, columns: 3, panels: panels), name: "moons-confidence", panelWidth: 520,
-    panelHeight: 440)
+    FigureGrid(rows: 1, columns: 3, panels: panels), name: "moons-confidence",
+    caption:
+      "One minus the confidence, on a log scale shared by the three panels (dark: doubt). Inside the dashed annulus, where the far points lie, its mean is \(doubt[0]) for the MAP network, \(doubt[1]) with the per-logit probit and \(doubt[2]) with the pairwise one: the Laplace band of doubt widens along the boundary, but far away the pairwise probit's mean confidence stays above 0.95.",
+    panelWidth: 500, panelHeight: 440)
 }
 /*:
  The per-logit probit is off by up to {{perLogitMaxError}} (by {{perLogitMeanError}} on
@@ -1063,7 +1159,10 @@ orExit("saving marginal-likelihood") {
       (
         "tuned: δ = \(Narration.format(tuned.priorPrecision, digits: 2)), σ = \(Narration.format(tuned.noiseStandardDeviation, digits: 2))",
         after
-      ), data: sine), name: "marginal-likelihood", panelWidth: 560, panelHeight: 420)
+      ), data: sine), name: "marginal-likelihood",
+    caption:
+      "The last-layer Laplace predictive at laplace-torch's defaults (left) and after maximising the evidence over δ and σ (right): with σ = 1 the band is at least \(Narration.format(bandRatio, digits: 2)) times the tuned width everywhere.",
+    panelWidth: 560, panelHeight: 420)
 }
 /*:
  The optimiser ends above the best point of a brute-force grid ({{tunedLogZ}} against

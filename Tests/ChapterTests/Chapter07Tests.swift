@@ -51,6 +51,13 @@ struct Chapter07Tests {
     #expect(calibrated == calibrated.sorted(by: >), "ECE should fall with n: \(calibrated)")
   }
 
+  /// The reliability figure's fourth row: the bins of one or two predictions, whose gaps
+  /// set the MCE, carry less than half of any of the eight diagrams' ECE.
+  @Test func nearlyEmptyBinsCarryLessThanHalfOfEveryECE() throws {
+    let share = try results().value("nearlyEmptyECEShare")
+    #expect(share > 0 && share < 0.5)
+  }
+
   /// The mean over seeds of one score of the digits table, for `model` before
   /// temperature scaling or after.
   func score(_ results: RecordedResults, _ model: String, _ name: String, scaled: Bool) throws
