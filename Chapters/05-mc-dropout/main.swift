@@ -1081,8 +1081,8 @@ orExit("saving the heteroscedastic figure") {
  {{trueSigmaAtMinus2}}; at $x = 2$: {{learnedSigmaAt2}} against {{trueSigmaAt2}}).
  The members' means disagree more beyond the data than in them: their sd is
  {{epistemicSDInData}} on average over $[-\pi, \pi]$, {{epistemicSDAtMinus4p5}} at
- $x = -4.5$ and {{epistemicSDAt4p5}} at $x = 4.5$. The orange curve of the middle panel
- shows it. On the right that is small next to the noise, so the total band (vermillion) is only a rim
+ $x = -4.5$ and {{epistemicSDAt4p5}} at $x = 4.5$. The vermillion curve of the middle panel
+ shows it. On the right that is small next to the noise, so the total band (vermillion) adds at most a thin rim
  around the aleatoric band (blue); on the left, where the noise is small, it is most of
  the band. The learned noise keeps growing past the data too, from {{learnedSigmaAtPi}} at
  $x = \pi$ to {{learnedSigmaAt4p5}} at $x = 4.5$:
