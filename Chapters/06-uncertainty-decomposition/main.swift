@@ -1053,7 +1053,7 @@ orExit("saving the accuracy–rejection curves") {
   try chapter.figures.save(
     FigureGrid(rows: 1, columns: 3, panels: panels), name: "rejection",
     caption:
-      "Accuracy on the inputs kept as the most uncertain are rejected first, by each score; the oracle rejects the errors first, and random rejection keeps the accuracy flat in expectation.",
+      "Accuracy on the inputs kept as the most uncertain are rejected first, by each score; the oracle rejects the errors first, and random rejection keeps the accuracy flat in expectation. The moons panel's accuracy axis is stretched: that classifier starts at \(Narration.format(Double(selectiveSets[0].correct.filter { $0 }.count) / Double(selectiveSets[0].correct.count), digits: 3)).",
     panelWidth: 500, panelHeight: 520)
 }
 /*:

@@ -348,7 +348,10 @@ orExit("saving the curvature heatmaps") {
 /*:
  The GGN differs from the Hessian by about 1 % here ({{ggnRelativeDifference}} in
  Frobenius norm, relative to the Hessian's): at the MAP the residuals are small, and so
- is the term it drops. The empirical Fisher is off by half
+ is the term it drops. The panel of GGN − H shows where that term lives: the residuals
+ times the second derivatives of $f$, which for one hidden layer couple only parameters
+ of the same hidden unit (its entries of $W_1$, $b_1$ and $W_2$), hence the lone diagonals
+ in the blocks. The empirical Fisher is off by half
  ({{fisherRelativeDifference}}), although it is built from the same Jacobians.
 
  The exact Hessian is *indefinite* even where training stopped: Adam with minibatches
