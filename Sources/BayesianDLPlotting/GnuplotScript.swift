@@ -169,6 +169,9 @@ public enum GnuplotScript {
       if case .heatmap = $0 { return true } else { return false }
     }
     if !hasImage || !figure.showsColorBar { out += "unset colorbox\n" }
+    // The same right margin with or without the bar, so that panels of a grid that show
+    // one shared bar keep plot areas of one size.
+    if hasImage { out += "set rmargin 13\n" }
     if hasImage && figure.logColors { out += "set logscale cb\nset format cb '10^{%L}'\n" }
     // Set per panel: a palette set by one panel of a multiplot would carry over.
     if hasImage { out += figure.divergingColors ? divergingPalette : sequentialPalette }

@@ -150,6 +150,7 @@ import Testing
     let script = GnuplotScript.script(for: figure, name: "h")
     #expect(script.contains("unset colorbox\n"))
     #expect(script.contains("set logscale cb\n"))
+    #expect(script.contains("set rmargin 13\n"), "the same margin as a panel with its bar")
   }
 
   @Test func intervalsAreMarkersWithVerticalErrorBars() {
