@@ -210,3 +210,89 @@ for (label, posterior) in [
     "\(name.padding(toLength: 62, withPad: " ", startingAt: 0)) median \(String(format: "%7.1f", seconds * 1000)) µs  (no target)"
   )
 }
+
+// MARK: NUTS against HMC on chapter 10's regression posterior
+// Chapter 10's set-up through the core's API (seed 1, as the chapter's default): 1-50-1
+// tanh, 40 points of the regression with a gap, σ = 0.2, N(0, 1) on every weight; MAP
+// starts by 3000 full-batch Adam steps (learning rate 10⁻²) from the chapter's first two
+// start generators. 2 chains × (500 warm-up + 500 draws), side by side on the two cores;
+// HMC with the chapter's T = 1. Efficiency: the smallest effective sample size over the
+// predictions f(−2), f(0), f(2), f(4.5), per second of sampling (wall clock, warm-up
+// included). Each sampler runs from several chain seeds; the median and the spread.
+let samplerNames = ["NUTS 1-50-1 regression posterior", "HMC 1-50-1 regression posterior"]
+if samplerNames.contains(where: { only == nil || $0.contains(only!) }) {
+  var chapterRNG = Generator(seed: 1)
+  let noise = 0.2
+  let regression = SyntheticData.regressionWithGap(count: 40, noise: noise, using: &chapterRNG)
+  _ = SyntheticData.regressionWithGap(count: 1000, noise: noise, using: &chapterRNG)  // its test set
+  let likelihood = Likelihood.gaussian(noiseStandardDeviation: noise)
+  let posterior = NetworkPosterior(
+    sizes: [1, 50, 1], activation: .tanh, data: regression, likelihood: likelihood,
+    priorStandardDeviation: 1)
+  let startGenerators = chapterRNG.forks(4)  // the chapter's four; two chains here
+  let starts = Parallel.map(2) { k -> [Double] in
+    var own = startGenerators[k]
+    let model = MLP(sizes: [1, 50, 1], activation: .tanh, dropout: 0, using: &own)
+    var adam = Adam(parameters: model.parameters, learningRate: 1e-2)
+    _ = try! MAPEstimation(model: model, likelihood: likelihood, priorStandardDeviation: 1)
+      .train(on: regression, epochs: 3000, batchSize: 40, optimiser: &adam, using: &own)
+    return NetworkPosterior.parameters(of: model)
+  }
+  let probes = Matrix(rows: 4, columns: 1, storage: [-2, 0, 2, 4.5])
+  /// The smallest ESS over the probes' predictions, from each chain's draws.
+  func smallestESS(_ chains: [[[Double]]]) -> Double {
+    var unused = Generator(seed: 0)
+    let values = chains.map { draws in
+      draws.map { posterior.network($0).predict(probes, using: &unused).storage }
+    }
+    return (0..<4).map { j in
+      MCMCDiagnostics.effectiveSampleSize(values.map { chain in chain.map { $0[j] } })
+    }.min()!
+  }
+  func seconds(_ d: Duration) -> Double {
+    Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+  }
+  let seeds: [UInt64] = CommandLine.arguments.contains("--quick") ? [11] : [11, 12, 13]
+  for name in samplerNames where only == nil || name.contains(only!) {
+    var rates = [Double]()
+    var details = [String]()
+    for seed in seeds {
+      var chainRNG = Generator(seed: seed)
+      let generators = chainRNG.forks(2)
+      var draws = [[[Double]]]()
+      var gradients = 0
+      var trees = ""
+      let time = clock.measure {
+        if name.hasPrefix("NUTS") {
+          let chains = try! NoUTurnSampler(warmUp: 500, iterations: 500)
+            .sampleChains(posterior, from: starts, generators: generators)
+          draws = chains.map(\.draws)
+          gradients = chains.reduce(0) { $0 + $1.gradientEvaluations }
+          let depths = chains.flatMap(\.treeDepths)
+          trees = String(
+            format: ", ε %.4f, mean tree depth %.2f, %d at the cap, %d divergent",
+            chains[0].stepSize, Double(depths.reduce(0, +)) / Double(depths.count),
+            chains.reduce(0) { $0 + $1.maxDepthHits }, chains.reduce(0) { $0 + $1.divergences })
+        } else {
+          let chains = try! HamiltonianMonteCarlo(
+            warmUp: 500, iterations: 500, trajectoryLength: 1
+          ).sampleChains(posterior, from: starts, generators: generators)
+          draws = chains.map(\.draws)
+          gradients = chains.reduce(0) { $0 + $1.gradientEvaluations }
+        }
+      }
+      let ess = smallestESS(draws)
+      rates.append(ess / seconds(time))
+      details.append(
+        String(format: "ESS %.0f in %.2f s, %d gradients", ess, seconds(time), gradients) + trees)
+    }
+    let sorted = rates.sorted()
+    let target =
+      name.hasPrefix("NUTS")
+      ? "target ≥ 150   \(sorted[sorted.count / 2] >= 150 ? "ok" : "UNDER TARGET")" : "(no target)"
+    print(
+      "\(name.padding(toLength: 62, withPad: " ", startingAt: 0)) min ESS/s \(String(format: "%.0f", sorted[sorted.count / 2])) (\(sorted.map { String(format: "%.0f", $0) }.joined(separator: ", ")))   \(target)"
+    )
+    for detail in details { print("    \(detail)") }
+  }
+}

@@ -171,7 +171,7 @@ public struct HamiltonianMonteCarlo: Sendable {
       gradient: gradient)
     var inverseMass = [Double](repeating: 1, count: initial.count)
     var evaluations = 1
-    var stepSize = initialStepSize(
+    var stepSize = Self.initialStepSize(
       current, inverseMass: inverseMass, target: target, evaluations: &evaluations, using: &rng)
     var averaging = DualAveraging(stepSize: stepSize, target: targetAcceptance)
     let windows = MassWindows(warmUp: warmUp)
@@ -196,7 +196,7 @@ public struct HamiltonianMonteCarlo: Sendable {
         if adaptsMass && windows.endsSlowWindow(iteration) {
           inverseMass = variance.regularisedVariance()
           variance = RunningVariance(dimension: initial.count)
-          stepSize = initialStepSize(
+          stepSize = Self.initialStepSize(
             current, inverseMass: inverseMass, target: target, evaluations: &evaluations,
             using: &rng)
           averaging = DualAveraging(stepSize: stepSize, target: targetAcceptance)
@@ -235,8 +235,8 @@ public struct HamiltonianMonteCarlo: Sendable {
   }
 
   /// Hoffman & Gelman's heuristic: double or halve $\varepsilon$ from 0.1 until one
-  /// leapfrog step's acceptance probability crosses ½.
-  private func initialStepSize(
+  /// leapfrog step's acceptance probability crosses ½ (shared with ``NoUTurnSampler``).
+  static func initialStepSize(
     _ state: State, inverseMass: [Double], target: some DifferentiableLogDensity,
     evaluations: inout Int, using rng: inout Generator
   ) -> Double {
