@@ -20,6 +20,11 @@ public struct NetworkPosterior: DifferentiableLogDensity {
   public let likelihood: Likelihood
   /// $\sigma_p$.
   public let priorStandardDeviation: Double
+  /// Whether a tanh network's hidden layers use a vectorised $\tanh$ (four lanes at a
+  /// time, within a few ulps of the C library's and several times faster) instead of the
+  /// C library's. Off by default, so that results computed before it existed reproduce
+  /// bit for bit; samplers that spend their time in this gradient should turn it on.
+  public var vectorisedTanh = false
 
   /// A network posterior.
   ///
@@ -108,6 +113,10 @@ public struct NetworkPosterior: DifferentiableLogDensity {
   ) {
     precondition(
       theta.count == dimension, "NetworkPosterior: \(theta.count) weights, needs \(dimension)")
+    if vectorisedTanh, case .tanh = activation, case .gaussian(let sigma) = likelihood {
+      return fusedGaussianTanh(
+        theta, inputs: inputs, targets: targets.values, sigma: sigma, scale: scale)
+    }
     let shapes = Array(zip(sizes, sizes.dropFirst()))
     var offsets = [0]
     for (i, o) in shapes { offsets.append(offsets.last! + (i + 1) * o) }
@@ -128,7 +137,11 @@ public struct NetworkPosterior: DifferentiableLogDensity {
         }
       }
       if l < shapes.count - 1 {
-        activation.apply(&z)
+        if vectorisedTanh, case .tanh = activation {
+          z.storage.withUnsafeMutableBufferPointer { VectorisedTanh.apply($0) }
+        } else {
+          activation.apply(&z)
+        }
         layerInputs.append(z)
       }
       h = z
@@ -164,5 +177,145 @@ public struct NetworkPosterior: DifferentiableLogDensity {
       gradient[k] = -scale * factor * gradient[k] - precision * theta[k]
     }
     return (value, gradient)
+  }
+
+  /// ``evaluate(_:inputs:targets:scale:)`` for a tanh network with a Gaussian likelihood,
+  /// when ``vectorisedTanh`` is on: one pass per layer over buffers allocated once per
+  /// call, plain loops instead of matrix products (the layers are small), and the
+  /// vectorised tanh. The same quantities, to rounding.
+  private func fusedGaussianTanh(
+    _ theta: [Double], inputs: Matrix, targets: Matrix, sigma: Double, scale: Double
+  ) -> (value: Double, gradient: [Double]) {
+    let n = inputs.rows
+    let layers = sizes.count - 1
+    var weightOffsets = [Int]()
+    var activationOffsets = [Int]()  // of each layer's output in `activations`
+    var (w, a) = (0, 0)
+    for l in 0..<layers {
+      weightOffsets.append(w)
+      activationOffsets.append(a)
+      w += (sizes[l] + 1) * sizes[l + 1]
+      a += n * sizes[l + 1]
+    }
+    let widest = sizes.max()!
+    var activations = [Double](repeating: 0, count: a)
+    var gradient = [Double](repeating: 0, count: theta.count)
+    var delta = [Double](repeating: 0, count: n * widest)
+    var below = [Double](repeating: 0, count: n * widest)
+    var misfit = 0.0
+    theta.withUnsafeBufferPointer { t in
+      inputs.storage.withUnsafeBufferPointer { x in
+        targets.storage.withUnsafeBufferPointer { y in
+          activations.withUnsafeMutableBufferPointer { act in
+            gradient.withUnsafeMutableBufferPointer { g in
+              delta.withUnsafeMutableBufferPointer { d in
+                below.withUnsafeMutableBufferPointer { bl in
+                  func input(_ l: Int) -> UnsafeMutablePointer<Double> {
+                    l == 0
+                      ? UnsafeMutablePointer(mutating: x.baseAddress!)
+                      : act.baseAddress! + activationOffsets[l - 1]
+                  }
+                  // Forward: out = h W + b, then tanh on hidden layers.
+                  for l in 0..<layers {
+                    let (i, o) = (sizes[l], sizes[l + 1])
+                    let (h, out) = (input(l), act.baseAddress! + activationOffsets[l])
+                    let weight = t.baseAddress! + weightOffsets[l]
+                    let bias = weight + i * o
+                    for r in 0..<n {
+                      let row = out + r &* o
+                      let hr = h + r &* i
+                      if o >= i {  // wide: rows of W added in turn
+                        for k in 0..<o { row[k] = bias[k] }
+                        for j in 0..<i {
+                          let v = hr[j]
+                          let weightRow = weight + j &* o
+                          for k in 0..<o { row[k] += v * weightRow[k] }
+                        }
+                      } else {  // narrow: one dot product per output
+                        for k in 0..<o {
+                          var sum = bias[k]
+                          for j in 0..<i { sum += hr[j] * weight[j &* o &+ k] }
+                          row[k] = sum
+                        }
+                      }
+                    }
+                    if l < layers - 1 {
+                      VectorisedTanh.apply(UnsafeMutableBufferPointer(start: out, count: n * o))
+                    }
+                  }
+                  // δ = f − y at the output; misfit ½Σδ².
+                  let outputs = sizes[layers]
+                  let f = act.baseAddress! + activationOffsets[layers - 1]
+                  for k in 0..<(n * outputs) {
+                    let r = f[k] - y[k]
+                    d[k] = r
+                    misfit += r * r
+                  }
+                  misfit *= 0.5
+                  // Backward.
+                  var (current, next) = (d.baseAddress!, bl.baseAddress!)
+                  for l in (0..<layers).reversed() {
+                    let (i, o) = (sizes[l], sizes[l + 1])
+                    let h = input(l)
+                    let weight = t.baseAddress! + weightOffsets[l]
+                    let gw = g.baseAddress! + weightOffsets[l]
+                    let gb = gw + i * o
+                    for r in 0..<n {
+                      let dr = current + r &* o
+                      let hr = h + r &* i
+                      for k in 0..<o { gb[k] += dr[k] }
+                      if o >= i {
+                        for j in 0..<i {
+                          let v = hr[j]
+                          let gRow = gw + j &* o
+                          for k in 0..<o { gRow[k] += v * dr[k] }
+                        }
+                      } else {
+                        for k in 0..<o {
+                          let v = dr[k]
+                          for j in 0..<i { gw[j &* o &+ k] += v * hr[j] }
+                        }
+                      }
+                    }
+                    if l > 0 {
+                      for r in 0..<n {
+                        let dr = current + r &* o
+                        let hr = h + r &* i
+                        let nr = next + r &* i
+                        if o >= i {
+                          for j in 0..<i {
+                            let weightRow = weight + j &* o
+                            var sum = 0.0
+                            for k in 0..<o { sum += dr[k] * weightRow[k] }
+                            nr[j] = sum * (1 - hr[j] * hr[j])
+                          }
+                        } else {
+                          for j in 0..<i { nr[j] = 0 }
+                          for k in 0..<o {
+                            let v = dr[k]
+                            for j in 0..<i { nr[j] += v * weight[j &* o &+ k] }
+                          }
+                          for j in 0..<i { nr[j] *= 1 - hr[j] * hr[j] }
+                        }
+                      }
+                      swap(&current, &next)
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    let factor = 1 / (sigma * sigma)
+    let constant = -Double(n) * log(sigma * (2 * Double.pi).squareRoot())
+    let precision = 1 / (priorStandardDeviation * priorStandardDeviation)
+    var squaredNorm = 0.0
+    for k in gradient.indices {
+      squaredNorm += theta[k] * theta[k]
+      gradient[k] = -scale * factor * gradient[k] - precision * theta[k]
+    }
+    return (scale * (constant - factor * misfit) - 0.5 * precision * squaredNorm, gradient)
   }
 }
