@@ -20,10 +20,12 @@ public struct NetworkPosterior: DifferentiableLogDensity {
   public let likelihood: Likelihood
   /// $\sigma_p$.
   public let priorStandardDeviation: Double
-  /// Whether a tanh network's hidden layers use a vectorised $\tanh$ (four lanes at a
-  /// time, within a few ulps of the C library's and several times faster) instead of the
-  /// C library's. Off by default, so that results computed before it existed reproduce
-  /// bit for bit; samplers that spend their time in this gradient should turn it on.
+  /// Whether a tanh network with a Gaussian likelihood is evaluated by a fused pass per
+  /// layer with a vectorised $\tanh$ (four lanes at a time, within a few ulps of the C
+  /// library's, about three times faster on its own) instead of matrix products and the
+  /// scalar `tanh`. The results agree to rounding, not bit for bit, so it is off by
+  /// default: results computed before it existed reproduce exactly. On chapter 10's
+  /// 1-50-1 posterior it takes about 30 % fewer instructions per gradient.
   public var vectorisedTanh = false
 
   /// A network posterior.
