@@ -147,7 +147,7 @@ if bdlNames.contains(where: { only == nil || $0.contains(only!) }) {
   try! Data(labels.map { "\($0)\n" }.joined().utf8).write(to: labelFile)
 
   if FileManager.default.isExecutableFile(atPath: bdlTool.path) {
-    benchmark(bdlNames[0], target: 2, runs: 5) {
+    benchmark(bdlNames[0], target: 0.7, runs: 5) {
       let process = Process()
       process.executableURL = bdlTool
       process.arguments = [
@@ -165,6 +165,52 @@ if bdlNames.contains(where: { only == nil || $0.contains(only!) }) {
   benchmark(bdlNames[1], target: 0.05) {
     let report = CalibrationReport(probabilities, labels: labels, bins: 15)
     precondition(report.negativeLogLikelihood.isFinite)
+  }
+}
+
+// MARK: bdl regression on a million predictions
+// 10⁶ Gaussian predictions: means ~ N(0, 1), standard deviations exp(0.3·N(0, 1)), targets
+// mean + 1.2·std·N(0, 1) (the intervals are too narrow), written once with a header row
+// `mean,std,target` as Swift prints doubles (~58 MB). (a) The release `bdl regression`
+// process end to end, reading and checking the file included; (b) its scores alone, on
+// the columns in memory.
+let regressionNames = [
+  "bdl regression end to end, 10⁶ Gaussian predictions (release)",
+  "bdl regression scores alone, 10⁶ in memory",
+]
+if regressionNames.contains(where: { only == nil || $0.contains(only!) }) {
+  let rows = 1_000_000
+  var rng = Generator(seed: 10)
+  let mean = (0..<rows).map { _ in rng.normal() }
+  let std = (0..<rows).map { _ in exp(0.3 * rng.normal()) }
+  let target = (0..<rows).map { mean[$0] + 1.2 * std[$0] * rng.normal() }
+  let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "bench-bdl-regression-\(ProcessInfo.processInfo.processIdentifier)")
+  try! FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+  defer { try? FileManager.default.removeItem(at: directory) }
+  var csv = [UInt8]("mean,std,target\n".utf8)
+  csv.reserveCapacity(rows * 60)
+  for i in 0..<rows {
+    csv += "\(mean[i]),\(std[i]),\(target[i])\n".utf8
+  }
+  let file = directory.appendingPathComponent("R.csv")
+  try! Data(csv).write(to: file)
+  if FileManager.default.isExecutableFile(atPath: bdlTool.path) {
+    benchmark(regressionNames[0], target: 1, runs: 5) {
+      let process = Process()
+      process.executableURL = bdlTool
+      process.arguments = ["regression", "--predictions", file.path, "--json"]
+      process.standardOutput = FileHandle.nullDevice
+      try! process.run()
+      process.waitUntilExit()
+      precondition(process.terminationStatus == 0, "bdl regression failed")
+    }
+  } else {
+    print("bdl regression end to end: build it first (swift build -c release); skipped")
+  }
+  benchmark(regressionNames[1], target: .infinity) {
+    let scores = GaussianRegressionScores(mean: mean, standardDeviation: std, target: target)
+    precondition(scores.negativeLogLikelihood.isFinite)
   }
 }
 

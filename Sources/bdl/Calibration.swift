@@ -7,8 +7,8 @@ import Foundation
 /// `bdl calibration`: how well a classifier's probabilities match how often it is right.
 struct Calibration: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Accuracy, NLL, Brier score, ECE, MCE and adaptive ECE of your predictions, "
-      + "with a reliability table and diagram.",
+    abstract: "Accuracy, NLL, Brier score, ECE, MCE, RMS calibration error, adaptive and "
+      + "classwise ECE of your predictions, with a reliability table and diagram.",
     discussion: """
       Give the predictions as class probabilities (--probabilities P.csv) or as logits \
       (--logits Z.csv, turned into probabilities by a softmax), and the true classes \
@@ -24,7 +24,23 @@ struct Calibration: ParsableCommand {
       (the first, on ties) is the label. ECE = Σ_b (n_b/n)·|acc_b − conf_b| over --bins \
       equal-width bins; MCE is the largest gap over the non-empty bins; the adaptive ECE \
       uses bins holding equal numbers of predictions. --adaptive shows the equal-mass bins \
-      in the table and the figure.
+      in the table and the figure. RMSCE = √(Σ_b (n_b/n)·(acc_b − conf_b)²), the root mean \
+      squared gap in the same bins (at least the ECE). The classwise ECE (Kull et al. \
+      2019) scores every class's probability, not only the largest: for each class k, \
+      every row goes in the equal-width bin of its p_k, and the bin's gap is |share of \
+      its rows labelled k − mean p_k|; classwise ECE = (1/C) Σ_k Σ_b (n_bk/n)·gap_bk.
+
+      --bootstrap N adds a 95 % confidence interval for the ECE: the rows are resampled \
+      with replacement (n of n) N times, and the interval runs from the 2.5th to the \
+      97.5th percentile of the resamples' ECEs (linear interpolation, as numpy's \
+      quantile). The resamples are drawn from --seed (default 0), so the same command \
+      prints the same interval. The ECE of a finite sample is biased upwards, and that \
+      of a resample more so: for a nearly calibrated model the interval can lie above \
+      the ECE itself.
+
+      --json also gives, for each equal-width bin ("reliability") and each equal-mass bin \
+      ("adaptive_reliability"), its edges, count, accuracy and mean confidence (null for \
+      an empty bin), and the ECE of each class ("classwise_ece_by_class").
 
       The Brier score is the mean over rows of Σ_k (p_k − [y = k])², summed over all \
       classes; for a binary model that is twice scikit-learn's brier_score_loss, which \
@@ -87,6 +103,21 @@ struct Calibration: ParsableCommand {
       valueName: "OUT.csv"))
   var apply: String?
 
+  // Strings, read in `run`: a bad value is one line naming the flag, with exit status 1.
+  @Option(
+    parsing: .unconditional,
+    help: ArgumentHelp(
+      "Add a 95 % bootstrap confidence interval for the ECE, from N resamples of the rows.",
+      valueName: "N"))
+  var bootstrap: String?
+
+  @Option(
+    parsing: .unconditional,
+    help: ArgumentHelp(
+      "The seed of the bootstrap's resamples (a whole number ≥ 0; default 0).",
+      valueName: "seed"))
+  var seed: String?
+
   @OptionGroup var files: FileOptions
 
   func validate() throws {
@@ -114,11 +145,22 @@ struct Calibration: ParsableCommand {
   }
 
   func run() throws {
+    let resamples = bootstrap.map { Self.count($0, flag: "--bootstrap") }
+    let seedValue = seed.map { Self.seed($0) } ?? 0
+    if seed != nil && bootstrap == nil {
+      Diagnostics.fail("--seed sets the bootstrap's resamples: give --bootstrap N as well")
+    }
     do {
       let (predictions, p) = try readPredictions()
       let y = try Inputs.labels(
         labels, files, rows: p.rows, classes: p.columns, predictions: predictions)
-      let summary = CalibrationSummary(p, labels: y, bins: bins)
+      var summary = CalibrationSummary(p, labels: y, bins: bins)
+      if let resamples {
+        var generator = Generator(seed: seedValue)
+        summary.bootstrap = CalibrationBootstrap(
+          p, labels: y, bins: bins, resamples: resamples, using: &generator)
+        summary.seed = seedValue
+      }
       let shown = adaptive ? summary.equalMass : summary.equalWidth
       let figurePath = try figure.map { try drawFigure(shown, summary: summary, to: $0) }
       if let apply { Output.writeProbabilities(p, to: apply) }
@@ -126,13 +168,33 @@ struct Calibration: ParsableCommand {
         print(summary.json())
       } else {
         print(summary.text(shown: shown, adaptive: adaptive, classes: p.columns))
-        if let figurePath { print("figure       = \(figurePath)") }
+        if let figurePath { print("figure        = \(figurePath)") }
       }
     } catch let error as InputError {
       Diagnostics.fail(error.description)
     } catch let error as FigureError {
       Diagnostics.fail(error.description)
     }
+  }
+
+  /// The value of a count option: a whole number ≥ 1 (else one line and exit status 1).
+  static func count(_ text: String, flag: String) -> Int {
+    guard let value = Int(text.trimmingCharacters(in: .whitespaces)) else {
+      Diagnostics.fail("\(flag) must be a whole number of resamples (at least 1), not '\(text)'")
+    }
+    guard value >= 1 else {
+      Diagnostics.fail("\(flag) must be at least 1 resample, not \(value)")
+    }
+    return value
+  }
+
+  /// The value of `--seed`: a whole number in 0…2⁶⁴ − 1 (else one line and exit status 1).
+  static func seed(_ text: String) -> UInt64 {
+    guard let value = UInt64(text.trimmingCharacters(in: .whitespaces)) else {
+      Diagnostics.fail(
+        "--seed must be a whole number from 0 to 18446744073709551615, not '\(text)'")
+    }
+    return value
   }
 
   /// The probabilities, from either kind of file, and the file's name.
@@ -182,7 +244,7 @@ struct Calibration: ParsableCommand {
           + "`sudo apt-get install gnuplot-nox` (Debian/Ubuntu) or `brew install gnuplot` "
           + "(macOS), then run `cd \(directory) && gnuplot \(script)`.")
     }
-    return saved
+    return Output.shownPath(requested: path, saved: saved)
   }
 }
 
@@ -207,6 +269,10 @@ struct CalibrationSummary {
   var equalWidth: Reliability { report.equalWidth }
   /// The predictions in equal-mass bins.
   var equalMass: Reliability { report.equalMass }
+  /// The bootstrap interval of the ECE, when asked for.
+  var bootstrap: CalibrationBootstrap?
+  /// The seed the bootstrap's resamples were drawn from.
+  var seed: UInt64 = 0
 
   /// The metrics of `probabilities` (checked by ``Inputs``) against `labels`.
   init(_ probabilities: Matrix, labels: [Int], bins: Int) {
@@ -217,24 +283,35 @@ struct CalibrationSummary {
   func text(shown: Reliability, adaptive: Bool, classes: Int) -> String {
     let b = equalWidth.bins.count
     var lines = [
-      "count        = \(count) predictions, \(classes) classes",
-      "accuracy     = \(Format.fixed(accuracy, 6))",
-      "nll          = \(nll.isFinite ? Format.fixed(nll, 6) + " nats" : "inf")",
+      "count         = \(count) predictions, \(classes) classes",
+      "accuracy      = \(Format.fixed(accuracy, 6))",
+      "nll           = \(nll.isFinite ? Format.fixed(nll, 6) + " nats" : "inf")",
     ]
     if !nll.isFinite {
       lines.append(
-        "               infinite because \(zeroProbabilityCount) of \(count) predictions give "
+        "                infinite because \(zeroProbabilityCount) of \(count) predictions give "
           + "their true class probability exactly 0, and −log 0 = +∞ (reported as it is, "
           + "not clamped)")
     }
     lines += [
-      "brier        = \(Format.fixed(brier, 6))",
-      "ece          = \(Format.fixed(equalWidth.expectedCalibrationError, 6)) "
+      "brier         = \(Format.fixed(brier, 6))",
+      "ece           = \(Format.fixed(equalWidth.expectedCalibrationError, 6)) "
         + "(\(b) equal-width bins)",
-      "mce          = \(Format.fixed(equalWidth.maximumCalibrationError, 6)) "
+    ]
+    if let bootstrap {
+      lines.append(
+        "ece_95%_ci    = [\(Format.fixed(bootstrap.lower, 6)), \(Format.fixed(bootstrap.upper, 6))] "
+          + "(percentile bootstrap: \(bootstrap.resamples) resamples of the rows, seed \(seed))")
+    }
+    lines += [
+      "mce           = \(Format.fixed(equalWidth.maximumCalibrationError, 6)) "
         + "(the largest gap of a non-empty bin)",
-      "adaptive_ece = \(Format.fixed(equalMass.expectedCalibrationError, 6)) "
+      "rmsce         = \(Format.fixed(equalWidth.rootMeanSquaredCalibrationError, 6)) "
+        + "(root mean squared gap, same bins)",
+      "adaptive_ece  = \(Format.fixed(equalMass.expectedCalibrationError, 6)) "
         + "(\(equalMass.bins.count) equal-mass bins)",
+      "classwise_ece = \(Format.fixed(report.classwiseExpectedCalibrationError, 6)) "
+        + "(mean over the \(report.classwise.count) classes of each class's ECE)",
       "",
       "Reliability in \(adaptive ? "equal-mass" : "equal-width") bins "
         + "(gap = |accuracy − confidence|; over-confident where accuracy < confidence):",
@@ -264,7 +341,8 @@ struct CalibrationSummary {
   }
 
   /// The report as one JSON object: the metrics, `bins` (the number of bins of the ECE,
-  /// MCE and adaptive ECE) and `count`; an infinite NLL is `null` with `nll_infinite: true`.
+  /// MCE and adaptive ECE) and `count`, the bins themselves, and the bootstrap interval
+  /// when asked for; an infinite NLL is `null` with `nll_infinite: true`.
   func json() -> String {
     var fields = [
       ("accuracy", accuracy.description),
@@ -276,9 +354,43 @@ struct CalibrationSummary {
       ("ece", equalWidth.expectedCalibrationError.description),
       ("mce", equalWidth.maximumCalibrationError.description),
       ("adaptive_ece", equalMass.expectedCalibrationError.description),
+      ("rmsce", equalWidth.rootMeanSquaredCalibrationError.description),
+      ("classwise_ece", report.classwiseExpectedCalibrationError.description),
+      (
+        "classwise_ece_by_class",
+        "["
+          + report.classwise.map { $0.expectedCalibrationError.description }
+          .joined(separator: ", ") + "]"
+      ),
+    ]
+    if let bootstrap {
+      fields += [
+        ("ece_ci_lower", bootstrap.lower.description),
+        ("ece_ci_upper", bootstrap.upper.description),
+        ("ece_ci_level", bootstrap.level.description),
+        ("bootstrap", String(bootstrap.resamples)),
+        ("seed", String(seed)),
+      ]
+    }
+    fields += [
       ("bins", String(equalWidth.bins.count)),
       ("count", String(count)),
+      ("reliability", Self.json(equalWidth.bins)),
+      ("adaptive_reliability", Self.json(equalMass.bins)),
     ]
     return "{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
+  }
+
+  /// Bins as a JSON array of objects: edges, count, accuracy and mean confidence (the
+  /// last two null for an empty bin).
+  static func json(_ bins: [ReliabilityBin]) -> String {
+    "["
+      + bins.map { bin in
+        let (accuracy, confidence) =
+          bin.count == 0
+          ? ("null", "null") : (bin.accuracy.description, bin.confidence.description)
+        return "{\"lower\": \(bin.lower), \"upper\": \(bin.upper), \"count\": \(bin.count), "
+          + "\"accuracy\": \(accuracy), \"confidence\": \(confidence)}"
+      }.joined(separator: ", ") + "]"
   }
 }

@@ -34,6 +34,13 @@ enum Diagnostics {
 
 /// The files `bdl` writes.
 enum Output {
+  /// The path to print for a figure: the one the user asked for (relative if given so),
+  /// or beside it the gnuplot script, when only that was written (`saved` ends in `.gp`).
+  static func shownPath(requested: String, saved: String) -> String {
+    guard saved.hasSuffix(".gp") else { return requested }
+    return String(requested.dropLast(URL(fileURLWithPath: requested).pathExtension.count)) + "gp"
+  }
+
   /// Writes the rows of `probabilities` as CSV, atomically (a reader never sees half a
   /// file); exits with a message if it cannot.
   static func writeProbabilities(_ probabilities: Matrix, to path: String) {

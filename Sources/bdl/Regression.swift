@@ -122,6 +122,6 @@ struct Regression: ParsableCommand {
         "gnuplot is not installed, so only the script was written (\(saved)). Install it with "
           + "`sudo apt-get install gnuplot-nox` (Debian/Ubuntu) or `brew install gnuplot` (macOS).")
     }
-    return saved
+    return Output.shownPath(requested: path, saved: saved)
   }
 }

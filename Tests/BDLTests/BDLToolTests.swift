@@ -66,13 +66,47 @@ import Testing
     expectClose(number("adaptive_ece"), adaptive, tolerance: 1e-14)
     #expect(object["count"] as? Int == 5)
     #expect(object["bins"] as? Int == 5)
+    // RMSCE: the same gaps, squared and weighted: √((.4² + .5² + 2·.25² + .1²)/5).
+    let rmsce = ((0.16 + 0.25 + 2 * 0.0625 + 0.01) / 5).squareRoot()
+    expectClose(number("rmsce"), rmsce, tolerance: 1e-14)
+    // Classwise ECE, five bins of width .2, each class's probability against "label = k":
+    // class 0: p .7 .1 .3 .25 .05, labels 0 at rows 1 and 3.
+    //   [0,.2] {.1, .05}: 0 of 2, mean .075 → 2·.075 = .15; (.2,.4] {.3 ✓, .25}: 1 of 2,
+    //   mean .275 → 2·|.5 − .275| = .45; (.6,.8] {.7 ✓}: |1 − .7| = .3 → ECE₀ = .9/5
+    // class 1: p .2 .8 .3 .5 .05, label 1 at row 2.
+    //   [0,.2] {.2, .05} → .25; (.2,.4] {.3} → .3; (.4,.6] {.5} → .5; (.6,.8] {.8 ✓} → .2
+    //   → ECE₁ = 1.25/5
+    // class 2: p .1 .1 .4 .25 .9, labels 2 at rows 4 and 5.
+    //   [0,.2] {.1, .1} → .2; (.2,.4] {.4, .25 ✓}: |1 − .65| = .35; (.8,1] {.9 ✓} → .1
+    //   → ECE₂ = .65/5
+    let perClass = [0.9 / 5, 1.25 / 5, 0.65 / 5]
+    expectClose(number("classwise_ece"), perClass.reduce(0, +) / 3, tolerance: 1e-14)
+    let byClass = try #require(object["classwise_ece_by_class"] as? [Double])
+    for (a, b) in zip(byClass, perClass) { expectClose(a, b, tolerance: 1e-14) }
+    // The bins themselves: counts, accuracies and mean confidences, null where empty.
+    let bins = try #require(object["reliability"] as? [[String: Any]])
+    #expect(bins.map { $0["count"] as? Int } == [0, 1, 1, 2, 1])
+    #expect(bins[0]["accuracy"] is NSNull && bins[0]["confidence"] is NSNull)
+    for (bin, (accuracy, confidence, lower)) in zip(
+      bins.dropFirst(), [(0.0, 0.4, 0.2), (0.0, 0.5, 0.4), (1.0, 0.75, 0.6), (1.0, 0.9, 0.8)])
+    {
+      expectClose(try #require(bin["accuracy"] as? Double), accuracy, tolerance: 1e-15)
+      expectClose(try #require(bin["confidence"] as? Double), confidence, tolerance: 1e-15)
+      expectClose(try #require(bin["lower"] as? Double), lower, tolerance: 1e-15)
+      expectClose(try #require(bin["upper"] as? Double), lower + 0.2, tolerance: 1e-15)
+    }
+    // Five equal-mass bins of one prediction each, in order of confidence .4 .5 .7 .8 .9.
+    let adaptiveBins = try #require(object["adaptive_reliability"] as? [[String: Any]])
+    #expect(adaptiveBins.map { $0["count"] as? Int } == [1, 1, 1, 1, 1])
+    #expect(adaptiveBins.map { $0["accuracy"] as? Double } == [0, 0, 1, 1, 1])
+    #expect(adaptiveBins.map { $0["confidence"] as? Double } == [0.4, 0.5, 0.7, 0.8, 0.9])
 
     // The text report says the same to six decimals, and tabulates the bins.
     let text = try ChapterRun.run("bdl", arguments)
     #expect(text.status == 0, "stderr: \(text.errors)")
     for (name, value) in [
       ("accuracy", 0.6), ("nll", nll), ("brier", brier), ("ece", ece), ("mce", mce),
-      ("adaptive_ece", adaptive),
+      ("adaptive_ece", adaptive), ("rmsce", rmsce), ("classwise_ece", perClass.reduce(0, +) / 3),
     ] {
       expectClose(try text.value(name), value, tolerance: 1e-6, name)
     }
@@ -91,8 +125,66 @@ import Testing
         ]))
     #expect(
       Set(object.keys)
-        == ["accuracy", "nll", "brier", "ece", "mce", "adaptive_ece", "bins", "count"])
+        == [
+          "accuracy", "nll", "brier", "ece", "mce", "adaptive_ece", "rmsce", "classwise_ece",
+          "classwise_ece_by_class", "bins", "count", "reliability", "adaptive_reliability",
+        ])
     #expect(object["bins"] as? Int == 15)
+    let withInterval = try json(
+      ChapterRun.run(
+        "bdl",
+        [
+          "calibration", "--probabilities", dir.appendingPathComponent("P.csv").path,
+          "--labels", dir.appendingPathComponent("Y.csv").path, "--json", "--bootstrap", "20",
+        ]))
+    #expect(
+      Set(withInterval.keys).subtracting(object.keys)
+        == ["ece_ci_lower", "ece_ci_upper", "ece_ci_level", "bootstrap", "seed"])
+    #expect(withInterval["ece_ci_level"] as? Double == 0.95)
+    #expect(withInterval["bootstrap"] as? Int == 20)
+    #expect(withInterval["seed"] as? Int == 0)
+  }
+
+  /// 2000 over-confident predictions over three classes, as CSV, and their labels.
+  private func overconfidentFiles(seed: UInt64) -> (String, String) {
+    var rng = Generator(seed: seed)
+    var (rows, labels) = ("", "")
+    for _ in 0..<2000 {
+      let z = (0..<3).map { _ in 2 * rng.normal() }
+      let e = z.map { exp($0) }
+      let flat = z.map { exp($0 / 3) }
+      rows += e.map { String($0 / e.reduce(0, +)) }.joined(separator: ",") + "\n"
+      labels += "\(rng.categorical(flat.map { $0 / flat.reduce(0, +) }))\n"
+    }
+    return (rows, labels)
+  }
+
+  @Test func bootstrapIntervalIsReproducibleHoldsTheECEAndFollowsTheSeed() throws {
+    let (rows, labels) = overconfidentFiles(seed: 31)
+    let dir = try directory(["P.csv": rows, "Y.csv": labels])
+    let arguments = [
+      "calibration", "--probabilities", dir.appendingPathComponent("P.csv").path, "--labels",
+      dir.appendingPathComponent("Y.csv").path, "--bootstrap", "300",
+    ]
+    let first = try ChapterRun.run("bdl", arguments + ["--json"])
+    let again = try ChapterRun.run("bdl", arguments + ["--json"])
+    #expect(first.output == again.output)
+    let object = try json(first)
+    let number = { (key: String) in (object[key] as? NSNumber)?.doubleValue ?? .nan }
+    #expect(number("ece_ci_lower") <= number("ece") && number("ece") <= number("ece_ci_upper"))
+    #expect(number("ece_ci_lower") < number("ece_ci_upper"))
+    let seeded = try json(ChapterRun.run("bdl", arguments + ["--json", "--seed", "0"]))
+    #expect(seeded["ece_ci_lower"] as? Double == object["ece_ci_lower"] as? Double)
+    let other = try json(ChapterRun.run("bdl", arguments + ["--json", "--seed", "12"]))
+    #expect(other["ece_ci_lower"] as? Double != object["ece_ci_lower"] as? Double)
+    #expect(other["seed"] as? Int == 12)
+    // The text report states the interval, its level and how it was drawn.
+    let text = try ChapterRun.run("bdl", arguments)
+    #expect(text.status == 0)
+    let line = try #require(text.output.split(separator: "\n").first { $0.hasPrefix("ece_95%_ci") })
+    #expect(line.contains("percentile bootstrap: 300 resamples of the rows, seed 0"))
+    #expect(
+      line.contains(String(format: "[%.6f, %.6f]", number("ece_ci_lower"), number("ece_ci_upper"))))
   }
 
   @Test func aZeroTrueClassProbabilityGivesAnInfiniteNLLReportedAsSuch() throws {
@@ -105,7 +197,7 @@ import Testing
     #expect(object["nll"] is NSNull)
     #expect(object["nll_infinite"] as? Bool == true)
     let text = try ChapterRun.run("bdl", arguments)
-    #expect(text.output.contains("nll          = inf\n"))
+    #expect(text.output.contains("nll           = inf\n"))
     #expect(text.output.contains("2 of 3 predictions give their true class probability exactly 0"))
   }
 
@@ -207,7 +299,7 @@ import Testing
     if FigureWriter.findExecutable("gnuplot") != nil {
       let png = try Data(contentsOf: figure)
       #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
-      #expect(run.output.contains("figure       = \(figure.path)"))
+      #expect(run.output.contains("figure        = \(figure.path)"))
     }
   }
 
@@ -320,6 +412,46 @@ import Testing
     let lines = run.errors.split(separator: "\n")
     #expect(lines.count == 1, "stderr: \(run.errors)")
     #expect(run.errors.hasPrefix("error: \(dir.path)/\(input.location)"), "stderr: \(run.errors)")
+  }
+
+  /// A bad value of a new option: one line naming the option, exit status 1, nothing on
+  /// standard output and no file written (`--apply` and `--figure` are given and must not
+  /// appear).
+  @Test(arguments: [
+    (["--bootstrap", "0"], "--bootstrap must be at least 1 resample, not 0"),
+    (["--bootstrap", "-1"], "--bootstrap must be at least 1 resample, not -1"),
+    (
+      ["--bootstrap", "x"], "--bootstrap must be a whole number of resamples (at least 1), not 'x'"
+    ),
+    (
+      ["--bootstrap", "2.5"],
+      "--bootstrap must be a whole number of resamples (at least 1), not '2.5'"
+    ),
+    (
+      ["--bootstrap", "10", "--seed", "-3"],
+      "--seed must be a whole number from 0 to 18446744073709551615, not '-3'"
+    ),
+    (
+      ["--bootstrap", "10", "--seed", "x"],
+      "--seed must be a whole number from 0 to 18446744073709551615, not 'x'"
+    ),
+    (["--seed", "3"], "--seed sets the bootstrap's resamples: give --bootstrap N as well"),
+  ])
+  func badBootstrapValuesAreOneLineWithExitStatus1(_ extra: [String], _ message: String) throws {
+    let dir = try directory(["P.csv": Self.good, "Y.csv": Self.goodLabels])
+    let out = dir.appendingPathComponent("out.csv")
+    let figure = dir.appendingPathComponent("r.png")
+    let run = try ChapterRun.run(
+      "bdl",
+      [
+        "calibration", "--probabilities", dir.appendingPathComponent("P.csv").path, "--labels",
+        dir.appendingPathComponent("Y.csv").path, "--apply", out.path, "--figure", figure.path,
+      ] + extra)
+    #expect(run.status == 1)
+    #expect(run.output.isEmpty)
+    #expect(run.errors == "error: \(message)\n")
+    #expect(!FileManager.default.fileExists(atPath: out.path))
+    #expect(!FileManager.default.fileExists(atPath: figure.path))
   }
 
   @Test func usageErrorsKeepArgumentParsersExitStatus() throws {

@@ -51,6 +51,16 @@ public struct Reliability: Sendable {
     bins.reduce(0) { $0 + Double($1.count) * $1.gap } / Double(count)
   }
 
+  /// The root mean squared calibration error,
+  /// $\mathrm{RMSCE} = \sqrt{\sum_b \frac{n_b}{n}(\mathrm{acc}_b - \mathrm{conf}_b)^2} \in [0, 1]$:
+  /// the ECE's weighted mean of the gaps taken in the squared sense (the $\ell_2$
+  /// calibration error of Kumar et al. 2019, the RMS calibration error of Hendrycks et
+  /// al. 2019). It is at least the ECE, and weighs a few large gaps more than many small
+  /// ones.
+  public var rootMeanSquaredCalibrationError: Double {
+    (bins.reduce(0) { $0 + Double($1.count) * $1.gap * $1.gap } / Double(count)).squareRoot()
+  }
+
   /// $\mathrm{MCE} = \max_b \lvert \mathrm{acc}_b - \mathrm{conf}_b\rvert$ over non-empty bins.
   public var maximumCalibrationError: Double {
     bins.filter { $0.count > 0 }.map(\.gap).max() ?? 0
@@ -239,17 +249,22 @@ struct EqualWidthTally: Sendable {
     edges = (0...count.count).map { Double($0) / Double(count.count) }
   }
 
-  /// The bin of confidence `c`: ⌈cB⌉ − 1, with 0 sent to the first bin. The product cB is
-  /// rounded, so within an ulp of an edge it can be a bin off; comparing with the edges
-  /// themselves settles it.
+  /// The bin of confidence `c`: the $k$ with $e_k < c \le e_{k+1}$, with 0 sent to the
+  /// first bin. The first guess is ⌊cB⌋ (a truncation, which needs no call to `ceil`); it
+  /// is a bin too high when c lies on an edge, and the product cB is rounded, so within an
+  /// ulp of an edge it can be a bin off either way: comparing with the edges themselves
+  /// settles it. Called for every probability of every row by ``CalibrationReport``'s
+  /// classwise ECE, so it is kept short.
   @inline(__always)
   static func bin<E: RandomAccessCollection>(of c: Double, edges: E) -> Int
   where E.Element == Double, E.Index == Int {
     let b = edges.count - 1
-    var k = Swift.min(Swift.max(Int((c * Double(b)).rounded(.up)) - 1, 0), b - 1)
-    while k > 0 && c <= edges[k] { k -= 1 }
-    while k < b - 1 && c > edges[k + 1] { k += 1 }
-    return k
+    var k = Swift.min(Swift.max(Int(c * Double(b)), 0), b - 1)
+    // The guess is at most a bin off: cB and the edges j/B are each within an ulp of the
+    // exact values, far less than a bin. So one step each way, without branches, settles
+    // it (a confidence outside [0, 1] ends in the first or last bin).
+    k = Swift.max(k - (c <= edges[k] ? 1 : 0), 0)
+    return Swift.min(k + (c > edges[k + 1] ? 1 : 0), b - 1)
   }
 
   /// Adds another tally of the same bins.
