@@ -162,7 +162,9 @@ if bdlNames.contains(where: { only == nil || $0.contains(only!) }) {
   } else {
     print("bdl end to end: build it first (swift build -c release); skipped")
   }
-  benchmark(bdlNames[1], target: 0.05) {
+  // 0.05 s until the report also tallied the classwise ECE, which bins every one of the
+  // 10⁷ probabilities rather than the 10⁶ confidences: about 0.025 s more.
+  benchmark(bdlNames[1], target: 0.08) {
     let report = CalibrationReport(probabilities, labels: labels, bins: 15)
     precondition(report.negativeLogLikelihood.isFinite)
   }
