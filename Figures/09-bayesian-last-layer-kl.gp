@@ -635,6 +635,6 @@ set key top right
 plot \
   $p1_1 using 1:2 with lines lw 2 lc rgb '#999999' dt 2 notitle, \
   $p1_2 using 1:2 with lines lw 2 lc rgb '#0072B2' title 'KL(q ‖ p)', \
-  $p1_3 using 1:2 with lines lw 2 lc rgb '#D55E00' title 'note 001''s kl\_divergence', \
+  $p1_3 using 1:2 with lines lw 2 lc rgb '#D55E00' title 'note 001''s KL formula', \
   $p1_4 using 1:2 with points pt 7 ps 1.5 lc rgb '#0072B2' title 'minimum at τ = α', \
   $p1_5 using 1:2 with points pt 7 ps 1.5 lc rgb '#D55E00' title 'minimum at τ = 1/μ²'

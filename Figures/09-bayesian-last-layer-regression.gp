@@ -1238,7 +1238,7 @@ EOD
 set title 'one noise level σ (evidence)' font ',13'
 set xlabel 'x'
 set ylabel 'y'
-set yrange [-4.5:4.5]
+set yrange [-6:6]
 unset colorbox
 set key top left
 plot \
@@ -2477,7 +2477,7 @@ EOD
 set title 'noise σ(x) from the log-variance head' font ',13'
 set xlabel 'x'
 set ylabel 'y'
-set yrange [-4.5:4.5]
+set yrange [-6:6]
 unset colorbox
 set key top left
 plot \

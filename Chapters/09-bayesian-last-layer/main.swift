@@ -547,12 +547,13 @@ for (name, key, predictive) in regressionPredictives {
       + spreads.map { Narration.format($0, digits: 3) })
 }
 chapter.value("regressionPredictiveCount", Double(regressionRows.count), digits: 2)
+// Two tables, so that each fits a page: the scores, then the epistemic spread.
 Narration.table(
-  [
-    "predictive", "LL, data", "LL, gap", "95 % cover, data", "95 % cover, gap", "epi. sd, data",
-    "epi. sd, gap", "epi. sd, |x| > 3.5",
-  ],
-  regressionRows)
+  ["predictive", "LL, data", "LL, gap", "95 % cover, data", "95 % cover, gap"],
+  regressionRows.map { Array($0[0..<5]) })
+Narration.table(
+  ["predictive", "epi. sd, data", "epi. sd, gap", "epi. sd, |x| > 3.5"],
+  regressionRows.map { [$0[0]] + $0[5...] })
 //: The two conjugate last layers along $x$, with their aleatoric and total bands:
 // fold: the regression figure
 orExit("saving the regression figure") {
@@ -570,10 +571,14 @@ orExit("saving the regression figure") {
             dashed: true),
           .line(x: xs, y: fit.mean, title: "predictive mean", color: .blue),
         ])
-    figure.yRange = -4.5...4.5
+    figure.yRange = -reach...reach
     figure.legend = .topLeft
     return figure
   }
+  // One y range for both panels, wide enough for either total band.
+  let reach = [homoscedasticFit, heteroscedasticFit].flatMap { fit in
+    zip(fit.mean, fit.total).map { abs($0) + 2 * $1.squareRoot() }
+  }.max()!.rounded(.up)
   try chapter.figures.save(
     FigureGrid(
       title: "Conjugate last layers on the regression with a gap (σ(x) = 0.05 + 0.1(x + 3))",
@@ -581,7 +586,13 @@ orExit("saving the regression figure") {
       panels: [
         panel("one noise level σ (evidence)", homoscedasticFit),
         panel("noise σ(x) from the log-variance head", heteroscedasticFit),
-      ]), name: "regression", panelWidth: 560, panelHeight: 460)
+      ]), name: "regression",
+    caption:
+      "Left, one noise level for the whole line: its aleatoric band (blue) is too wide on the "
+      + "quiet left and too narrow on the noisy right. Right, the noise learned as a function "
+      + "of x follows the data. The outer band adds the epistemic part: a thin rim inside "
+      + "the data, wider in the gap and beyond it.",
+    panelWidth: 560, panelHeight: 460)
 }
 /*:
  Three things happen, in order of size. **The noise model matters most.**
@@ -741,7 +752,7 @@ orExit("saving the KL figure") {
         title: "KL(q ‖ p)", color: .blue),
       .line(
         x: taus, y: taus.map { notesKL(mu: klMu, tau: $0, alpha: klAlpha) },
-        title: "note 001's kl\\_divergence", color: .vermillion),
+        title: "note 001's KL formula", color: .vermillion),
       .points(
         x: [correctMinimiser], y: [correctKL(mu: klMu, tau: correctMinimiser, alpha: klAlpha)],
         title: "minimum at τ = α", color: .blue, size: 1.5),
@@ -752,7 +763,13 @@ orExit("saving the KL figure") {
   figure.logX = true
   figure.yRange = -2...6
   figure.legend = .topRight
-  try chapter.figures.save(figure, name: "kl", width: 680, height: 480)
+  try chapter.figures.save(
+    figure, name: "kl",
+    caption:
+      "The KL of one weight's posterior from its prior as a function of the posterior "
+      + "precision τ (blue), against note 001's formula (vermillion): the KL is smallest at "
+      + "τ = α and never negative; the note's formula has its minimum at τ = 1/μ², below zero.",
+    width: 680, height: 480)
 }
 /*:
  The closed form and the course's `KLDivergence` agree to {{klLibraryError}} on every case.
@@ -894,7 +911,7 @@ for (name, key, defects) in objectives {
   }
 }
 Narration.table(
-  ["objective", "test accuracy", "test NLL", "mean σ", "MI, 0–4", "AUROC of MI, 5–9"],
+  ["objective", "accuracy", "test NLL", "mean σ", "MI, 0–4", "AUROC of MI, 5–9"],
   objectiveRows)
 chapter.value("objectiveCount", Double(objectiveRows.count), digits: 2)
 /*:
@@ -1031,7 +1048,7 @@ let deadLabelUnits = chapter.result(
   "note 001's stage one: of the five units read as classes, zero on every training image",
   Double(noteDead.filter { $0 < classes }.count), digits: 2, as: "stageOneDeadLabelUnits")
 let otherUnitsShare = chapter.result(
-  "note 001's stage one: share of the training features' total activation in the other 59 units",
+  "note 001's stage one: the other 59 units' share of all activation",
   (0..<noteTrainFeatures.count).reduce(0.0) { sum, n in
     sum + (classes..<featureWidth).reduce(0) { $0 + noteTrainFeatures.inputs[n, $1] }
   } / noteTrainFeatures.inputs.storage.reduce(0, +), digits: 2, as: "stageOneOtherShare")
@@ -1276,8 +1293,7 @@ for (key, row) in zip(oodKeys, oodRows) {
 chapter.value("oodCount", Double(oodRows.count), digits: 2)
 Narration.table(
   [
-    "classifier", "test accuracy", "test NLL", "MI, 0–4", "MI, 5–9", "AUROC of entropy",
-    "AUROC of MI",
+    "classifier", "accuracy", "NLL", "MI, 0–4", "MI, 5–9", "AUROC, entropy", "AUROC, MI",
   ],
   oodRows.map { name, _, s in
     [name]
@@ -1318,25 +1334,45 @@ chapter.value("laplaceGammaShown", laplaceGamma, digits: 2)
 //: Histograms of the mutual information, held-out digits against unseen ones, for the four Bayesian predictives:
 // fold: the OOD histograms
 orExit("saving the OOD histograms") {
+  // One x and one y range for the four panels, so that they compare at a glance.
+  let shown = oodRows.dropFirst().map(\.2)
+  let top = shown.flatMap { $0.knownSplit.epistemic + $0.unknownSplit.epistemic }.max()!
+  let bins = 30
+  let tallest = shown.flatMap { s in
+    [s.knownSplit.epistemic, s.unknownSplit.epistemic].map { values in
+      let counts = values.reduce(into: [Int](repeating: 0, count: bins)) { counts, v in
+        counts[Swift.min(Int(v / top * Double(bins)), bins - 1)] += 1
+      }
+      return counts.max()!
+    }
+  }.max()!
   let panels = oodRows.dropFirst().map { _, name, s -> Figure in
-    let top = max(s.knownSplit.epistemic.max()!, s.unknownSplit.epistemic.max()!)
     var figure = Figure(
       title: "\(name): AUROC \(Narration.format(s.informationAUROC, digits: 3))",
       xLabel: "mutual information (nats)", yLabel: "images",
       series: [
         // The unseen digits first, so that the held-out ones (near 0) are drawn on top.
-        .histogram(s.unknownSplit.epistemic, bins: 30, range: 0...top, color: .vermillion),
-        .histogram(s.knownSplit.epistemic, bins: 30, range: 0...top, color: .blue),
+        .histogram(
+          s.unknownSplit.epistemic, bins: bins, range: 0...top, title: "digits 5–9 (never seen)",
+          color: .vermillion),
+        .histogram(
+          s.knownSplit.epistemic, bins: bins, range: 0...top, title: "held-out digits 0–4",
+          color: .blue),
       ])
-    // The key goes in the grid's title: a legend would sit on the bars.
-    figure.legend = .none
+    figure.xRange = 0...top
+    figure.yRange = 0...(Double(tallest) * 1.05)
+    figure.legend = .topRight
     return figure
   }
   try chapter.figures.save(
     FigureGrid(
-      title: "Mutual information from 100 draws — blue: held-out digits 0–4, "
-        + "vermillion: digits 5–9 (never seen)",
-      rows: 2, columns: 2, panels: panels), name: "ood", panelWidth: 520, panelHeight: 400)
+      title: "Mutual information from 100 draws: held-out digits against unseen ones",
+      rows: 2, columns: 2, panels: panels), name: "ood",
+    caption:
+      "Histograms of the mutual information of each image, on shared axes: the held-out "
+      + "digits 0–4 sit at small values, the unseen digits 5–9 spread to the right. The AUROC "
+      + "in each title is how well the score ranks an unseen digit above a held-out one.",
+    panelWidth: 520, panelHeight: 400)
 }
 /*:
  Every predictive classifies the held-out images alike (at most {{mostErrors}} error in {{heldOutCount}}).
@@ -1493,8 +1529,8 @@ var thresholdTable = ResultTable(
   "threshold rule",
   columns: [
     .init("threshold (nats)", as: "threshold", digits: 3),
-    .init("0–4 flagged (false positives)", as: "falsePositives", digits: 3),
-    .init("5–9 flagged (detected)", as: "detected", digits: 3),
+    .init("false alarms, 0–4", as: "falsePositives", digits: 3),
+    .init("detected, 5–9", as: "detected", digits: 3),
   ])
 for (label, key, threshold) in [
   (
