@@ -555,7 +555,7 @@ EOD
 set title 'HMC (reference)' font ',13'
 set xlabel 'x'
 set ylabel 'y'
-set yrange [-6:6]
+set yrange [-7:7]
 unset colorbox
 set key top left
 plot \
@@ -563,7 +563,7 @@ plot \
   $p1_2 using 1:2 with lines lw 2 lc rgb '#0072B2' title 'mean', \
   $p1_3 using 1:2 with lines lw 1 lc rgb '#222222' dt 2 title 'HMC ±2 sd', \
   $p1_4 using 1:2 with lines lw 1 lc rgb '#222222' dt 2 notitle, \
-  $p1_5 using 1:2 with points pt 7 ps 0.4 lc rgb '#D55E00' notitle
+  $p1_5 using 1:2 with points pt 7 ps 0.6 lc rgb '#D55E00' title 'data'
 
 # Panel 2
 reset
@@ -1110,7 +1110,7 @@ EOD
 set title 'MAP' font ',13'
 set xlabel 'x'
 set ylabel 'y'
-set yrange [-6:6]
+set yrange [-7:7]
 unset colorbox
 unset key
 plot \
@@ -1118,7 +1118,7 @@ plot \
   $p2_2 using 1:2 with lines lw 2 lc rgb '#0072B2' title 'mean', \
   $p2_3 using 1:2 with lines lw 1 lc rgb '#222222' dt 2 title 'HMC ±2 sd', \
   $p2_4 using 1:2 with lines lw 1 lc rgb '#222222' dt 2 notitle, \
-  $p2_5 using 1:2 with points pt 7 ps 0.4 lc rgb '#D55E00' notitle
+  $p2_5 using 1:2 with points pt 7 ps 0.6 lc rgb '#D55E00' title 'data'
 
 # Panel 3
 reset
@@ -1665,7 +1665,7 @@ EOD
 set title 'mean field (Bayes by Backprop)' font ',13'
 set xlabel 'x'
 set ylabel 'y'
-set yrange [-6:6]
+set yrange [-7:7]
 unset colorbox
 unset key
 plot \
@@ -1673,7 +1673,7 @@ plot \
   $p3_2 using 1:2 with lines lw 2 lc rgb '#0072B2' title 'mean', \
   $p3_3 using 1:2 with lines lw 1 lc rgb '#222222' dt 2 title 'HMC ±2 sd', \
   $p3_4 using 1:2 with lines lw 1 lc rgb '#222222' dt 2 notitle, \
-  $p3_5 using 1:2 with points pt 7 ps 0.4 lc rgb '#D55E00' notitle
+  $p3_5 using 1:2 with points pt 7 ps 0.6 lc rgb '#D55E00' title 'data'
 
 # Panel 4
 reset
@@ -2220,7 +2220,7 @@ EOD
 set title 'mean field, local reparameterisation' font ',13'
 set xlabel 'x'
 set ylabel 'y'
-set yrange [-6:6]
+set yrange [-7:7]
 unset colorbox
 unset key
 plot \
@@ -2228,7 +2228,7 @@ plot \
   $p4_2 using 1:2 with lines lw 2 lc rgb '#0072B2' title 'mean', \
   $p4_3 using 1:2 with lines lw 1 lc rgb '#222222' dt 2 title 'HMC ±2 sd', \
   $p4_4 using 1:2 with lines lw 1 lc rgb '#222222' dt 2 notitle, \
-  $p4_5 using 1:2 with points pt 7 ps 0.4 lc rgb '#D55E00' notitle
+  $p4_5 using 1:2 with points pt 7 ps 0.6 lc rgb '#D55E00' title 'data'
 
 # Panel 5
 reset
@@ -2775,7 +2775,7 @@ EOD
 set title 'mean field, Flipout' font ',13'
 set xlabel 'x'
 set ylabel 'y'
-set yrange [-6:6]
+set yrange [-7:7]
 unset colorbox
 unset key
 plot \
@@ -2783,7 +2783,7 @@ plot \
   $p5_2 using 1:2 with lines lw 2 lc rgb '#0072B2' title 'mean', \
   $p5_3 using 1:2 with lines lw 1 lc rgb '#222222' dt 2 title 'HMC ±2 sd', \
   $p5_4 using 1:2 with lines lw 1 lc rgb '#222222' dt 2 notitle, \
-  $p5_5 using 1:2 with points pt 7 ps 0.4 lc rgb '#D55E00' notitle
+  $p5_5 using 1:2 with points pt 7 ps 0.6 lc rgb '#D55E00' title 'data'
 
 # Panel 6
 reset
@@ -3330,7 +3330,7 @@ EOD
 set title 'MC dropout (rate 0.1)' font ',13'
 set xlabel 'x'
 set ylabel 'y'
-set yrange [-6:6]
+set yrange [-7:7]
 unset colorbox
 unset key
 plot \
@@ -3338,7 +3338,7 @@ plot \
   $p6_2 using 1:2 with lines lw 2 lc rgb '#0072B2' title 'mean', \
   $p6_3 using 1:2 with lines lw 1 lc rgb '#222222' dt 2 title 'HMC ±2 sd', \
   $p6_4 using 1:2 with lines lw 1 lc rgb '#222222' dt 2 notitle, \
-  $p6_5 using 1:2 with points pt 7 ps 0.4 lc rgb '#D55E00' notitle
+  $p6_5 using 1:2 with points pt 7 ps 0.6 lc rgb '#D55E00' title 'data'
 
 # Panel 7
 reset
@@ -3885,7 +3885,7 @@ EOD
 set title 'deep ensemble of 5' font ',13'
 set xlabel 'x'
 set ylabel 'y'
-set yrange [-6:6]
+set yrange [-7:7]
 unset colorbox
 unset key
 plot \
@@ -3893,7 +3893,7 @@ plot \
   $p7_2 using 1:2 with lines lw 2 lc rgb '#0072B2' title 'mean', \
   $p7_3 using 1:2 with lines lw 1 lc rgb '#222222' dt 2 title 'HMC ±2 sd', \
   $p7_4 using 1:2 with lines lw 1 lc rgb '#222222' dt 2 notitle, \
-  $p7_5 using 1:2 with points pt 7 ps 0.4 lc rgb '#D55E00' notitle
+  $p7_5 using 1:2 with points pt 7 ps 0.6 lc rgb '#D55E00' title 'data'
 
 # Panel 8
 reset
@@ -4440,7 +4440,7 @@ EOD
 set title 'Laplace, diagonal, GLM' font ',13'
 set xlabel 'x'
 set ylabel 'y'
-set yrange [-6:6]
+set yrange [-7:7]
 unset colorbox
 unset key
 plot \
@@ -4448,7 +4448,7 @@ plot \
   $p8_2 using 1:2 with lines lw 2 lc rgb '#0072B2' title 'mean', \
   $p8_3 using 1:2 with lines lw 1 lc rgb '#222222' dt 2 title 'HMC ±2 sd', \
   $p8_4 using 1:2 with lines lw 1 lc rgb '#222222' dt 2 notitle, \
-  $p8_5 using 1:2 with points pt 7 ps 0.4 lc rgb '#D55E00' notitle
+  $p8_5 using 1:2 with points pt 7 ps 0.6 lc rgb '#D55E00' title 'data'
 
 # Panel 9
 reset
@@ -4995,7 +4995,7 @@ EOD
 set title 'Laplace, K-FAC, GLM' font ',13'
 set xlabel 'x'
 set ylabel 'y'
-set yrange [-6:6]
+set yrange [-7:7]
 unset colorbox
 unset key
 plot \
@@ -5003,7 +5003,7 @@ plot \
   $p9_2 using 1:2 with lines lw 2 lc rgb '#0072B2' title 'mean', \
   $p9_3 using 1:2 with lines lw 1 lc rgb '#222222' dt 2 title 'HMC ±2 sd', \
   $p9_4 using 1:2 with lines lw 1 lc rgb '#222222' dt 2 notitle, \
-  $p9_5 using 1:2 with points pt 7 ps 0.4 lc rgb '#D55E00' notitle
+  $p9_5 using 1:2 with points pt 7 ps 0.6 lc rgb '#D55E00' title 'data'
 
 # Panel 10
 reset
@@ -5550,7 +5550,7 @@ EOD
 set title 'Laplace, full, GLM' font ',13'
 set xlabel 'x'
 set ylabel 'y'
-set yrange [-6:6]
+set yrange [-7:7]
 unset colorbox
 unset key
 plot \
@@ -5558,7 +5558,7 @@ plot \
   $p10_2 using 1:2 with lines lw 2 lc rgb '#0072B2' title 'mean', \
   $p10_3 using 1:2 with lines lw 1 lc rgb '#222222' dt 2 title 'HMC ±2 sd', \
   $p10_4 using 1:2 with lines lw 1 lc rgb '#222222' dt 2 notitle, \
-  $p10_5 using 1:2 with points pt 7 ps 0.4 lc rgb '#D55E00' notitle
+  $p10_5 using 1:2 with points pt 7 ps 0.6 lc rgb '#D55E00' title 'data'
 
 # Panel 11
 reset
@@ -6105,7 +6105,7 @@ EOD
 set title 'Laplace, last layer, GLM' font ',13'
 set xlabel 'x'
 set ylabel 'y'
-set yrange [-6:6]
+set yrange [-7:7]
 unset colorbox
 unset key
 plot \
@@ -6113,7 +6113,7 @@ plot \
   $p11_2 using 1:2 with lines lw 2 lc rgb '#0072B2' title 'mean', \
   $p11_3 using 1:2 with lines lw 1 lc rgb '#222222' dt 2 title 'HMC ±2 sd', \
   $p11_4 using 1:2 with lines lw 1 lc rgb '#222222' dt 2 notitle, \
-  $p11_5 using 1:2 with points pt 7 ps 0.4 lc rgb '#D55E00' notitle
+  $p11_5 using 1:2 with points pt 7 ps 0.6 lc rgb '#D55E00' title 'data'
 
 # Panel 12
 reset
@@ -6660,7 +6660,7 @@ EOD
 set title 'Bayesian last layer (conjugate)' font ',13'
 set xlabel 'x'
 set ylabel 'y'
-set yrange [-6:6]
+set yrange [-7:7]
 unset colorbox
 unset key
 plot \
@@ -6668,7 +6668,7 @@ plot \
   $p12_2 using 1:2 with lines lw 2 lc rgb '#0072B2' title 'mean', \
   $p12_3 using 1:2 with lines lw 1 lc rgb '#222222' dt 2 title 'HMC ±2 sd', \
   $p12_4 using 1:2 with lines lw 1 lc rgb '#222222' dt 2 notitle, \
-  $p12_5 using 1:2 with points pt 7 ps 0.4 lc rgb '#D55E00' notitle
+  $p12_5 using 1:2 with points pt 7 ps 0.6 lc rgb '#D55E00' title 'data'
 
 # Panel 13
 reset
@@ -7215,7 +7215,7 @@ EOD
 set title 'SGLD' font ',13'
 set xlabel 'x'
 set ylabel 'y'
-set yrange [-6:6]
+set yrange [-7:7]
 unset colorbox
 unset key
 plot \
@@ -7223,7 +7223,7 @@ plot \
   $p13_2 using 1:2 with lines lw 2 lc rgb '#0072B2' title 'mean', \
   $p13_3 using 1:2 with lines lw 1 lc rgb '#222222' dt 2 title 'HMC ±2 sd', \
   $p13_4 using 1:2 with lines lw 1 lc rgb '#222222' dt 2 notitle, \
-  $p13_5 using 1:2 with points pt 7 ps 0.4 lc rgb '#D55E00' notitle
+  $p13_5 using 1:2 with points pt 7 ps 0.6 lc rgb '#D55E00' title 'data'
 
 # Panel 14
 reset
@@ -7770,7 +7770,7 @@ EOD
 set title 'SWAG' font ',13'
 set xlabel 'x'
 set ylabel 'y'
-set yrange [-6:6]
+set yrange [-7:7]
 unset colorbox
 unset key
 plot \
@@ -7778,7 +7778,7 @@ plot \
   $p14_2 using 1:2 with lines lw 2 lc rgb '#0072B2' title 'mean', \
   $p14_3 using 1:2 with lines lw 1 lc rgb '#222222' dt 2 title 'HMC ±2 sd', \
   $p14_4 using 1:2 with lines lw 1 lc rgb '#222222' dt 2 notitle, \
-  $p14_5 using 1:2 with points pt 7 ps 0.4 lc rgb '#D55E00' notitle
+  $p14_5 using 1:2 with points pt 7 ps 0.6 lc rgb '#D55E00' title 'data'
 
 # Panel 15
 reset
@@ -8325,7 +8325,7 @@ EOD
 set title 'MultiSWAG of 5' font ',13'
 set xlabel 'x'
 set ylabel 'y'
-set yrange [-6:6]
+set yrange [-7:7]
 unset colorbox
 unset key
 plot \
@@ -8333,5 +8333,5 @@ plot \
   $p15_2 using 1:2 with lines lw 2 lc rgb '#0072B2' title 'mean', \
   $p15_3 using 1:2 with lines lw 1 lc rgb '#222222' dt 2 title 'HMC ±2 sd', \
   $p15_4 using 1:2 with lines lw 1 lc rgb '#222222' dt 2 notitle, \
-  $p15_5 using 1:2 with points pt 7 ps 0.4 lc rgb '#D55E00' notitle
+  $p15_5 using 1:2 with points pt 7 ps 0.6 lc rgb '#D55E00' title 'data'
 unset multiplot

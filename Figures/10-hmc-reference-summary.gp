@@ -36,7 +36,7 @@ $p1_1 << EOD
 EOD
 set title 'Regression: mean W2 to HMC over x in [−6, 6]' font ',13'
 set xlabel ''
-set ylabel 'W2'
+set ylabel 'W2 (lower = closer to HMC)'
 set xrange [-0.6:13.6]
 set yrange [0:1.56374]
 set xtics ('MAP' 0, 'MF' 1, 'MF LRT' 2, 'MF Flipout' 3, 'dropout' 4, 'ensemble' 5, 'LA diag' 6, 'LA K-FAC' 7, 'LA full' 8, 'LA last' 9, 'BLL' 10, 'SGLD' 11, 'SWAG' 12, 'MultiSWAG' 13)
@@ -70,8 +70,8 @@ $p2_1 << EOD
 13 0.0773888
 EOD
 set title 'Two moons: mean total variation to HMC over the grid' font ',13'
-set xlabel ''
-set ylabel 'TV'
+set xlabel 'MF: mean field (LRT: local reparameterisation) · LA: Laplace, GLM · BLL: Bayesian last layer'
+set ylabel 'TV (lower = closer to HMC)'
 set xrange [-0.6:13.6]
 set yrange [0:0.224221]
 set xtics ('MAP' 0, 'MF' 1, 'MF LRT' 2, 'MF Flipout' 3, 'dropout' 4, 'ensemble' 5, 'LA diag' 6, 'LA K-FAC' 7, 'LA full' 8, 'LA last' 9, 'BLL' 10, 'SGLD' 11, 'SWAG' 12, 'MultiSWAG' 13)

@@ -148,10 +148,13 @@ func recordConvergence(
   let halfway = negativeELBO(records, endingAt: records.count / 2, window: window, count: count)
   let early = negativeELBO(records, endingAt: adamSteps, window: adamSteps / 10, count: count)
   let last = records.suffix(window)
-  Narration.result(
-    "\(prefix): −ELBO, last tenth; change over the second half; excess at step \(adamSteps)",
-    [final, (halfway - final) / abs(final), (early - final) / abs(final)]
-      .map { Narration.format($0, digits: 3) }.joined(separator: ", "))
+  let shown = [final, (halfway - final) / abs(final), (early - final) / abs(final)].map {
+    Narration.format($0, digits: 3)
+  }
+  Narration.note("  \(prefix), negative ELBO:")
+  Narration.note(
+    "    last tenth \(shown[0]); change over the second half \(shown[1]); "
+      + "excess at step \(adamSteps) \(shown[2])")
   chapter.value("\(prefix).negativeELBO", final)
   chapter.value("\(prefix).lastHalfChange", (halfway - final) / abs(final), digits: 2)
   chapter.value("\(prefix).excessAtAdamSteps", (early - final) / abs(final), digits: 2)
@@ -791,10 +794,16 @@ precondition(
 
 // The table prints the log-likelihood to 4 digits and the prose quotes it to 3, so the
 // scores are recorded here rather than by the table; the times go to timings.json.
+// Two tables, so that each fits a page: the distances to HMC, then the test scores and
+// the cost.
 var regressionTable = ResultTable(
   "method",
   columns: [
     .init("W2 to HMC"), .init("W2, |x| > 3"), .init("sd at x = −6"), .init("sd at x = 6"),
+  ])
+var regressionScoreTable = ResultTable(
+  "method",
+  columns: [
     .init("test log-lik.", digits: 4), .init("95 % cover"), .init("fit (s)"),
     .init("predict (s)"),
   ])
@@ -809,9 +818,13 @@ for (method, f) in zip(methodKeys, regressionFits) {
   for (what, x) in scores { chapter.value("regression.\(method).\(what)", x) }
   chapter.recordTime("regression.\(method).fit", seconds: f.trainSeconds)
   chapter.recordTime("regression.\(method).predict", seconds: f.predictSeconds)
-  regressionTable.add(f.name, numbers: scores.map(\.value) + [f.trainSeconds, f.predictSeconds])
+  let values = scores.map(\.value)
+  regressionTable.add(f.name, numbers: Array(values[0..<4]))
+  regressionScoreTable.add(
+    f.name, numbers: Array(values[4...]) + [f.trainSeconds, f.predictSeconds])
 }
 chapter.show(regressionTable)
+chapter.show(regressionScoreTable)
 //: The reading below, checked on these scores: first the distances and the test scores,
 /// A recorded score of the method `name` on `problem` (`regression` or `moons`).
 let score = { (problem: String, name: String, what: String) -> Double in
@@ -945,7 +958,13 @@ orExit("saving the ELBO curves") {
     ])
   figure.yRange = (low * 0.95)...high
   figure.legend = .topRight
-  try chapter.figures.save(figure, name: "elbo", width: 900, height: 450)
+  try chapter.figures.save(
+    figure, name: "elbo",
+    caption:
+      "The negative ELBO of the three mean-field runs, each a mean over windows of \(window) "
+      + "steps; the dashed line marks the \(adamSteps) steps the other methods train for. "
+      + "Over the second half of training no curve moves by more than 1 %.",
+    width: 900, height: 450)
 }
 /*:
  Each method's predictive against HMC's, one panel each:
@@ -954,6 +973,8 @@ orExit("saving the ELBO curves") {
 orExit("saving the regression panels") {
   let hmcSD = regressionReference.grid.total.map { $0.squareRoot() }
   let x = plotX.storage
+  // One y range for every panel, wide enough for HMC's band.
+  let reach = zip(regressionReference.grid.mean, hmcSD).map { abs($0) + 2 * $1 }.max()!.rounded(.up)
   let panels = regressionFits.enumerated().map { k, f in
     let sd = f.grid.total.map { $0.squareRoot() }
     var figure = Figure(
@@ -970,20 +991,25 @@ orExit("saving the regression panels") {
           x: x, y: zip(regressionReference.grid.mean, hmcSD).map { $0 - 2 * $1 }, color: .black,
           width: 1, dashed: true),
         .points(
-          x: regression.inputs.storage, y: regression.targets.values.storage, color: .vermillion,
-          size: 0.4),
+          x: regression.inputs.storage, y: regression.targets.values.storage, title: "data",
+          color: .vermillion, size: 0.6),
       ])
-    figure.yRange = -6...6
+    figure.yRange = -reach...reach
     figure.legend = k == 0 ? .topLeft : .none
     return figure
   }
   try chapter.figures.save(
     FigureGrid(
       title: "Predictive ±2 sd of each method (blue) against HMC's (dashed); data in vermillion",
-      rows: 3, columns: 5, panels: panels), name: "regression", panelWidth: 360, panelHeight: 300)
+      rows: 3, columns: 5, panels: panels), name: "regression",
+    caption:
+      "Each method's predictive mean and ±2 sd band on the regression, against HMC's band "
+      + "(dashed) on one scale: the closer the blue band follows the dashed lines, in the "
+      + "gap between the two clusters and beyond them, the closer the method is to HMC.",
+    panelWidth: 360, panelHeight: 300)
 }
 /*:
- What the table says, from the largest effect down:
+ What the tables say, from the largest effect down:
 
  - **The farthest from HMC.**
    Mean field and MC dropout are more than twice as far from HMC as the plain MAP network ({{regression.map.w2}}),
@@ -1255,11 +1281,12 @@ let farFromMoons = (0..<moonsGrid.rows).filter { i in
   }
 }
 // Printed and recorded to different digits (log-likelihood, ECE), as on the regression.
-var moonsTable = ResultTable(
+var moonsTable = ResultTable("method", columns: [.init("TV to HMC"), .init("TV, far")])
+var moonsScoreTable = ResultTable(
   "method",
   columns: [
-    .init("TV to HMC"), .init("TV, far"), .init("accuracy"), .init("test log-lik.", digits: 4),
-    .init("ECE"), .init("fit (s)"), .init("predict (s)"),
+    .init("accuracy"), .init("test log-lik.", digits: 4), .init("ECE"), .init("fit (s)"),
+    .init("predict (s)"),
   ])
 for (method, f) in zip(methodKeys, moonsFits) {
   let distance = ClassificationMetrics.totalVariationDistances(f.grid, moonsReference.grid)
@@ -1274,9 +1301,12 @@ for (method, f) in zip(methodKeys, moonsFits) {
   }
   chapter.recordTime("moons.\(method).fit", seconds: f.trainSeconds)
   chapter.recordTime("moons.\(method).predict", seconds: f.predictSeconds)
-  moonsTable.add(f.name, numbers: scores.map(\.value) + [f.trainSeconds, f.predictSeconds])
+  let values = scores.map(\.value)
+  moonsTable.add(f.name, numbers: Array(values[0..<2]))
+  moonsScoreTable.add(f.name, numbers: Array(values[2...]) + [f.trainSeconds, f.predictSeconds])
 }
 chapter.show(moonsTable)
+chapter.show(moonsScoreTable)
 Narration.result(
   "grid points more than one unit from the data", Double(farFromMoons.count), digits: 5)
 chapter.value("moons.methods", Double(moonsFits.count), digits: 2)
@@ -1325,21 +1355,58 @@ chapter.claim(
       && m($0, "ece") <= m("Laplace, diagonal", "ece")
   } && abs(m("Laplace, diagonal", "ece") - 0.17) < 0.01)
 /*:
- Each method's confidence over the plane:
+ Each method's uncertainty over the plane, as 1 − confidence on a log scale (a confidence
+ scale turns navy from 0.95 up and hides the far field), and then what the table
+ averages: its distance to HMC, point by point.
  */
 // fold: the moons panels
 orExit("saving the moons panels") {
-  let panels = moonsFits.map { f in
+  // 1 − confidence on a log scale, floored at 10⁻⁴: a confidence scale saturates above
+  // 0.95, where the methods differ most. One colour bar, on the last panel, for all.
+  let floor = 1e-4
+  let panels = moonsFits.enumerated().map { k, f in
     var figure = Figure.planeMap(
-      title: f.name, xs: moonsXs, ys: moonsYs, values: f.grid.max(over: .columns).storage,
-      colorBarLabel: "confidence", data: moons)
-    figure.colorRange = 0.5...1
+      title: f.name, xs: moonsXs, ys: moonsYs,
+      values: f.grid.max(over: .columns).storage.map { Swift.max(1 - $0, floor) },
+      colorBarLabel: "1 − confidence (floor 10^{-4})", data: moons)
+    figure.colorRange = floor...0.5
+    figure.logColors = true
+    figure.showsColorBar = k == moonsFits.count - 1
     return figure
   }
   try chapter.figures.save(
     FigureGrid(
-      title: "Confidence max_k p_k of each method's predictive; HMC's is the reference",
-      rows: 3, columns: 5, panels: panels), name: "moons", panelWidth: 360, panelHeight: 300)
+      title: "1 − max_k p_k of each method's predictive (dark: uncertain); HMC's is the reference",
+      rows: 3, columns: 5, panels: panels), name: "moons",
+    caption:
+      "How uncertain each predictive is over the plane, on one log scale (1 − confidence, "
+      + "clamped at 10⁻⁴): dark along the decision boundary and wherever the method doubts, "
+      + "white where it is certain. Compare each panel with HMC's, top left.",
+    panelWidth: 360, panelHeight: 300)
+  // What the table measures: the total-variation distance to HMC, point by point, on a
+  // linear scale, so that a panel's darkness adds up to the table's mean.
+  let distances = moonsFits.dropFirst().map {
+    ClassificationMetrics.totalVariationDistances($0.grid, moonsReference.grid)
+  }
+  let largest = (distances.flatMap { $0 }.max()! * 10).rounded(.up) / 10
+  let distancePanels = zip(moonsFits.dropFirst(), distances).enumerated().map { k, pair in
+    var figure = Figure.planeMap(
+      title: pair.0.name, xs: moonsXs, ys: moonsYs, values: pair.1,
+      colorBarLabel: "total variation to HMC", data: moons)
+    figure.colorRange = 0...largest
+    figure.showsColorBar = k == distances.count - 1
+    return figure
+  }
+  try chapter.figures.save(
+    FigureGrid(
+      title: "Total-variation distance of each method's predictive to HMC's (dark: far)",
+      rows: 3, columns: 5, panels: distancePanels), name: "moons-tv",
+    caption:
+      "Where on the plane each method's predictive departs from HMC's: the total variation "
+      + "$\\tfrac12\\sum_k \\lvert p_k - q_k\\rvert$, white where the two agree. The table's "
+      + "\"TV to HMC\" is the mean of each panel, its \"TV, far\" the mean over the points "
+      + "more than one unit from every training point.",
+    panelWidth: 360, panelHeight: 300)
 }
 /*:
  The moons chains agree too: every probe's $\hat R$ is below 1.01 (at most {{moons.maxRHat}}).
@@ -1387,9 +1454,11 @@ orExit("saving the summary") {
     average(ClassificationMetrics.totalVariationDistances($0.grid, moonsReference.grid))
   }
   let positions = names.indices.map(Double.init)
-  func panel(_ title: String, _ yLabel: String, _ heights: [Double], _ color: Color) -> Figure {
+  func panel(
+    _ title: String, _ yLabel: String, _ heights: [Double], _ color: Color, xLabel: String = ""
+  ) -> Figure {
     var figure = Figure(
-      title: title, xLabel: "", yLabel: yLabel,
+      title: title, xLabel: xLabel, yLabel: yLabel,
       series: [.bars(x: positions, heights: heights, width: 0.7, color: color)])
     figure.legend = .none
     figure.xRange = -0.6...(Double(names.count) - 0.4)
@@ -1401,10 +1470,19 @@ orExit("saving the summary") {
     FigureGrid(
       rows: 2, columns: 1,
       panels: [
-        panel("Regression: mean W2 to HMC over x in [−6, 6]", "W2", regressionDistances, .blue),
         panel(
-          "Two moons: mean total variation to HMC over the grid", "TV", moonsDistances, .vermillion),
-      ]), name: "summary", panelWidth: 1100, panelHeight: 380)
+          "Regression: mean W2 to HMC over x in [−6, 6]", "W2 (lower = closer to HMC)",
+          regressionDistances, .blue),
+        panel(
+          "Two moons: mean total variation to HMC over the grid", "TV (lower = closer to HMC)",
+          moonsDistances, .vermillion,
+          xLabel: "MF: mean field (LRT: local reparameterisation) · LA: Laplace, GLM · "
+            + "BLL: Bayesian last layer"),
+      ]), name: "summary",
+    caption:
+      "Each bar is one method's mean distance to HMC's predictive, the first column of the "
+      + "two distance tables; the shorter the bar, the closer to the reference.",
+    panelWidth: 1100, panelHeight: 380)
 }
 
 //: Both tables ranked, for the comparison with the notes:

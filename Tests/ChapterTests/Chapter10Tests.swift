@@ -10,7 +10,7 @@ import Testing
 struct Chapter10Tests {
   static let chapter = "10-hmc-reference"
   static let fullRun = ChapterRun.full(chapter)
-  static let figureNames = ["regression", "elbo", "moons", "summary"]
+  static let figureNames = ["regression", "elbo", "moons", "moons-tv", "summary"]
   static let meanField = [
     "mean field (Bayes by Backprop)", "mean field, local reparameterisation", "mean field, Flipout",
   ]
