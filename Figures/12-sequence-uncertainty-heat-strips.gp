@@ -1,6 +1,6 @@
 # 12-sequence-uncertainty-heat-strips.gp — written by the course; redraw with: gnuplot 12-sequence-uncertainty-heat-strips.gp
 if (!exists("outfile")) outfile = '12-sequence-uncertainty-heat-strips.png'
-set terminal pngcairo size 1120,360 enhanced font 'DejaVu Sans,11' background rgb 'white'
+set terminal pngcairo size 1200,360 enhanced font 'DejaVu Sans,11' background rgb 'white'
 set output outfile
 set encoding utf8
 set border 3 lw 1 lc rgb '#444444'
@@ -92,12 +92,11 @@ $p1_1 << EOD
 10 5 NaN
 
 EOD
-set title 'Total entropy of each next character' font ',13'
+set title 'Total entropy of each next character (nats)' font ',13'
 set xlabel 'character predicted (position in the string)'
-set ylabel ''
+set ylabel 'string'
 set xtics ('1' 0, '2' 1, '3' 2, '4' 3, '5' 4, '6' 5, '7' 6, '8' 7, '9' 8, '10' 9, '11' 10)
-set ytics ('47382508.' 0, 'uajwvvjk.' 1, 'spasibo.' 2, 'snoosnom.' 3, 'monastery.' 4, 'monsoons.' 5)
-set cblabel 'nats'
+set ytics ('digits: 47382508.' 0, 'random: uajwvvjk.' 1, 'Russian: spasibo.' 2, 'reversed: snoosnom.' 3, 'English: monastery.' 4, 'English: monsoons.' 5)
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
@@ -185,12 +184,12 @@ $p2_1 << EOD
 10 5 NaN
 
 EOD
-set title 'Mutual information (epistemic part)' font ',13'
+set title 'Mutual information, the epistemic part (nats)' font ',13'
 set xlabel 'character predicted (position in the string)'
-set ylabel ''
+set ylabel 'string'
 set xtics ('1' 0, '2' 1, '3' 2, '4' 3, '5' 4, '6' 5, '7' 6, '8' 7, '9' 8, '10' 9, '11' 10)
-set ytics ('47382508.' 0, 'uajwvvjk.' 1, 'spasibo.' 2, 'snoosnom.' 3, 'monastery.' 4, 'monsoons.' 5)
-set cblabel 'nats'
+unset ytics
+set cbrange [0:0.12]
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \

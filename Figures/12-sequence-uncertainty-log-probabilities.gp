@@ -142,7 +142,7 @@ set ylabel 'density (per nat)'
 unset colorbox
 set key top left
 plot \
-  $p1_1 using 1:2 with lines lw 2 lc rgb '#0072B2' title 'held-out English', \
-  $p1_2 using 1:2 with lines lw 2 lc rgb '#D55E00' title 'random letters', \
-  $p1_3 using 1:2 with lines lw 2 lc rgb '#009E73' title 'reversed words', \
-  $p1_4 using 1:2 with lines lw 2 lc rgb '#CC79A7' title 'romanised Russian'
+  $p1_1 using 1:2 with lines lw 2 lc rgb '#0072B2' title 'held-out English (n = 400)', \
+  $p1_2 using 1:2 with lines lw 2 lc rgb '#D55E00' title 'random letters (n = 400)', \
+  $p1_3 using 1:2 with lines lw 2 lc rgb '#009E73' title 'reversed words (n = 396)', \
+  $p1_4 using 1:2 with lines lw 2 lc rgb '#CC79A7' title 'romanised Russian (n = 158)'

@@ -476,6 +476,8 @@ Narration.section("Heat strips: uncertainty along six strings")
 let stripStrings = [
   scored[0][0], scored[0][1], scored[2][0], scored[3][0], scored[1][0], scored[4][0],
 ]
+/// Which set each strip's string is from, for its row label.
+let stripSets = ["English", "English", "reversed", "Russian", "random", "digits"]
 /// One heat map per quantity: a row per string, a cell per predicted character (blank
 /// past the string's end).
 func strips(_ title: String, _ values: (StringUncertainty) -> [Double]) -> Figure {
@@ -485,26 +487,42 @@ func strips(_ title: String, _ values: (StringUncertainty) -> [Double]) -> Figur
     return v + Array(repeating: Double.nan, count: contextLength - v.count)
   }
   var figure = Figure(
-    title: title, xLabel: "character predicted (position in the string)", yLabel: "",
+    title: title, xLabel: "character predicted (position in the string)", yLabel: "string",
     series: [
       .heatmap(
         xs: xs, ys: stripStrings.indices.map(Double.init),
         values: Matrix(rows: stripStrings.count, columns: contextLength, storage: rows))
     ])
-  figure.yTickLabels = stripStrings.reversed().enumerated().map { (Double($0), $1.text + ".") }
+  figure.yTickLabels = Array(zip(stripStrings, stripSets).reversed()).enumerated().map {
+    (Double($0), "\($1.1): \($1.0.text).")
+  }
   figure.xTickLabels = (0..<contextLength).map { (Double($0), "\($0 + 1)") }
-  figure.colorBarLabel = "nats"
   figure.legend = .none
   return figure
 }
+let entropyStrips = strips("Total entropy of each next character (nats)", \.decomposition.total)
+var informationStrips = strips(
+  "Mutual information, the epistemic part (nats)", \.decomposition.epistemic)
+// The rows are named once, on the left; the scale ends on a multiple of 0.02, so that its
+// bar carries a few ticks rather than one per hundredth.
+informationStrips.yTickLabels = []
+informationStrips.colorRange =
+  0...((stripStrings.flatMap(\.decomposition.epistemic).max()! * 50).rounded(.up) / 50)
 orExit("saving the heat strips") {
   try chapter.figures.save(
     FigureGrid(
       rows: 1, columns: 2,
-      panels: [
-        strips("Total entropy of each next character", \.decomposition.total),
-        strips("Mutual information (epistemic part)", \.decomposition.epistemic),
-      ]), name: "heat-strips", panelWidth: 560, panelHeight: 360)
+      panels: [entropyStrips, informationStrips]), name: "heat-strips",
+    caption:
+      "Each row is one string (its set before the colon), each cell the uncertainty about "
+      + "that character given the ones before it; blank cells are past the string's end. "
+      + "Left, the total entropy; right, the mutual information on its own scale (mean "
+      + "per row, top to bottom: "
+      + stripStrings.map {
+        Narration.format(SampleSummary.mean($0.decomposition.epistemic), digits: 2)
+      }
+      .joined(separator: ", ") + " nats).",
+    panelWidth: 600, panelHeight: 360)
 }
 
 /*:
@@ -524,7 +542,7 @@ orExit("saving the heat strips") {
    separate samples drawn from the model itself ($\tau = 1$, no nucleus) — the only
    sampling under which that average is the entropy.
 
- Two of the note's own quantities are wrong, and the table prints them beside ours:
+ Two of the note's own quantities are wrong, and the tables print them beside ours:
  - its `disagreement = 1 - n_unique/n_samples` is **an agreement score**: it is $1 - 1/N$
    when every sample is the same and 0 when they all differ;
  - its `compute_log_prob` calls the model with the prompt alone as `input_ids` and the
@@ -532,7 +550,7 @@ orExit("saving the heat strips") {
    labels then have different lengths, and the call fails: it computes nothing. Given
    the full sequence as `input_ids`, it would return `result.loss.item()`: the *mean*
    cross-entropy per token over prompt and completion together, which is what the
-   table's "note's score" computes. That is positive, so its `mean_log_prob` is larger
+   second table's "note's score" computes. That is positive, so its `mean_log_prob` is larger
    for *less* probable samples; dividing by the length hides that a long completion is
    far less probable than a short one with the same per-token loss; and the prompt's
    tokens, the same for every sample, dilute it.
@@ -596,20 +614,28 @@ for r in reports {
     SampleSummary.mean(r.noteScores), r.entropy.value, r.entropy.standardError,
   ]
 }
-var generationTable = ResultTable(
+// Two tables, agreement then probability, so that each fits a page; the prompts are
+// quoted, so that "77" reads as text.
+var agreementTable = ResultTable(
   "prompt",
   columns: [
     .init("distinct", digits: 2), .init("modal share", digits: 2),
-    .init("note's 'disagreement'", digits: 2), .init("log p mean"), .init("log p sd", digits: 2),
-    .init("note's score"), .init("entropy (τ 1)"), .init("± se", digits: 2),
-    .init("most common"),
+    .init("note's 'disagreement'", digits: 2), .init("most common"),
+  ])
+var probabilityTable = ResultTable(
+  "prompt",
+  columns: [
+    .init("log p mean"), .init("log p sd", digits: 2), .init("note's score"),
+    .init("entropy (τ 1)"), .init("± se", digits: 2),
   ])
 for r in reports {
-  generationTable.add(
-    r.prompt,
-    generation[r.prompt]!.map { .number($0) } + [.text(r.prompt + r.agreement.modalCompletion)])
+  let numbers = generation[r.prompt]!.map { ResultTable.Cell.number($0) }
+  agreementTable.add(
+    "\"\(r.prompt)\"", Array(numbers[0..<3]) + [.text(r.prompt + r.agreement.modalCompletion)])
+  probabilityTable.add("\"\(r.prompt)\"", Array(numbers[3...]))
 }
-chapter.show(generationTable)
+chapter.show(agreementTable)
+chapter.show(probabilityTable)
 for r in reports {
   Narration.note(
     "\(r.prompt): " + r.agreement.completions.prefix(8).map { r.prompt + $0 }.joined(separator: " ")
@@ -705,7 +731,7 @@ chapter.claim(
  mostly how many ways the text can go on (aleatoric spread), not whether the model
  knows the prompt.
 
- Three more things the table shows.
+ Three more things the tables show.
  The note's "disagreement" column is exactly $1 -$ the distinct fraction: high where the samples agree.
  The note's score, averaged over each prompt's {{samplesPerPrompt}} nucleus samples, is a positive loss, from {{smallestNoteScore}} ("{{smallestNoteScorePrompt}}") to {{largestNoteScore}} ("{{largestNoteScorePrompt}}"), where the log-probability of every sample is negative. And
  the mean $-\log p$ of the nucleus samples ($\tau = 0.8$, $p = 0.9$) is well below the
@@ -773,7 +799,8 @@ let shownSets = Array(zip(sets, scored).filter { $0.0.name != "digits" })
 let low = shownSets.flatMap { $0.1.map(\.logProbability) }.min()!
 let histogramSeries: [Series] = shownSets.enumerated().map { k, pair in
   .densityPolygon(
-    pair.1.map(\.logProbability), bins: 30, range: low...0, title: pair.0.name,
+    pair.1.map(\.logProbability), bins: 30, range: low...0,
+    title: "\(pair.0.name) (n = \(pair.1.count))",
     color: Color.palette[k])
 }
 var logProbabilityFigure = Figure(
@@ -781,7 +808,12 @@ var logProbabilityFigure = Figure(
   xLabel: "log p(string) (nats)", yLabel: "density (per nat)", series: histogramSeries)
 logProbabilityFigure.legend = .topLeft
 orExit("saving the log-probability figure") {
-  try chapter.figures.save(logProbabilityFigure, name: "log-probabilities")
+  try chapter.figures.save(
+    logProbabilityFigure, name: "log-probabilities",
+    caption:
+      "Densities of the log-probability of whole strings, one line per set (30 bins each; "
+      + "the digit strings, mean \(Narration.format(SampleSummary.mean(scored[4].map(\.logProbability)), digits: 3)) nats, "
+      + "lie left of the chart). The held-out English words are the most probable on average.")
 }
 //: The numbers the paragraph above reads, checked:
 let digitLogProbability = chapter.result(
