@@ -1,6 +1,6 @@
 # 11-uci-benchmark-scores.gp — written by the course; redraw with: gnuplot 11-uci-benchmark-scores.gp
 if (!exists("outfile")) outfile = '11-uci-benchmark-scores.png'
-set terminal pngcairo size 1280,760 enhanced font 'DejaVu Sans,11' background rgb 'white'
+set terminal pngcairo size 1280,800 enhanced font 'DejaVu Sans,11' background rgb 'white'
 set output outfile
 set encoding utf8
 set border 3 lw 1 lc rgb '#444444'
@@ -69,7 +69,7 @@ $p1_11 << EOD
 EOD
 set title 'Boston: test RMSE (lower is better)' font ',13'
 set xlabel 'dropout (Gal, ours) · ensemble (mixture, Gaussian)'
-set ylabel 'RMSE'
+set ylabel 'RMSE ($1000s)'
 set xrange [-0.6:6.6]
 set yrange [2.50847:5.66185]
 set xtics ('Gal' 0, 'ours' 1, 'mixture' 2, 'Gaussian' 3, 'BBB' 4, 'LA' 5, 'BLL' 6)
@@ -86,7 +86,7 @@ plot \
   $p1_8 using 1:2 with points pt 7 ps 1 lc rgb '#0072B2' title 'ours, ± 1 se', \
   $p1_9 using 1:2 with lines lw 2 lc rgb '#222222' notitle, \
   $p1_10 using 1:2 with lines lw 2 lc rgb '#222222' notitle, \
-  $p1_11 using 1:2 with points pt 7 ps 1 lc rgb '#222222' title 'published, ± 1 se'
+  $p1_11 using 1:2 with points pt 7 ps 1 lc rgb '#222222' title 'published, ± 1 se (ensemble: its sd / √20)'
 
 # Panel 2
 reset
@@ -147,7 +147,7 @@ $p2_11 << EOD
 EOD
 set title 'Boston: test log-likelihood (higher is better)' font ',13'
 set xlabel 'dropout (Gal, ours) · ensemble (mixture, Gaussian)'
-set ylabel 'log-lik. per point'
+set ylabel 'log-likelihood (nats per point)'
 set xrange [-0.6:6.6]
 set yrange [-2.94121:-2.17675]
 set xtics ('Gal' 0, 'ours' 1, 'mixture' 2, 'Gaussian' 3, 'BBB' 4, 'LA' 5, 'BLL' 6)
@@ -164,7 +164,7 @@ plot \
   $p2_8 using 1:2 with points pt 7 ps 1 lc rgb '#0072B2' title 'ours, ± 1 se', \
   $p2_9 using 1:2 with lines lw 2 lc rgb '#222222' notitle, \
   $p2_10 using 1:2 with lines lw 2 lc rgb '#222222' notitle, \
-  $p2_11 using 1:2 with points pt 7 ps 1 lc rgb '#222222' title 'published, ± 1 se'
+  $p2_11 using 1:2 with points pt 7 ps 1 lc rgb '#222222' title 'published, ± 1 se (ensemble: its sd / √20)'
 
 # Panel 3
 reset
@@ -225,7 +225,7 @@ $p3_11 << EOD
 EOD
 set title 'Concrete: test RMSE (lower is better)' font ',13'
 set xlabel 'dropout (Gal, ours) · ensemble (mixture, Gaussian)'
-set ylabel 'RMSE'
+set ylabel 'RMSE (MPa)'
 set xrange [-0.6:6.6]
 set yrange [4.85953:6.57286]
 set xtics ('Gal' 0, 'ours' 1, 'mixture' 2, 'Gaussian' 3, 'BBB' 4, 'LA' 5, 'BLL' 6)
@@ -242,7 +242,7 @@ plot \
   $p3_8 using 1:2 with points pt 7 ps 1 lc rgb '#0072B2' title 'ours, ± 1 se', \
   $p3_9 using 1:2 with lines lw 2 lc rgb '#222222' notitle, \
   $p3_10 using 1:2 with lines lw 2 lc rgb '#222222' notitle, \
-  $p3_11 using 1:2 with points pt 7 ps 1 lc rgb '#222222' title 'published, ± 1 se'
+  $p3_11 using 1:2 with points pt 7 ps 1 lc rgb '#222222' title 'published, ± 1 se (ensemble: its sd / √20)'
 
 # Panel 4
 reset
@@ -303,7 +303,7 @@ $p4_11 << EOD
 EOD
 set title 'Concrete: test log-likelihood (higher is better)' font ',13'
 set xlabel 'dropout (Gal, ours) · ensemble (mixture, Gaussian)'
-set ylabel 'log-lik. per point'
+set ylabel 'log-likelihood (nats per point)'
 set xrange [-0.6:6.6]
 set yrange [-3.27471:-2.93786]
 set xtics ('Gal' 0, 'ours' 1, 'mixture' 2, 'Gaussian' 3, 'BBB' 4, 'LA' 5, 'BLL' 6)
@@ -320,5 +320,5 @@ plot \
   $p4_8 using 1:2 with points pt 7 ps 1 lc rgb '#0072B2' title 'ours, ± 1 se', \
   $p4_9 using 1:2 with lines lw 2 lc rgb '#222222' notitle, \
   $p4_10 using 1:2 with lines lw 2 lc rgb '#222222' notitle, \
-  $p4_11 using 1:2 with points pt 7 ps 1 lc rgb '#222222' title 'published, ± 1 se'
+  $p4_11 using 1:2 with points pt 7 ps 1 lc rgb '#222222' title 'published, ± 1 se (ensemble: its sd / √20)'
 unset multiplot

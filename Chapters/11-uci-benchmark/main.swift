@@ -741,7 +741,8 @@ func scorePanel(
   }
   series.append(
     .points(
-      x: x.map { $0 - 0.08 }, y: ours.map(\.mean), title: "ours, ± 1 se", color: .blue, size: 1))
+      x: x.map { $0 - 0.08 }, y: ours.map(\.mean), title: "ours, ± 1 se",
+      color: .blue, size: 1))
   let paper = published.enumerated().compactMap { k, e in e.map { (x[k] + 0.08, $0) } }
   for (px, e) in paper {
     series.append(
@@ -749,8 +750,8 @@ func scorePanel(
   }
   series.append(
     .points(
-      x: paper.map(\.0), y: paper.map(\.1.mean), title: "published, ± 1 se", color: .black, size: 1)
-  )
+      x: paper.map(\.0), y: paper.map(\.1.mean),
+      title: "published, ± 1 se (ensemble: its sd / √20)", color: .black, size: 1))
   var figure = Figure(
     title: title,
     xLabel: "dropout (Gal, ours) · ensemble (mixture, Gaussian)",
@@ -767,22 +768,30 @@ func scorePanel(
   figure.legend = .topRight
   return figure
 }
+//: The four panels, Boston above Concrete:
 orExit("saving the comparison figure") {
+  let units = ["Boston": "$1000s", "Concrete": "MPa"]
   let panels = [("Boston", bostonScores), ("Concrete", concreteScores)].flatMap { name, s in
     [
       scorePanel(
-        "\(name): test RMSE (lower is better)", "RMSE", ours: s.map(\.rmse),
+        "\(name): test RMSE (lower is better)", "RMSE (\(units[name]!))", ours: s.map(\.rmse),
         published: methodKeys.map { published[name]?[$0]?.rmse }),
       scorePanel(
-        "\(name): test log-likelihood (higher is better)", "log-lik. per point",
+        "\(name): test log-likelihood (higher is better)", "log-likelihood (nats per point)",
         ours: s.map(\.logLikelihood),
         published: methodKeys.map { published[name]?[$0]?.logLikelihood }
       ),
     ]
   }
   try chapter.figures.save(
-    FigureGrid(rows: 2, columns: 2, panels: panels), name: "scores", panelWidth: 640,
-    panelHeight: 380)
+    FigureGrid(rows: 2, columns: 2, panels: panels), name: "scores",
+    caption:
+      "Each dot is a mean over \(splitCount) splits, each bar ± one standard error; black are "
+      + "the published numbers (MC dropout by Gal's protocol; the deep ensemble's published "
+      + "± are standard deviations over 20 splits, drawn divided by √20). BBB: Bayes by "
+      + "Backprop; LA: last-layer Laplace; BLL: Bayesian last layer. Where a blue and a black "
+      + "bar overlap, the splits cannot tell the two apart.",
+    panelWidth: 640, panelHeight: 400)
 }
 //: The summary's readings across both data sets, checked; the best and worst row on each are recorded by name.
 
