@@ -7058,6 +7058,7 @@ set yrange [-3.5:4]
 set cblabel '1 − confidence (floored at 10^{-4})'
 set cbrange [0.0001:0.5]
 unset colorbox
+set rmargin 13
 set logscale cb
 set format cb '10^{%L}'
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
@@ -14117,6 +14118,7 @@ set yrange [-3.5:4]
 set cblabel '1 − confidence (floored at 10^{-4})'
 set cbrange [0.0001:0.5]
 unset colorbox
+set rmargin 13
 set logscale cb
 set format cb '10^{%L}'
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
@@ -21175,6 +21177,7 @@ set xrange [-4:5]
 set yrange [-3.5:4]
 set cblabel '1 − confidence (floored at 10^{-4})'
 set cbrange [0.0001:0.5]
+set rmargin 13
 set logscale cb
 set format cb '10^{%L}'
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')

@@ -6812,6 +6812,7 @@ set yrange [-3.5:4]
 set cblabel 'nats'
 set cbrange [0:0.693146]
 unset colorbox
+set rmargin 13
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
@@ -13621,6 +13622,7 @@ set yrange [-3.5:4]
 set cblabel 'nats'
 set cbrange [0:0.693146]
 unset colorbox
+set rmargin 13
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
@@ -20429,6 +20431,7 @@ set xrange [-4:5]
 set yrange [-3.5:4]
 set cblabel 'nats'
 set cbrange [0:0.693146]
+set rmargin 13
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \

@@ -435,6 +435,7 @@ set ytics ('W_1' 2.5, 'b_1' 8.5, 'W_2' 14.5, 'b_2' 18)
 set cblabel 'sign · log_{10}(1 + |entry|)'
 set cbrange [-3.31636:3.31636]
 unset colorbox
+set rmargin 13
 set palette defined (0 '#b2182b', 0.25 '#ef8a62', 0.5 '#f7f7f7', 0.75 '#67a9cf', 1 '#2166ac')
 unset key
 plot \
@@ -871,6 +872,7 @@ set ytics ('W_1' 2.5, 'b_1' 8.5, 'W_2' 14.5, 'b_2' 18)
 set cblabel 'sign · log_{10}(1 + |entry|)'
 set cbrange [-3.31636:3.31636]
 unset colorbox
+set rmargin 13
 set palette defined (0 '#b2182b', 0.25 '#ef8a62', 0.5 '#f7f7f7', 0.75 '#67a9cf', 1 '#2166ac')
 unset key
 plot \
@@ -1306,6 +1308,7 @@ set xtics ('W_1' 2.5, 'b_1' 8.5, 'W_2' 14.5, 'b_2' 18)
 set ytics ('W_1' 2.5, 'b_1' 8.5, 'W_2' 14.5, 'b_2' 18)
 set cblabel 'sign · log_{10}(1 + |entry|)'
 set cbrange [-3.31636:3.31636]
+set rmargin 13
 set palette defined (0 '#b2182b', 0.25 '#ef8a62', 0.5 '#f7f7f7', 0.75 '#67a9cf', 1 '#2166ac')
 unset key
 plot \
@@ -1823,6 +1826,7 @@ set ytics ('W_1' 2.5, 'b_1' 8.5, 'W_2' 14.5, 'b_2' 18)
 set cblabel 'sign · log_{10}(1 + |entry|)'
 set cbrange [-3.31636:3.31636]
 unset colorbox
+set rmargin 13
 set palette defined (0 '#b2182b', 0.25 '#ef8a62', 0.5 '#f7f7f7', 0.75 '#67a9cf', 1 '#2166ac')
 unset key
 plot \
@@ -2258,6 +2262,7 @@ set xtics ('W_1' 2.5, 'b_1' 8.5, 'W_2' 14.5, 'b_2' 18)
 set ytics ('W_1' 2.5, 'b_1' 8.5, 'W_2' 14.5, 'b_2' 18)
 set cblabel 'sign · log_{10}(1 + |entry|)'
 set cbrange [-3.31636:3.31636]
+set rmargin 13
 set palette defined (0 '#b2182b', 0.25 '#ef8a62', 0.5 '#f7f7f7', 0.75 '#67a9cf', 1 '#2166ac')
 unset key
 plot \

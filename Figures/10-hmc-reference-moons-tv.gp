@@ -2782,6 +2782,7 @@ set yrange [-2.5:3]
 set cblabel 'total variation to HMC'
 set cbrange [0:0.8]
 unset colorbox
+set rmargin 13
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
@@ -5561,6 +5562,7 @@ set yrange [-2.5:3]
 set cblabel 'total variation to HMC'
 set cbrange [0:0.8]
 unset colorbox
+set rmargin 13
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
@@ -8340,6 +8342,7 @@ set yrange [-2.5:3]
 set cblabel 'total variation to HMC'
 set cbrange [0:0.8]
 unset colorbox
+set rmargin 13
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
@@ -11119,6 +11122,7 @@ set yrange [-2.5:3]
 set cblabel 'total variation to HMC'
 set cbrange [0:0.8]
 unset colorbox
+set rmargin 13
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
@@ -13898,6 +13902,7 @@ set yrange [-2.5:3]
 set cblabel 'total variation to HMC'
 set cbrange [0:0.8]
 unset colorbox
+set rmargin 13
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
@@ -16677,6 +16682,7 @@ set yrange [-2.5:3]
 set cblabel 'total variation to HMC'
 set cbrange [0:0.8]
 unset colorbox
+set rmargin 13
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
@@ -19456,6 +19462,7 @@ set yrange [-2.5:3]
 set cblabel 'total variation to HMC'
 set cbrange [0:0.8]
 unset colorbox
+set rmargin 13
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
@@ -22235,6 +22242,7 @@ set yrange [-2.5:3]
 set cblabel 'total variation to HMC'
 set cbrange [0:0.8]
 unset colorbox
+set rmargin 13
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
@@ -25014,6 +25022,7 @@ set yrange [-2.5:3]
 set cblabel 'total variation to HMC'
 set cbrange [0:0.8]
 unset colorbox
+set rmargin 13
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
@@ -27793,6 +27802,7 @@ set yrange [-2.5:3]
 set cblabel 'total variation to HMC'
 set cbrange [0:0.8]
 unset colorbox
+set rmargin 13
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
@@ -30572,6 +30582,7 @@ set yrange [-2.5:3]
 set cblabel 'total variation to HMC'
 set cbrange [0:0.8]
 unset colorbox
+set rmargin 13
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
@@ -33351,6 +33362,7 @@ set yrange [-2.5:3]
 set cblabel 'total variation to HMC'
 set cbrange [0:0.8]
 unset colorbox
+set rmargin 13
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
@@ -36130,6 +36142,7 @@ set yrange [-2.5:3]
 set cblabel 'total variation to HMC'
 set cbrange [0:0.8]
 unset colorbox
+set rmargin 13
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \
@@ -38908,6 +38921,7 @@ set xrange [-3:4]
 set yrange [-2.5:3]
 set cblabel 'total variation to HMC'
 set cbrange [0:0.8]
+set rmargin 13
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
 plot \

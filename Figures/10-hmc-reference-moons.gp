@@ -2782,6 +2782,7 @@ set yrange [-2.5:3]
 set cblabel '1 − confidence (floor 10^{-4})'
 set cbrange [0.0001:0.5]
 unset colorbox
+set rmargin 13
 set logscale cb
 set format cb '10^{%L}'
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
@@ -5563,6 +5564,7 @@ set yrange [-2.5:3]
 set cblabel '1 − confidence (floor 10^{-4})'
 set cbrange [0.0001:0.5]
 unset colorbox
+set rmargin 13
 set logscale cb
 set format cb '10^{%L}'
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
@@ -8344,6 +8346,7 @@ set yrange [-2.5:3]
 set cblabel '1 − confidence (floor 10^{-4})'
 set cbrange [0.0001:0.5]
 unset colorbox
+set rmargin 13
 set logscale cb
 set format cb '10^{%L}'
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
@@ -11125,6 +11128,7 @@ set yrange [-2.5:3]
 set cblabel '1 − confidence (floor 10^{-4})'
 set cbrange [0.0001:0.5]
 unset colorbox
+set rmargin 13
 set logscale cb
 set format cb '10^{%L}'
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
@@ -13906,6 +13910,7 @@ set yrange [-2.5:3]
 set cblabel '1 − confidence (floor 10^{-4})'
 set cbrange [0.0001:0.5]
 unset colorbox
+set rmargin 13
 set logscale cb
 set format cb '10^{%L}'
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
@@ -16687,6 +16692,7 @@ set yrange [-2.5:3]
 set cblabel '1 − confidence (floor 10^{-4})'
 set cbrange [0.0001:0.5]
 unset colorbox
+set rmargin 13
 set logscale cb
 set format cb '10^{%L}'
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
@@ -19468,6 +19474,7 @@ set yrange [-2.5:3]
 set cblabel '1 − confidence (floor 10^{-4})'
 set cbrange [0.0001:0.5]
 unset colorbox
+set rmargin 13
 set logscale cb
 set format cb '10^{%L}'
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
@@ -22249,6 +22256,7 @@ set yrange [-2.5:3]
 set cblabel '1 − confidence (floor 10^{-4})'
 set cbrange [0.0001:0.5]
 unset colorbox
+set rmargin 13
 set logscale cb
 set format cb '10^{%L}'
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
@@ -25030,6 +25038,7 @@ set yrange [-2.5:3]
 set cblabel '1 − confidence (floor 10^{-4})'
 set cbrange [0.0001:0.5]
 unset colorbox
+set rmargin 13
 set logscale cb
 set format cb '10^{%L}'
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
@@ -27811,6 +27820,7 @@ set yrange [-2.5:3]
 set cblabel '1 − confidence (floor 10^{-4})'
 set cbrange [0.0001:0.5]
 unset colorbox
+set rmargin 13
 set logscale cb
 set format cb '10^{%L}'
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
@@ -30592,6 +30602,7 @@ set yrange [-2.5:3]
 set cblabel '1 − confidence (floor 10^{-4})'
 set cbrange [0.0001:0.5]
 unset colorbox
+set rmargin 13
 set logscale cb
 set format cb '10^{%L}'
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
@@ -33373,6 +33384,7 @@ set yrange [-2.5:3]
 set cblabel '1 − confidence (floor 10^{-4})'
 set cbrange [0.0001:0.5]
 unset colorbox
+set rmargin 13
 set logscale cb
 set format cb '10^{%L}'
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
@@ -36154,6 +36166,7 @@ set yrange [-2.5:3]
 set cblabel '1 − confidence (floor 10^{-4})'
 set cbrange [0.0001:0.5]
 unset colorbox
+set rmargin 13
 set logscale cb
 set format cb '10^{%L}'
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
@@ -38935,6 +38948,7 @@ set yrange [-2.5:3]
 set cblabel '1 − confidence (floor 10^{-4})'
 set cbrange [0.0001:0.5]
 unset colorbox
+set rmargin 13
 set logscale cb
 set format cb '10^{%L}'
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
@@ -41715,6 +41729,7 @@ set xrange [-3:4]
 set yrange [-2.5:3]
 set cblabel '1 − confidence (floor 10^{-4})'
 set cbrange [0.0001:0.5]
+set rmargin 13
 set logscale cb
 set format cb '10^{%L}'
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
