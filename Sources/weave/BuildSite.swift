@@ -48,6 +48,9 @@ struct BuildSite: ParsableCommand {
       try copyAssets(into: building)
       try copy("Figures", to: building.appendingPathComponent("Figures"))
       try copy("LICENSE", to: building.appendingPathComponent("LICENSE"))
+      for image in try Self.localImages(in: "README.md") where !image.hasPrefix("Figures/") {
+        try copy(image, to: building.appendingPathComponent(image))
+      }
     } catch let failure as WeaveFailure {
       throw failure
     } catch {
@@ -176,6 +179,30 @@ struct BuildSite: ParsableCommand {
     try copy(style, to: highlightFolder.appendingPathComponent("default.min.css"))
     try Data(SitePage.stylesheet.utf8).write(to: assets.appendingPathComponent("site.css"))
     try Data(SitePage.script.utf8).write(to: assets.appendingPathComponent("site.js"))
+  }
+
+  /// The repository-relative paths of the PNG images a Markdown file shows, as `](…)`
+  /// links or HTML `src="…"` attributes (not web addresses), so that the site can carry
+  /// those outside `Figures/` too (the README's `bdl` examples).
+  ///
+  /// - Parameter file: the Markdown file, relative to the repository's root.
+  static func localImages(in file: String) throws -> [String] {
+    let text: String
+    do {
+      text = try String(contentsOfFile: file, encoding: .utf8)
+    } catch {
+      throw WeaveFailure("cannot read \(file): \(error.localizedDescription)")
+    }
+    var images = [String]()
+    for opening in ["](", "src=\""] {
+      for piece in text.components(separatedBy: opening).dropFirst() {
+        let target = String(piece.prefix { $0 != ")" && $0 != "\"" && $0 != " " })
+        if target.hasSuffix(".png") && !target.contains("://") && !images.contains(target) {
+          images.append(target)
+        }
+      }
+    }
+    return images
   }
 
   /// Copies a file or a folder (following symbolic links, as Debian's packages use them).
