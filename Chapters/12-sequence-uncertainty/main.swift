@@ -85,6 +85,17 @@ Narration.result("tokens (boundary, 26 letters, 10 digits)", Double(vocabulary.c
  and there is no dropout on the attention weights themselves (PyTorch's
  `MultiheadAttention(dropout=…)` has one; three dropouts are enough to make the passes
  differ). Token and position embeddings go in, a linear read-out to 37 logits comes out.
+
+ The words, for a reader new to Transformers:
+ - **Self-attention**: each position forms a query, a key and a value (three linear maps
+   of its vector); its output is the average of the values, weighted by the softmax of
+   query · key (divided by the square root of the vector width) over the positions it may
+   see. Two **heads** do this twice with smaller vectors and concatenate the results.
+ - **Causal mask**: the weights of later positions are set to zero before the softmax is
+   normalised, so a position's output never depends on the characters after it.
+ - **Layer normalisation**: each position's vector is shifted and scaled to mean 0 and
+   variance 1 (then by a learned gain and bias), which keeps training stable.
+ - **GELU**: the activation $x\,\Phi(x)$ ($\Phi$ the standard normal CDF), a smooth ReLU.
  */
 Narration.section("2. The model")
 let model = CharacterTransformer(
