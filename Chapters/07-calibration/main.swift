@@ -750,11 +750,11 @@ let predictives: [(String, [Double])] = [
  twenty.
  */
 /// The fraction of `pits` inside the central interval of each level,
-/// $|F(y) - \tfrac12| \le \alpha/2$.
+/// $|F(y) - \tfrac12| \le \alpha/2$ (the core's `IntervalCalibration`, which `bdl
+/// regression` uses too).
 func coverage(_ pits: [Double], at levels: [Double]) -> [Double] {
-  levels.map { alpha in
-    Double(pits.filter { abs($0 - 0.5) <= alpha / 2 }.count) / Double(pits.count)
-  }
+  let calibration = IntervalCalibration(pits: pits)
+  return levels.map { calibration.coverage($0) }
 }
 /// The position of `level` among the nominal coverages.
 func levelIndex(_ level: Double) -> Int { levels.firstIndex { abs($0 - level) < 1e-9 }! }
