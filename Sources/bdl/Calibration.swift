@@ -249,11 +249,13 @@ struct Calibration: ParsableCommand {
 }
 
 /// The calibration metrics of one set of predictions: the core's ``CalibrationReport``
-/// (one checked pass over the matrix, on both cores), with the tool's two ways of
-/// printing it.
+/// (one checked pass over the matrix, on both cores) and ``ClasswiseReliability``, with
+/// the tool's two ways of printing them.
 struct CalibrationSummary {
   /// The scores.
   let report: CalibrationReport
+  /// The reliability of every class's probability: the classwise ECE.
+  let classwise: ClasswiseReliability
 
   /// The number of predictions.
   var count: Int { report.count }
@@ -277,6 +279,7 @@ struct CalibrationSummary {
   /// The metrics of `probabilities` (checked by ``Inputs``) against `labels`.
   init(_ probabilities: Matrix, labels: [Int], bins: Int) {
     report = CalibrationReport(probabilities, labels: labels, bins: bins)
+    classwise = ClasswiseReliability(probabilities, labels: labels, bins: bins)
   }
 
   /// The human-readable report: `name = value` lines and the table of `shown`'s bins.
@@ -310,8 +313,8 @@ struct CalibrationSummary {
         + "(root mean squared gap, same bins)",
       "adaptive_ece  = \(Format.fixed(equalMass.expectedCalibrationError, 6)) "
         + "(\(equalMass.bins.count) equal-mass bins)",
-      "classwise_ece = \(Format.fixed(report.classwiseExpectedCalibrationError, 6)) "
-        + "(mean over the \(report.classwise.count) classes of each class's ECE)",
+      "classwise_ece = \(Format.fixed(classwise.expectedCalibrationError, 6)) "
+        + "(mean over the \(classwise.classes.count) classes of each class's ECE)",
       "",
       "Reliability in \(adaptive ? "equal-mass" : "equal-width") bins "
         + "(gap = |accuracy − confidence|; over-confident where accuracy < confidence):",
@@ -355,11 +358,11 @@ struct CalibrationSummary {
       ("mce", equalWidth.maximumCalibrationError.description),
       ("adaptive_ece", equalMass.expectedCalibrationError.description),
       ("rmsce", equalWidth.rootMeanSquaredCalibrationError.description),
-      ("classwise_ece", report.classwiseExpectedCalibrationError.description),
+      ("classwise_ece", classwise.expectedCalibrationError.description),
       (
         "classwise_ece_by_class",
         "["
-          + report.classwise.map { $0.expectedCalibrationError.description }
+          + classwise.classes.map { $0.expectedCalibrationError.description }
           .joined(separator: ", ") + "]"
       ),
     ]

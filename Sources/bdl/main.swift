@@ -1,5 +1,6 @@
 import ArgumentParser
 import BayesianDL
+import Foundation
 
 /// `bdl`: calibration of your own classifier's predictions, from CSV files.
 struct BDL: ParsableCommand {
@@ -25,4 +26,13 @@ struct BDL: ParsableCommand {
 }
 
 ProcessTuning.apply()
-BDL.main()
+// Usage errors too are one line on standard error with exit status 1, as bad input is
+// (the argument parser's own default is a usage block and status 64); `--help` and
+// `--version` keep their clean exit.
+do {
+  var command = try BDL.parseAsRoot()
+  try command.run()
+} catch {
+  guard BDL.exitCode(for: error) == .validationFailure else { BDL.exit(withError: error) }
+  Diagnostics.fail(BDL.message(for: error).trimmingCharacters(in: .whitespacesAndNewlines))
+}

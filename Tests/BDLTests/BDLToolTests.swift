@@ -454,19 +454,21 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: figure.path))
   }
 
-  @Test func usageErrorsKeepArgumentParsersExitStatus() throws {
+  @Test func usageErrorsAreOneLineWithStatusOne() throws {
     let dir = try directory(["P.csv": Self.good, "Y.csv": Self.goodLabels])
     let labels = dir.appendingPathComponent("Y.csv").path
     let neither = try ChapterRun.run("bdl", ["calibration", "--labels", labels])
-    #expect(neither.status == 64)
-    #expect(neither.errors.contains("--probabilities"))
+    #expect(neither.status == 1)
+    #expect(neither.errors == "error: Give exactly one of --probabilities and --logits.\n")
+    #expect(neither.output.isEmpty)
     let badBins = try ChapterRun.run(
       "bdl",
       [
         "calibration", "--probabilities", dir.appendingPathComponent("P.csv").path, "--labels",
         labels, "--bins", "0",
       ])
-    #expect(badBins.status == 64)
+    #expect(badBins.status == 1)
+    #expect(badBins.errors == "error: --bins must be at least 1, not 0.\n")
     // A negative count is refused as a bad number, not taken for a missing value.
     let negativeBins = try ChapterRun.run(
       "bdl",
@@ -474,7 +476,7 @@ import Testing
         "calibration", "--probabilities", dir.appendingPathComponent("P.csv").path, "--labels",
         labels, "--bins", "-3",
       ])
-    #expect(negativeBins.status == 64)
+    #expect(negativeBins.status == 1)
     #expect(negativeBins.errors.contains("--bins must be at least 1, not -3"))
     #expect(!negativeBins.errors.contains("Missing value"))
   }

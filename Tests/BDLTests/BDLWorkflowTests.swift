@@ -121,7 +121,7 @@ struct BDLWorkflowTests {
         "calibration", "--probabilities", applied, "--temperature", "2", "--labels",
         path("test-y.csv"),
       ])
-    #expect(wrong.status == 64)
+    #expect(wrong.status == 1)
   }
 
   @Test func everyInputFormGivesThePlainFilesNumbers() throws {

@@ -3,7 +3,8 @@ import Foundation
 /// Every calibration score of one set of class-probability predictions, computed in one
 /// checked pass over the matrix: accuracy, NLL, Brier score, the reliability in
 /// equal-width and equal-mass bins (hence ECE, MCE, RMS calibration error and adaptive
-/// ECE), and the reliability of each class's probability (hence the classwise ECE).
+/// ECE). The classwise ECE, which bins every probability rather than each row's top one,
+/// is ``ClasswiseReliability``.
 ///
 /// The scores are those of ``ClassificationMetrics`` and ``Reliability`` — same
 /// definitions, same bin conventions — but the matrix is checked and read once instead of
@@ -27,23 +28,6 @@ public struct CalibrationReport: Sendable {
   public let equalWidth: Reliability
   /// The reliability in equal-mass bins: the adaptive ECE.
   public let equalMass: Reliability
-  /// The reliability of each class $k$'s probability as a forecast of the event
-  /// "the label is $k$", over all $n$ rows, in the same equal-width bins: entry $k$ puts
-  /// every row in the bin of $p_{ik}$ and counts it correct when $y_i = k$.
-  public let classwise: [Reliability]
-
-  /// The classwise ECE of Kull et al. (2019, "Beyond temperature scaling", §5):
-  /// $$\text{classwise-ECE} = \frac1C\sum_{k=1}^{C}\sum_b \frac{n_{bk}}{n}
-  ///   \Bigl\lvert \tfrac{1}{n_{bk}}\textstyle\sum_{i \in B_{bk}} 1[y_i = k]
-  ///   - \tfrac{1}{n_{bk}}\sum_{i \in B_{bk}} p_{ik}\Bigr\rvert,$$
-  /// where $B_{bk}$ holds the rows whose probability of class $k$ falls in equal-width bin
-  /// $b$: the mean over classes of the ECE of each class's probability (``classwise``).
-  /// Unlike the ECE, which looks only at the top class, it also sees miscalibrated
-  /// probabilities of the classes that were not predicted.
-  public var classwiseExpectedCalibrationError: Double {
-    classwise.reduce(0) { $0 + $1.expectedCalibrationError } / Double(classwise.count)
-  }
-
   /// Scores the predictions.
   ///
   /// - Parameters:
@@ -66,76 +50,51 @@ public struct CalibrationReport: Sendable {
       labels.withUnsafeBufferPointer { labelBuffer in
         nonisolated(unsafe) let (p, y) = (buffer, labelBuffer)
         return Parallel.map(2) { h -> Part in
-          var part = Part(bins: bins, classes: c, capacity: halves[h].count)
+          var part = Part(bins: bins, capacity: halves[h].count)
           // The equal-width tallies, kept in plain buffers inside the hot loop.
           let edges = (0...bins).map { Double($0) / Double(bins) }
           var (binCount, binSum, binHits) = (
             [Int](repeating: 0, count: bins), [Double](repeating: 0, count: bins),
             [Double](repeating: 0, count: bins)
           )
-          var (classCount, classSum, classHits) = (
-            [Int](repeating: 0, count: c * bins), [Double](repeating: 0, count: c * bins),
-            [Double](repeating: 0, count: c * bins)
-          )
-          classCount.withUnsafeMutableBufferPointer { classCount in
-            classSum.withUnsafeMutableBufferPointer { classSum in
-              classHits.withUnsafeMutableBufferPointer { classHits in
-                binCount.withUnsafeMutableBufferPointer { binCount in
-                  binSum.withUnsafeMutableBufferPointer { binSum in
-                    binHits.withUnsafeMutableBufferPointer { binHits in
-                      edges.withUnsafeBufferPointer { edges in
-                        for i in halves[h] {
-                          let row = i * c
-                          var (best, bestValue) = (0, p[row])
-                          var (squares, total, lowest) = (0.0, 0.0, Double.infinity)
-                          for k in 0..<c {
-                            let v = p[row + k]
-                            if v > bestValue { (best, bestValue) = (k, v) }
-                            squares += v * v
-                            total += v
-                            lowest = Swift.min(lowest, v)
-                          }
-                          // The checks of ClassificationMetrics.validate, in the same pass: a NaN or an
-                          // infinity makes the total fail the sum test.
-                          precondition(lowest >= 0, "metrics: row \(i) has a negative probability")
-                          precondition(
-                            abs(total - 1) < 1e-6, "metrics: row \(i) sums to \(total), not 1")
-                          let label = y[i]
-                          precondition(
-                            label >= 0 && label < c, "metrics: label \(label) outside 0..<\(c)")
-                          let truth = p[row + label]
-                          // Each class's probability in its own equal-width bins (classwise ECE).
-                          for k in 0..<c {
-                            let v = p[row + k]
-                            let slot = k * bins + EqualWidthTally.bin(of: v, edges: edges)
-                            classCount[slot] += 1
-                            classSum[slot] += v
-                          }
-                          classHits[label * bins + EqualWidthTally.bin(of: truth, edges: edges)] +=
-                            1
-                          // Σ_k (p_k − 1[k = y])² = Σ_k p_k² − 2 p_y + 1.
-                          part.brier += squares - 2 * truth + 1
-                          if truth == 0 { part.zeros += 1 } else { part.logLikelihood.add(truth) }
-                          let right = best == label
-                          if right { part.hits += 1 }
-                          let k = EqualWidthTally.bin(of: bestValue, edges: edges)
-                          binCount[k] += 1
-                          binSum[k] += bestValue
-                          if right { binHits[k] += 1 }
-                          part.keys.append(Reliability.sortKey(bestValue, right))
-                        }
-                      }
+          binCount.withUnsafeMutableBufferPointer { binCount in
+            binSum.withUnsafeMutableBufferPointer { binSum in
+              binHits.withUnsafeMutableBufferPointer { binHits in
+                edges.withUnsafeBufferPointer { edges in
+                  for i in halves[h] {
+                    let row = i * c
+                    var (best, bestValue) = (0, p[row])
+                    var (squares, total, lowest) = (0.0, 0.0, Double.infinity)
+                    for k in 0..<c {
+                      let v = p[row + k]
+                      if v > bestValue { (best, bestValue) = (k, v) }
+                      squares += v * v
+                      total += v
+                      lowest = Swift.min(lowest, v)
                     }
+                    // The checks of ClassificationMetrics.validate, in the same pass: a NaN or an
+                    // infinity makes the total fail the sum test.
+                    precondition(lowest >= 0, "metrics: row \(i) has a negative probability")
+                    precondition(
+                      abs(total - 1) < 1e-6, "metrics: row \(i) sums to \(total), not 1")
+                    let label = y[i]
+                    precondition(
+                      label >= 0 && label < c, "metrics: label \(label) outside 0..<\(c)")
+                    let truth = p[row + label]
+                    // Σ_k (p_k − 1[k = y])² = Σ_k p_k² − 2 p_y + 1.
+                    part.brier += squares - 2 * truth + 1
+                    if truth == 0 { part.zeros += 1 } else { part.logLikelihood.add(truth) }
+                    let right = best == label
+                    if right { part.hits += 1 }
+                    let k = EqualWidthTally.bin(of: bestValue, edges: edges)
+                    binCount[k] += 1
+                    binSum[k] += bestValue
+                    if right { binHits[k] += 1 }
+                    part.keys.append(Reliability.sortKey(bestValue, right))
                   }
                 }
               }
             }
-          }
-          part.classwise = (0..<c).map { k in
-            let range = (k * bins)..<((k + 1) * bins)
-            return EqualWidthTally(
-              count: Array(classCount[range]), sum: Array(classSum[range]),
-              hits: Array(classHits[range]))
           }
           part.tally = EqualWidthTally(count: binCount, sum: binSum, hits: binHits)
           RadixSort.sort(&part.keys)
@@ -155,11 +114,6 @@ public struct CalibrationReport: Sendable {
     equalWidth = Reliability(tally)
     equalMass = Reliability(
       equalMassSortedKeys: RadixSort.merged(parts[0].keys, parts[1].keys), bins: bins)
-    classwise = (0..<c).map { k in
-      var tally = parts[0].classwise[k]
-      tally.merge(parts[1].classwise[k])
-      return Reliability(tally)
-    }
   }
 
   /// What one core computes for its half of the rows.
@@ -169,12 +123,10 @@ public struct CalibrationReport: Sendable {
     var brier = 0.0
     var zeros = 0
     var tally: EqualWidthTally
-    var classwise: [EqualWidthTally]
     var keys = [UInt64]()
 
-    init(bins: Int, classes: Int, capacity: Int) {
+    init(bins: Int, capacity: Int) {
       tally = EqualWidthTally(bins: bins)
-      classwise = (0..<classes).map { _ in EqualWidthTally(bins: bins) }
       keys.reserveCapacity(capacity)
     }
   }

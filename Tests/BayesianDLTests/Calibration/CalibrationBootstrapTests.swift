@@ -5,7 +5,7 @@ import Testing
 @testable import BayesianDL
 
 /// The calibration scores `bdl calibration` added for issue 20: the RMS calibration error
-/// (hand computation, and its relation to the ECE), the report's classwise ECE against
+/// (hand computation, and its relation to the ECE), ClasswiseReliability's ECE against
 /// the separate classwise metric (itself checked by hand in ``CalibrationTests``), the
 /// bin function at the edges, and the bootstrap interval of the ECE: a resample-by-resample
 /// reimplementation, a closed form for constant predictions, one row, determinism, and how
@@ -48,9 +48,9 @@ import Testing
     }
   }
 
-  // MARK: - Classwise ECE in the one-pass report
+  // MARK: - Classwise ECE in one pass
 
-  @Test func theReportsClasswiseECEIsTheSeparateClasswiseMetric() {
+  @Test func classwiseReliabilityIsTheSeparateClasswiseMetric() {
     var rng = Generator(seed: 2002)
     for trial in 0..<30 {
       let n = 1 + Int(rng.uniform() * 2000)
@@ -58,32 +58,32 @@ import Testing
       let p = (rng.normalMatrix(rows: n, columns: classes) * (4 * rng.uniform())).softmaxRows()
       let labels = (0..<n).map { _ in Int(rng.uniform() * Double(classes)) }
       let bins = 1 + Int(rng.uniform() * 20)
-      let report = CalibrationReport(p, labels: labels, bins: bins)
+      let classwise = ClasswiseReliability(p, labels: labels, bins: bins)
       let separate = ClassificationMetrics.classwiseCalibrationError(p, labels: labels, bins: bins)
       #expect(
-        abs(report.classwiseExpectedCalibrationError - separate) < 1e-12,
-        "trial \(trial): \(report.classwiseExpectedCalibrationError) vs \(separate)")
+        abs(classwise.expectedCalibrationError - separate) < 1e-12,
+        "trial \(trial): \(classwise.expectedCalibrationError) vs \(separate)")
       // Each class's reliability puts every row somewhere, and counts the rows of its class.
       for k in 0..<classes {
-        #expect(report.classwise[k].count == n)
-        let hits = report.classwise[k].bins.reduce(0.0) { $0 + $1.accuracy * Double($1.count) }
+        #expect(classwise.classes[k].count == n)
+        let hits = classwise.classes[k].bins.reduce(0.0) { $0 + $1.accuracy * Double($1.count) }
         expectClose(hits, Double(labels.filter { $0 == k }.count), tolerance: 1e-9)
       }
     }
   }
 
-  @Test func theReportsClasswiseECEMatchesTheHandComputation() {
-    // CalibrationTests.classwiseECEMatchesAHandComputation's example, through the report.
+  @Test func classwiseReliabilityMatchesTheHandComputation() {
+    // CalibrationTests.classwiseECEMatchesAHandComputation's example, in one pass.
     let p = CalibrationTests.matrix([
       [0.6, 0.3, 0.1], [0.2, 0.7, 0.1], [0.1, 0.2, 0.7], [0.5, 0.25, 0.25],
     ])
-    let report = CalibrationReport(p, labels: [0, 0, 2, 1], bins: 2)
-    let perClass = report.classwise.map(\.expectedCalibrationError)
+    let classwise = ClasswiseReliability(p, labels: [0, 0, 2, 1], bins: 2)
+    let perClass = classwise.classes.map(\.expectedCalibrationError)
     for (value, hand) in zip(perClass, [0.15, 0.2375, 0.1875]) {
       expectClose(value, hand, tolerance: 1e-15)
     }
     expectClose(
-      report.classwiseExpectedCalibrationError, (0.15 + 0.2375 + 0.1875) / 3, tolerance: 1e-15)
+      classwise.expectedCalibrationError, (0.15 + 0.2375 + 0.1875) / 3, tolerance: 1e-15)
   }
 
   // MARK: - The bin of a confidence
