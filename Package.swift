@@ -45,9 +45,13 @@ let package = Package(
       pkgConfig: "openblas",
       providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
     ),
+    // Vectorised kernels in C: each carries its own AVX2 copy beside the portable one,
+    // picked at run time, which Swift code could only get from unsafe flags.
+    .target(name: "CVectorMath", path: "Sources/CVectorMath"),
     // Linear algebra, randomness, autodiff, layers, distributions, inference, metrics,
     // data and sequence models.
-    .target(name: "BayesianDL", dependencies: ["CBLAS"], path: "Sources/BayesianDL"),
+    .target(
+      name: "BayesianDL", dependencies: ["CBLAS", "CVectorMath"], path: "Sources/BayesianDL"),
     // MARK: Figures
     // Figures as values, rendered to self-contained gnuplot scripts and PNGs.
     .target(

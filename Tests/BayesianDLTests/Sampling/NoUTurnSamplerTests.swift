@@ -246,7 +246,7 @@ import Testing
     var nan = [Double.nan, 1, .infinity, -.infinity, 2, 3]  // a remainder of two lanes
     nan.withUnsafeMutableBufferPointer { VectorisedTanh.apply($0) }
     #expect(nan[0].isNaN && nan[2] == 1 && nan[3] == -1)
-    #expect(nan[5] == tanh(3))
+    #expect(abs(nan[5] - tanh(3)) <= 4 * tanh(3).ulp)
   }
 
   @Test func theNetworkPosteriorAgreesWithTheCLibraryPath() {
