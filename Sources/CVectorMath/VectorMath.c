@@ -57,19 +57,18 @@ INLINE v4d tanh4(v4d x) {
   const v4d shifted = y * splat(1.4426950408889634) + magic;
   const v4d k = shifted - magic;
   const v4d r = (y - k * splat(6.93147180369123816490e-1)) - k * splat(1.90821492927058770002e-10);
-  v4d q = splat(1.0 / 6227020800.0);  // 1/13!
-  q = q * r + splat(1.0 / 479001600.0);
-  q = q * r + splat(1.0 / 39916800.0);
-  q = q * r + splat(1.0 / 3628800.0);
-  q = q * r + splat(1.0 / 362880.0);
-  q = q * r + splat(1.0 / 40320.0);
-  q = q * r + splat(1.0 / 5040.0);
-  q = q * r + splat(1.0 / 720.0);
-  q = q * r + splat(1.0 / 120.0);
-  q = q * r + splat(1.0 / 24.0);
-  q = q * r + splat(1.0 / 6.0);
-  q = q * r + splat(0.5);
-  const v4d p = r + (r * r) * q;
+  // q(r) = Σ_{j=2}^{13} r^{j−2}/j! by Estrin's scheme: pairs, then pairs of pairs, so the
+  // chain of dependent operations is four deep instead of Horner's twelve (the loop is
+  // bound by that latency, not by the number of operations).
+  const v4d r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+  const v4d a0 = splat(1.0 / 2.0) + r * splat(1.0 / 6.0);
+  const v4d a1 = splat(1.0 / 24.0) + r * splat(1.0 / 120.0);
+  const v4d a2 = splat(1.0 / 720.0) + r * splat(1.0 / 5040.0);
+  const v4d a3 = splat(1.0 / 40320.0) + r * splat(1.0 / 362880.0);
+  const v4d a4 = splat(1.0 / 3628800.0) + r * splat(1.0 / 39916800.0);
+  const v4d a5 = splat(1.0 / 479001600.0) + r * splat(1.0 / 6227020800.0);
+  const v4d q = ((a0 + a1 * r2) + (a2 + a3 * r2) * r4) + (a4 + a5 * r2) * r8;
+  const v4d p = r + r2 * q;
   // 2^k from the exponent bits (−58 ≤ k ≤ 0: always a normal number).
   const v4d scale = (v4d)((((v4l)shifted) + splatl(1023)) << 52);
   const v4d u = scale * p + (scale - splat(1.0));
@@ -128,6 +127,25 @@ INLINE void tanh_derivative(double *v, const double *h, ptrdiff_t n) {
   for (; j < n; j++) v[j] *= 1 - h[j] * h[j];
 }
 
+// y[k] = b[k] + a · x[k].
+INLINE void bias_plus(double *y, const double *b, double a, const double *x, ptrdiff_t n) {
+  ptrdiff_t k = 0;
+  const v4d av = splat(a);
+  for (; k + 4 <= n; k += 4) store4(y + k, load4(b + k) + av * load4(x + k));
+  for (; k < n; k++) y[k] = b[k] + a * x[k];
+}
+
+// v[j] = (d · w[j]) × (1 − h[j]²): the δ below a layer with one output.
+INLINE void backpropagate_one(double *v, double d, const double *w, const double *h, ptrdiff_t n) {
+  ptrdiff_t j = 0;
+  const v4d dv = splat(d);
+  for (; j + 4 <= n; j += 4) {
+    const v4d hj = load4(h + j);
+    store4(v + j, (dv * load4(w + j)) * (splat(1.0) - hj * hj));
+  }
+  for (; j < n; j++) v[j] = (d * w[j]) * (1 - h[j] * h[j]);
+}
+
 INLINE double network_body(
     ptrdiff_t layers, const ptrdiff_t *sizes, const double *theta, const double *x,
     const double *targets, ptrdiff_t n, double *scratch, double *g) {
@@ -145,9 +163,11 @@ INLINE double network_body(
     for (ptrdiff_t r = 0; r < n; r++) {
       double *row = out + r * o;
       const double *hr = h + r * i;
-      if (o >= i) {  // wide: the rows of W added in turn
+      if (i == 0) {  // no inputs: the bias alone
         memcpy(row, b, (size_t)o * sizeof(double));
-        for (ptrdiff_t j = 0; j < i; j++) axpy(row, 1, hr[j], w + j * o, o);
+      } else if (o >= i) {  // wide: the rows of W added in turn
+        bias_plus(row, b, hr[0], w, o);
+        for (ptrdiff_t j = 1; j < i; j++) axpy(row, 1, hr[j], w + j * o, o);
       } else {  // narrow: one dot product per output
         for (ptrdiff_t k = 0; k < o; k++) row[k] = b[k] + dot(hr, w + k, o, i);
       }
@@ -190,12 +210,11 @@ INLINE double network_body(
       const double *dr = current + r * o, *hr = hl + r * i;
       double *nr = next + r * i;
       if (o == 1) {  // one output: a multiple of W's column
-        for (ptrdiff_t j = 0; j < i; j++) nr[j] = 0;
-        axpy(nr, 1, dr[0], w, i);
+        backpropagate_one(nr, dr[0], w, hr, i);
       } else {
         for (ptrdiff_t j = 0; j < i; j++) nr[j] = dot(dr, w + j * o, 1, o);
+        tanh_derivative(nr, hr, i);
       }
-      tanh_derivative(nr, hr, i);
     }
     double *swap = current;
     current = next;
