@@ -41,7 +41,7 @@ public struct MarkovChain: Sendable {
 /// leapfrog integrator, and accepts the end point with probability $\min(1, e^{-\Delta H})$.
 /// Leapfrog is reversible and volume-preserving, so the chain leaves $\pi$ invariant for any
 /// step size; the step size decides only how often proposals are accepted.
-public struct HamiltonianMonteCarlo: Sendable {
+public struct HamiltonianMonteCarlo: MarkovChainSampler {
   /// Warm-up iterations (adapting, not kept).
   public var warmUp: Int
   /// Iterations after warm-up.
@@ -124,51 +124,21 @@ public struct HamiltonianMonteCarlo: Sendable {
       + 0.5 * zip(state.momentum, inverseMass).reduce(0) { $0 + $1.0 * $1.0 * $1.1 }
   }
 
-  /// One chain from `initial`.
+  /// One chain from `initial` (the entry point of ``MarkovChainSampler``, which adds
+  /// `sample(_:from:using:)` and `sampleChains(_:from:generators:)`).
   ///
   /// - Parameters:
   ///   - target: $\pi$.
   ///   - initial: the starting point.
-  ///   - rng: the momenta, jitter and accept/reject draws.
+  ///   - chain: the chain's number, named in the error if it cannot start.
+  ///   - rng: the chain's random draws.
   /// - Throws: ``SamplingError/nonFiniteStart(chain:what:)``.
   public func sample(
-    _ target: some DifferentiableLogDensity, from initial: [Double], using rng: inout Generator
-  ) throws(SamplingError) -> MarkovChain {
-    try sample(target, from: initial, chain: 0, using: &rng)
-  }
-
-  /// Chains side by side on the cores, chain $k$ from `initials[k]` with `generators[k]`;
-  /// the same as running them one after another.
-  ///
-  /// - Parameters:
-  ///   - target: $\pi$.
-  ///   - initials: one starting point per chain.
-  ///   - generators: one generator per chain.
-  /// - Throws: the error of the lowest-numbered chain that could not start.
-  public func sampleChains(
-    _ target: some DifferentiableLogDensity, from initials: [[Double]], generators: [Generator]
-  ) throws(SamplingError) -> [MarkovChain] {
-    precondition(initials.count == generators.count, "sampleChains: one generator per chain")
-    let sampler = self
-    return try Parallel.map(initials.count) { k throws(SamplingError) -> MarkovChain in
-      var own = generators[k]
-      return try sampler.sample(target, from: initials[k], chain: k, using: &own)
-    }
-  }
-
-  private func sample(
     _ target: some DifferentiableLogDensity, from initial: [Double], chain: Int,
     using rng: inout Generator
   ) throws(SamplingError) -> MarkovChain {
     precondition(initial.count == target.dimension, "HamiltonianMonteCarlo: wrong dimension")
-    let (logDensity, gradient) = target.logDensityAndGradient(initial)
-    guard logDensity.isFinite else { throw .nonFiniteStart(chain: chain, what: "log density") }
-    guard gradient.allSatisfy(\.isFinite) else {
-      throw .nonFiniteStart(chain: chain, what: "gradient")
-    }
-    var current = State(
-      position: initial, momentum: initial.map { _ in 0 }, logDensity: logDensity,
-      gradient: gradient)
+    var current = try Self.start(target, at: initial, chain: chain)
     var inverseMass = [Double](repeating: 1, count: initial.count)
     var evaluations = 1
     var stepSize = Self.initialStepSize(
@@ -213,6 +183,21 @@ public struct HamiltonianMonteCarlo: Sendable {
       leapfrogSteps: Swift.min(
         maxLeapfrogSteps, Swift.max(1, Int((trajectoryLength / stepSize).rounded(.up)))),
       divergences: divergences, inverseMass: inverseMass, gradientEvaluations: evaluations)
+  }
+
+  /// The state at `initial` (momentum zero), after checking that the log density and its
+  /// gradient are finite there (shared with ``NoUTurnSampler``).
+  static func start(
+    _ target: some DifferentiableLogDensity, at initial: [Double], chain: Int
+  ) throws(SamplingError) -> State {
+    let (logDensity, gradient) = target.logDensityAndGradient(initial)
+    guard logDensity.isFinite else { throw .nonFiniteStart(chain: chain, what: "log density") }
+    guard gradient.allSatisfy(\.isFinite) else {
+      throw .nonFiniteStart(chain: chain, what: "gradient")
+    }
+    return State(
+      position: initial, momentum: initial.map { _ in 0 }, logDensity: logDensity,
+      gradient: gradient)
   }
 
   /// One HMC transition: fresh momentum, a leapfrog trajectory, Metropolis correction.

@@ -60,7 +60,7 @@ public struct NoUTurnChain: Sendable {
 /// statistic of ``targetAcceptance``, and a diagonal mass matrix from windows of
 /// warm-up draws (the schedule of ``HamiltonianMonteCarlo``'s warm-up, shared with it),
 /// the step size restarted after each window.
-public struct NoUTurnSampler: Sendable {
+public struct NoUTurnSampler: MarkovChainSampler {
   /// Warm-up iterations (adapting, not kept).
   public var warmUp: Int
   /// Iterations after warm-up.
@@ -70,6 +70,9 @@ public struct NoUTurnSampler: Sendable {
   /// The mean acceptance statistic dual averaging aims at (Stan's and NumPyro's 0.8).
   public var targetAcceptance = 0.8
   /// The deepest tree: at most $2^{\text{maxTreeDepth}} - 1$ leapfrog steps an iteration.
+  /// Where the narrow directions of a posterior are not along the axes (a network's),
+  /// a diagonal mass cannot undo them and every tree may reach it; a lower cap then
+  /// trades trajectory length for more iterations (see `make bench`).
   public var maxTreeDepth = 10
   /// An energy error $H - H_0$ above this is a divergence: the tree stops there.
   public var maximumEnergyError = 1000.0
@@ -95,54 +98,23 @@ public struct NoUTurnSampler: Sendable {
     self.keepEvery = keepEvery
   }
 
-  /// One chain from `initial`.
+  /// One chain from `initial` (the entry point of ``MarkovChainSampler``, which adds
+  /// `sample(_:from:using:)` and `sampleChains(_:from:generators:)`).
   ///
   /// - Parameters:
   ///   - target: $\pi$.
   ///   - initial: the starting point.
-  ///   - rng: the momenta, directions and multinomial draws.
+  ///   - chain: the chain's number, named in the error if it cannot start.
+  ///   - rng: the chain's random draws.
   /// - Throws: ``SamplingError/nonFiniteStart(chain:what:)``.
   public func sample(
-    _ target: some DifferentiableLogDensity, from initial: [Double], using rng: inout Generator
-  ) throws(SamplingError) -> NoUTurnChain {
-    try sample(target, from: initial, chain: 0, using: &rng)
-  }
-
-  /// Chains side by side on the cores, chain $k$ from `initials[k]` with `generators[k]`;
-  /// the same as running them one after another.
-  ///
-  /// - Parameters:
-  ///   - target: $\pi$.
-  ///   - initials: one starting point per chain.
-  ///   - generators: one generator per chain.
-  /// - Throws: the error of the lowest-numbered chain that could not start.
-  public func sampleChains(
-    _ target: some DifferentiableLogDensity, from initials: [[Double]], generators: [Generator]
-  ) throws(SamplingError) -> [NoUTurnChain] {
-    precondition(initials.count == generators.count, "sampleChains: one generator per chain")
-    let sampler = self
-    return try Parallel.map(initials.count) { k throws(SamplingError) -> NoUTurnChain in
-      var own = generators[k]
-      return try sampler.sample(target, from: initials[k], chain: k, using: &own)
-    }
-  }
-
-  private func sample(
     _ target: some DifferentiableLogDensity, from initial: [Double], chain: Int,
     using rng: inout Generator
   ) throws(SamplingError) -> NoUTurnChain {
     precondition(initial.count == target.dimension, "NoUTurnSampler: wrong dimension")
     precondition(maxTreeDepth >= 1, "NoUTurnSampler: maxTreeDepth must be at least 1")
     precondition(stepSize.map { $0 > 0 } ?? adaptsStepSize, "NoUTurnSampler: needs a step size")
-    typealias State = HamiltonianMonteCarlo.State
-    let (logDensity, gradient) = target.logDensityAndGradient(initial)
-    guard logDensity.isFinite else { throw .nonFiniteStart(chain: chain, what: "log density") }
-    guard gradient.allSatisfy(\.isFinite) else {
-      throw .nonFiniteStart(chain: chain, what: "gradient")
-    }
-    var current = State(
-      position: initial, momentum: initial.map { _ in 0 }, logDensity: logDensity,
-      gradient: gradient)
+    var current = try HamiltonianMonteCarlo.start(target, at: initial, chain: chain)
     var inverseMass = [Double](repeating: 1, count: initial.count)
     var evaluations = 1
     var epsilon =

@@ -184,6 +184,25 @@ import Testing
     #expect(chain.treeDepths.max()! <= 4)
   }
 
+  @Test func aDiagonalMassUndoesScalesAlongTheAxes() throws {
+    // In 50 dimensions, sds from 0.01 to 100 along the axes: warm-up's diagonal mass
+    // recovers the variances and the trees stay shallow, far from the cap.
+    let dimension = 50
+    let sds = (0..<dimension).map { pow(10, -2 + 4 * Double($0) / Double(dimension - 1)) }
+    var scaled = Matrix(rows: dimension, columns: dimension)
+    for i in 0..<dimension { scaled[i, i] = sds[i] * sds[i] }
+    let zero = [Double](repeating: 0, count: dimension)
+    var rng = Generator(seed: 120)
+    let chain = try NoUTurnSampler(warmUp: 500, iterations: 300)
+      .sample(GaussianLogDensity(mean: zero, covariance: scaled), from: zero, using: &rng)
+    for i in 0..<dimension {
+      let ratio = chain.inverseMass[i] / scaled[i, i]
+      #expect(ratio > 0.6 && ratio < 1.6, "coordinate \(i): inverse mass / variance \(ratio)")
+    }
+    let meanDepth = Double(chain.treeDepths.reduce(0, +)) / Double(chain.treeDepths.count)
+    #expect(chain.maxDepthHits == 0 && meanDepth < 4.5, "\(meanDepth)")
+  }
+
   @Test func stepSizeAdaptationFollowsTheTargetAcceptance() throws {
     let target = try GaussianLogDensity(mean: [0, 0], covariance: Matrix([[1, 0.5], [0.5, 2]]))
     let rates = try [0.6, 0.9].map { goal -> Double in
