@@ -311,8 +311,7 @@ for (label, posterior) in [
 // its 1000 kept trees also reached depth 10 (1023 leapfrog steps) at ε = 0.0036–0.0039,
 // with 0 divergences, mean acceptance statistic 0.93 and an inverse mass between 0.58 and
 // 1.85: the network's posterior has marginal variances near its prior's and narrow
-// directions that are not along the axes, so a diagonal mass cannot undo them (the core's
-// test `aDiagonalMassUndoesScalesButNotCorrelations` shows the same on a Gaussian). Its min
+// directions that are not along the axes, so a diagonal mass cannot undo them. Its min
 // ESS was 769 and 713 in two runs (0.70–0.75 per 1000 kept-phase gradients), 19–27 per
 // second of wall clock (27 s for a run once compiled). The "103–125 per second" quoted in
 // issue 21 was not reproduced on this machine at this load. NumPyro with `dense_mass=True`
