@@ -10,14 +10,16 @@ extension Variable {
   func elementwise(_ f: (Double) -> Double, derivative: (Double, Double) -> Double) -> Variable {
     let y = value.map(f)
     guard tape.recordsGradients else { return tape.record(y, inputs: [self]) { _, _ in } }
-    var slope = y
-    value.storage.withUnsafeBufferPointer { px in
+    // Written straight into fresh storage (no copy of `y` to overwrite).
+    let slopes = value.storage.withUnsafeBufferPointer { px in
       y.storage.withUnsafeBufferPointer { py in
-        slope.storage.withUnsafeMutableBufferPointer { pd in
-          for k in 0..<pd.count { pd[k] = derivative(px[k], py[k]) }
+        [Double](unsafeUninitializedCapacity: px.count) { pd, initialised in
+          for k in 0..<px.count { (pd.baseAddress! + k).initialize(to: derivative(px[k], py[k])) }
+          initialised = px.count
         }
       }
     }
+    let slope = Matrix(rows: y.rows, columns: y.columns, storage: slopes)
     let x = node
     return tape.record(y, inputs: [self]) { g, tape in tape.accumulate(g * slope, into: x) }
   }

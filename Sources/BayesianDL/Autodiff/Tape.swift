@@ -63,6 +63,7 @@ public final class Tape {
   ///   - inputs: the variables it read; the node needs a gradient if any of them does.
   ///   - pullback: given $\bar y$ and this tape, calls ``accumulate(_:into:)`` for each
   ///     input; it must capture inputs as `Node`s, not as variables.
+  @inline(__always)
   func record(_ value: Matrix, inputs: [Variable], pullback: @escaping (Matrix, Tape) -> Void)
     -> Variable
   {

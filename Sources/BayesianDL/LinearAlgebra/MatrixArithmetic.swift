@@ -56,28 +56,36 @@ extension Matrix {
     let shape = broadcastShape(a, b)
     let modeA = Broadcast.of(a.shape, to: shape)
     let modeB = Broadcast.of(b.shape, to: shape)
-    var out = [Double](repeating: 0, count: shape.rows * shape.columns)
-    a.storage.withUnsafeBufferPointer { pa in
-      b.storage.withUnsafeBufferPointer { pb in
-        out.withUnsafeMutableBufferPointer { po in
-          // Each operand is walked row by row with a row stride (columns or 0) and a
-          // column stride (1 or 0); the four stride combinations get their own loop so
-          // that the common cases (equal shapes, a bias row) run without branches.
-          let (rowA, columnA) = modeA.strides(columns: shape.columns)
-          let (rowB, columnB) = modeB.strides(columns: shape.columns)
-          for i in 0..<shape.rows {
-            let o = po.baseAddress! + i * shape.columns
-            let x = pa.baseAddress! + i * rowA
-            let y = pb.baseAddress! + i * rowB
-            switch (columnA, columnB) {
-            case (1, 1): for j in 0..<shape.columns { o[j] = combine(x[j], y[j]) }
-            case (1, _): for j in 0..<shape.columns { o[j] = combine(x[j], y[0]) }
-            case (_, 1): for j in 0..<shape.columns { o[j] = combine(x[0], y[j]) }
-            default: for j in 0..<shape.columns { o[j] = combine(x[0], y[0]) }
+    // Every entry is written below, so the storage starts uninitialised (no memset).
+    let count = shape.rows * shape.columns
+    if count == 0 { return Matrix(rows: shape.rows, columns: shape.columns) }
+    let out = [Double](unsafeUninitializedCapacity: count) { po, initialised in
+      a.storage.withUnsafeBufferPointer { pa in
+        b.storage.withUnsafeBufferPointer { pb in
+          do {
+            // Each operand is walked row by row with a row stride (columns or 0) and a
+            // column stride (1 or 0); the four stride combinations get their own loop so
+            // that the common cases (equal shapes, a bias row) run without branches.
+            let (rowA, columnA) = modeA.strides(columns: shape.columns)
+            let (rowB, columnB) = modeB.strides(columns: shape.columns)
+            for i in 0..<shape.rows {
+              let o = po.baseAddress! + i * shape.columns
+              let x = pa.baseAddress! + i * rowA
+              let y = pb.baseAddress! + i * rowB
+              switch (columnA, columnB) {
+              case (1, 1):
+                for j in 0..<shape.columns { (o + j).initialize(to: combine(x[j], y[j])) }
+              case (1, _):
+                for j in 0..<shape.columns { (o + j).initialize(to: combine(x[j], y[0])) }
+              case (_, 1):
+                for j in 0..<shape.columns { (o + j).initialize(to: combine(x[0], y[j])) }
+              default: for j in 0..<shape.columns { (o + j).initialize(to: combine(x[0], y[0])) }
+              }
             }
           }
         }
       }
+      initialised = count
     }
     return Matrix(rows: shape.rows, columns: shape.columns, storage: out)
   }

@@ -62,16 +62,22 @@ public enum TrainingLoop {
       let batches = Splits.minibatches(count: data.count, batchSize: batchSize, using: &rng)
       for indices in batches {
         step += 1
-        let loss = objective(data.subset(indices), &rng)
-        let value = loss.total.value.scalarValue
-        try TrainingGuard.check(value, "loss", step: step)
-        loss.total.tape.backward(from: loss.total)
+        // The loss (and with it the tape, whose pullbacks hold the parameters' values) is
+        // released before the optimiser writes the parameters, so that they are updated in
+        // place instead of copied on write at every step.
+        let (value, nll, regulariser) = try { () throws -> (Double, Double, Double) in
+          let loss = objective(data.subset(indices), &rng)
+          let value = loss.total.value.scalarValue
+          try TrainingGuard.check(value, "loss", step: step)
+          loss.total.tape.backward(from: loss.total)
+          return (value, loss.negativeLogLikelihood, loss.regulariser)
+        }()
         try TrainingGuard.checkGradients(of: optimiser.parameters, step: step)
         if let clipNorm { optimiser.clipGradientNorm(clipNorm) }
         optimiser.step()
         sums.loss += value
-        sums.nll += loss.negativeLogLikelihood
-        sums.regulariser += loss.regulariser
+        sums.nll += nll
+        sums.regulariser += regulariser
       }
       let n = Double(batches.count)
       let record = EpochRecord(
