@@ -49,8 +49,10 @@ let regressionSizes = [1, 50, 50, 1]
 // 003's rate, then a tenth of it to settle, as for the classifiers.
 let regressionSchedule = [
   (rate: 0.01, steps: chapter.budget(8000, quick: 400)),
-  (rate: 0.001, steps: chapter.budget(4000, quick: 200)),
+  (rate: 0.001, steps: chapter.budget(8000, quick: 400)),
 ]
+// The σ's (through ρ) learn ten times as fast as the means in those fits (section 6).
+let scaleRateFactor = 10.0
 let varianceProbes = chapter.budget(2000, quick: 80)  // gradient draws for S = 1 vs S = 4
 let adamCheckEpochs = chapter.budget(5, quick: 2)  // note 000's summed gradient under Adam
 
@@ -925,7 +927,7 @@ func checkpoint(
 /*:
  Both fits use chapter 4's local reparameterisation: each example gets its own draw of
  the pre-activations instead of sharing one weight draw per step. The objective is the
- same; its gradient is far less noisy, which is what brings these fits close to
+ same; its gradient is far less noisy, which is what brings these fits to
  convergence in {{regressionSteps}} full-batch steps. Two phases, as for the classifiers of section 2: Adam's rate
  0.01 (note 003's), then a tenth of it to settle. A checkpoint after every quarter of a
  phase records the objective, estimated with {{predictiveSamples}} draws, and the band.
@@ -939,15 +941,20 @@ func trainRegression(noise: Double, beta: Double, bandNoise: Double, generator: 
   var local = generator
   let draws = local.fork()  // the checkpoints' draws, the same at every checkpoint
   let model = MLP.bayesian(
-    sizes: regressionSizes, parameterisation: .softplus, initialStandardDeviation: softplus(-4.5),
+    sizes: regressionSizes, parameterisation: .softplus,
+    initialStandardDeviation: softplus(beta == 1 ? -3 : -4.5),
     using: &local)
   model.use(.localReparameterisation)
   let trainer = BayesByBackprop(
     model: model, likelihood: .gaussian(noiseStandardDeviation: noise), klWeight: beta)
-  var adam = Adam(parameters: model.parameters, learningRate: regressionSchedule[0].rate)
   var (step, checkpoints) = (0, [Checkpoint]())
+  let scales = model.parameters.filter { $0.name.hasSuffix("Scale") }
+  let means = model.parameters.filter { !$0.name.hasSuffix("Scale") }
   for phase in regressionSchedule {
-    adam.learningRate = phase.rate
+    var adam = ParameterGroups([
+      Adam(parameters: means, learningRate: phase.rate),
+      Adam(parameters: scales, learningRate: scaleRateFactor * phase.rate),
+    ])
     for _ in 0..<4 {
       orExit("training the regression network") {
         try trainer.train(
@@ -997,17 +1004,13 @@ let elboFallSecondHalf = chapter.value(
   "elboFallSecondHalf", fall(elboChecks, from: halfway), digits: 2)
 let recipeFallLastQuarter = chapter.value(
   "recipeFallLastQuarter", fall(recipeChecks, from: threeQuarters), digits: 2)
-let klFallLastQuarter = chapter.value(
-  "klFallLastQuarter",
-  100 * (elboChecks[threeQuarters].kl - elboChecks.last!.kl) / elboChecks.last!.kl, digits: 2)
 chapter.value("negativeELBOEnd", elboChecks.last!.objective, digits: 4)
 chapter.claim(
   "Over the last quarter of training the fit's $-$ELBO fell by {{elboFallLastQuarter}} % (to {{negativeELBOEnd}} nats), against {{elboFallSecondHalf}} % over the whole second half, and the recipe's objective by {{recipeFallLastQuarter}} %;",
-  elboFallLastQuarter < 5 && elboFallLastQuarter < elboFallSecondHalf / 3
-    && abs(recipeFallLastQuarter) < 1)
+  abs(elboFallLastQuarter) < 1 && elboFallSecondHalf > 10 && abs(recipeFallLastQuarter) < 1)
 /*:
- What the two bands hold at the end of training — and, to show that the last creep of
- the objective does not change it, at step {{regressionThreeQuarterStep}} as well. The
+ What the two bands hold at the end of training (each statement below is also checked
+ at step {{regressionThreeQuarterStep}}). The
  sd of each band where the data are, in the middle of the gap and beyond $|x| = 4$:
  */
 let (elboEnd, recipeEnd) = (elboChecks.last!.band, recipeChecks.last!.band)
@@ -1049,10 +1052,10 @@ chapter.claim(
     return abs(band.rmse - gapNoise) < 0.2 * gapNoise && band.f[0] < 0.7 * gapNoise
   })
 chapter.claim(
-  "In the gap it is only {{elboGapOverData}} times as wide as in the data, and the truth lies outside it over {{elboTruthOutsideInGap}} % of the gap ($|x| < 1$):",
+  "In the gap between the two clusters it is {{elboGapOverData}} times as wide as in the data, and the truth lies outside it over {{elboTruthOutsideInGap}} % of the gap ($|x| < 1$).",
   bothCheckpoints.allSatisfy {
     let band = elboChecks[$0].band
-    return band.y[1] < 2 * band.y[0] && band.truthOutsideInGap > 0.2
+    return band.y[1] > 1.5 * band.y[0] && band.truthOutsideInGap < 0.05
   })
 chapter.claim(
   "Note 003's band of $f$ is {{recipeBandOverNoise}} times the noise $\\sigma$ where the data are, and holds {{recipeCoverage}} of the training targets against the ELBO band's {{elboCoverage}} (nominally 0.95).",
@@ -1111,21 +1114,24 @@ orExit("saving the regression figure") {
           .vermillion),
       ]), name: "regression-bands",
     caption:
-      "Left: the mean-field band of $y$ hugs the data, where it is mostly the noise, and widens beyond them ({{elboBandRatio}} times as wide beyond $|x| = 4$), but not in the gap, where the truth leaves it. Right: note 003's band of $f$ alone is {{recipeBandOverNoise}} times the noise in the data and holds {{recipeCoverage}} of the training targets.",
+      "Left: the mean-field band of $y$ hugs the data, where it is mostly the noise, and widens beyond them ({{elboBandRatio}} times as wide beyond $|x| = 4$) and in the gap ({{elboGapOverData}} times), where it holds the truth. Right: note 003's band of $f$ alone is {{recipeBandOverNoise}} times the noise in the data and holds {{recipeCoverage}} of the training targets.",
     panelWidth: 560, panelHeight: 480)
 }
 /*:
  The recipe's implied noise is {{impliedNoise}}, the $\sqrt{0.005}$ of the argument above.
 
- Has the ELBO fit converged? Over the last quarter of training the fit's $-$ELBO fell by
+ Have the fits converged? Over the last quarter of training the fit's $-$ELBO fell by
  {{elboFallLastQuarter}} % (to {{negativeELBOEnd}} nats), against {{elboFallSecondHalf}} %
  over the whole second half, and the recipe's objective by {{recipeFallLastQuarter}} %;
- the recipe has flattened, the ELBO fit nearly so but not quite. What still moves is
- mostly the KL ({{klFallLastQuarter}} % over the last quarter), as the $\sigma$ of weights
- the data do not need creep towards the prior's: mean field's last approach is slow
- (chapter 10 runs a smaller network for 30 000 steps). So every statement below is
- checked at step {{regressionThreeQuarterStep}} as well as at the end of the
- {{regressionSteps}} steps, and holds at both: the creep does not change them.
+ both have flattened (what is left is the noise of the {{predictiveSamples}}-draw estimate).
+ Getting there took two departures from note 003's settings: the ELBO fit's $\sigma$'s
+ start at softplus$(-3) \approx 0.049$ instead of $0.011$, and in both fits every $\rho$
+ learns ten times as fast as the means, because a $\sigma$ the data do not constrain must
+ travel most of the way to the prior's 1. An earlier version of this page kept the note's
+ start and one rate for all parameters; its fit stopped short, still falling, with a band
+ that did not widen in the gap — which looked like mean field's "in-between uncertainty"
+ failure (Foong et al., 2019). That was the unconverged fit speaking. The
+ statements below are checked at step {{regressionThreeQuarterStep}} as well as at the end.
 
  Note 003's band of $f$ is {{recipeBandOverNoise}} times the noise $\sigma$ where the data
  are, and holds {{recipeCoverage}} of the training targets against the ELBO band's
@@ -1138,11 +1144,11 @@ orExit("saving the regression figure") {
  posterior. The mean network's training RMSE is {{regressionRMSE}}, within a fifth of the
  noise 0.1, and the sd of $f$ where the data are, {{elboFInData}}, is well below the noise:
  where the data are, the band of $y$ is mostly the noise, as it should be, and beyond
- them the spread of $f$ takes over. Not in between, though.
- In the gap it is only {{elboGapOverData}} times as wide as in the data, and the truth lies outside it over {{elboTruthOutsideInGap}} % of the gap ($|x| < 1$):
- mean field is confidently wrong between two clusters of data — a known failure of
- factorised Gaussians (Foong et al., 2019, "in-between uncertainty"), and one reason
- chapters 8–10 look at other approximations. The comparison with note 003's recipe is
+ them the spread of $f$ takes over.
+ In the gap between the two clusters it is {{elboGapOverData}} times as wide as in the data, and the truth lies outside it over {{elboTruthOutsideInGap}} % of the gap ($|x| < 1$).
+ Foong et al. (2019) prove that mean field with *one* hidden layer cannot widen its band
+ between clusters; with two, as here, it can, and the converged fit does. How close it
+ is to the exact posterior is chapter 10's question. The comparison with note 003's recipe is
  one at equal budget; its point is what each band is meant to hold: the spread of $f$
  alone, or the observations $y$.
 
@@ -1159,8 +1165,9 @@ orExit("saving the regression figure") {
    Summing the $S$ gradients instead, as note 000 does, changes nothing under Adam but
    makes its gradient clip bite $S$ times sooner.
  - Note 003's recipe trains a tempered posterior with a wrong noise level and reports the
-   spread of $f$ alone; the mean-field predictive adds the noise and widens where the
-   data end — but not in the gap between them, where the truth leaves its band.
+   spread of $f$ alone; the converged mean-field predictive adds the noise and widens
+   where the data end and in the gap between them. Unconverged, it did not widen in the
+   gap: an optimisation artefact that looks like a property of the method.
 
  ## Exercises
  1. Replace the KL weight $1/N$ by $1/N$ times the number of batches (another common

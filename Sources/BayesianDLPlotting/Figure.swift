@@ -324,4 +324,19 @@ public struct FigureGrid: Sendable {
     self.columns = columns
     self.panels = panels
   }
+
+  /// The grid with one colour scale for all its heat maps: every panel's
+  /// ``Figure/colorRange`` set to `range`, and the colour bar drawn once, beside the last
+  /// panel (heat-map panels keep one right margin with or without a bar, so the plot
+  /// areas stay equal).
+  ///
+  /// - Parameter range: the values the shared colour scale spans.
+  public func sharingColorScale(_ range: ClosedRange<Double>) -> FigureGrid {
+    var grid = self
+    for k in grid.panels.indices {
+      grid.panels[k].colorRange = range
+      grid.panels[k].showsColorBar = k == grid.panels.count - 1
+    }
+    return grid
+  }
 }

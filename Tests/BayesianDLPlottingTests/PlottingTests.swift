@@ -153,6 +153,21 @@ import Testing
     #expect(script.contains("set rmargin 13\n"), "the same margin as a panel with its bar")
   }
 
+  @Test func aGridCanShareOneColourScaleWithOneBar() {
+    let map = { (scale: Double) in
+      Figure(
+        title: "h", xLabel: "x", yLabel: "y",
+        series: [.heatmap(xs: [0, 1], ys: [5, 6], values: Matrix([[1, 2], [3, 4]]) * scale)])
+    }
+    let grid = FigureGrid(rows: 1, columns: 3, panels: [map(1), map(2), map(3)])
+      .sharingColorScale(0...12)
+    #expect(grid.panels.map(\.colorRange) == Array(repeating: 0...12, count: 3))
+    #expect(grid.panels.map(\.showsColorBar) == [false, false, true])
+    let script = GnuplotScript.script(for: grid, name: "g")
+    #expect(script.components(separatedBy: "unset colorbox").count - 1 == 2)
+    #expect(script.components(separatedBy: "set cbrange [0:12]").count - 1 == 3)
+  }
+
   @Test func intervalsAreMarkersWithVerticalErrorBars() {
     let figure = Figure(
       title: "i", xLabel: "x", yLabel: "y",

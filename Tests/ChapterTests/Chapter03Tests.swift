@@ -31,6 +31,7 @@ struct Chapter03Tests {
     "Converged, the two weightings", "The softplus run has converged too",
     "and it reaches the same fit", "The mixture-prior run classifies", "but it has not converged",
     "The error is large for", "The mean network's training RMSE",
+    "In the gap between the two clusters", "Over the last quarter of training",
   ]
 
   @Test func everyClaimHoldsAtTheQuickBudgetButTheFullBudgetOnesAndThereAreAtLeastEight() throws {
@@ -118,16 +119,16 @@ struct Chapter03Tests {
     #expect(try results().value("meanFieldVIGap") < 1e-9)
   }
 
-  /// The committed regression fits of section 6: the ELBO fit has nearly flattened (its
-  /// last quarter moved it a small fraction of what the second half did) and the recipe
-  /// has; the mean-field band misses the truth in the gap.
-  @Test func theCommittedRegressionFitsHaveNearlyFlattened() throws {
+  /// The committed regression fits of section 6 have flattened (the last quarter moved
+  /// each objective by under 1 %, the second half the ELBO fit's by over 10 %), and the
+  /// converged mean-field band widens in the gap and holds the truth there.
+  @Test func theCommittedRegressionFitsHaveFlattened() throws {
     let committed = try RecordedResults.committed(Self.chapter)
-    let lastQuarter = try committed.value("elboFallLastQuarter")
-    let secondHalf = try committed.value("elboFallSecondHalf")
-    #expect(lastQuarter < 5 && 3 * lastQuarter < secondHalf)
+    #expect(abs(try committed.value("elboFallLastQuarter")) < 1)
+    #expect(try committed.value("elboFallSecondHalf") > 10)
     #expect(abs(try committed.value("recipeFallLastQuarter")) < 1)
-    #expect(try committed.value("elboTruthOutsideInGap") > 20)
+    #expect(try committed.value("elboGapOverData") > 1.5)
+    #expect(try committed.value("elboTruthOutsideInGap") < 5)
     #expect(abs(try committed.value("elboCoverage") - 0.95) < 0.05)
   }
 
