@@ -740,20 +740,19 @@ orExit("saving the confidence maps") {
       x: t.map { 0.5 + r * cos($0) }, y: t.map { 0.25 + r * sin($0) },
       title: first ? "far-away annulus" : nil, color: .grey, width: 1.5, dashed: true)
   }
-  let panels = confidenceMaps.enumerated().map { k, map in
+  let panels = confidenceMaps.map { map in
     var figure = Figure.planeMap(
       title: map.0, xs: xs, ys: ys,
       values: map.1.max(over: .columns).storage.map { max(1 - $0, doubtFloor) },
       colorBarLabel: "1 − confidence (floored at 10^{-4})", data: moons)
     figure.series += [circle(farRadii.lowerBound, true), circle(farRadii.upperBound, false)]
-    figure.colorRange = doubtFloor...0.5
     figure.logColors = true
-    figure.showsColorBar = k == confidenceMaps.count - 1
     return figure
   }
   let farDoubt = [mapFar, dropoutFar, ensembleFar].map { Narration.format(1 - $0, digits: 2) }
   try chapter.figures.save(
-    FigureGrid(rows: 1, columns: 3, panels: panels), name: "confidence-maps",
+    FigureGrid(rows: 1, columns: 3, panels: panels).sharingColorScale(doubtFloor...0.5),
+    name: "confidence-maps",
     caption:
       "One minus the confidence, on a log scale shared by the three panels (dark: doubt). Inside the dashed annulus, where the far-away scores are measured, the mean of 1 − confidence is \(farDoubt[0]) for the single network, \(farDoubt[1]) for MC dropout and \(farDoubt[2]) for the ensemble. The speckle of the MC dropout map is the Monte Carlo error of its \(passes) passes, about \(Narration.format(errorAt100, digits: 2)) in a probability.",
     panelWidth: 500, panelHeight: 440)

@@ -283,12 +283,10 @@ orExit("saving the uncertainty maps") {
   ].map { title, values in
     var figure = Figure.planeMap(
       title: title, xs: xs, ys: ys, values: values, colorBarLabel: "nats", data: moons)
-    figure.colorRange = 0...largest  // one scale for all three panels
-    figure.showsColorBar = title.hasPrefix("epistemic")  // shown once, on the last panel
     return figure
   }
   try chapter.figures.save(
-    FigureGrid(rows: 1, columns: 3, panels: panels), name: "maps",
+    FigureGrid(rows: 1, columns: 3, panels: panels).sharingColorScale(0...largest), name: "maps",
     caption:
       "Total = aleatoric + epistemic, in nats on one colour scale. The aleatoric part follows the boundary between the moons; the epistemic part is near zero on the data and grows along the boundary's continuation, away from them.",
     panelWidth: 500, panelHeight: 440)

@@ -1049,7 +1049,7 @@ orExit("saving the confidence maps") {
     ("last-layer K-FAC Laplace, per-logit probit", probitGrid),
     ("last-layer K-FAC Laplace, pairwise probit", pairwiseGrid),
   ]
-  .enumerated().map { k, panel in
+  .map { panel in
     // 1 − confidence on a log scale (a confidence scale saturates above 0.95, where the
     // far field lies), floored at 1e-4 for the log; the dashed circles bound the annulus
     // of far points.
@@ -1063,14 +1063,13 @@ orExit("saving the confidence maps") {
         x: t.map { 0.5 + r * cos($0) }, y: t.map { 0.25 + r * sin($0) }, color: .grey,
         width: 1.5, dashed: true)
     }
-    figure.colorRange = 1e-4...0.5
     figure.logColors = true
-    figure.showsColorBar = k == 2
     return figure
   }
   let doubt = farConfidences.map { Narration.format(1 - $0, digits: 2) }
   try chapter.figures.save(
-    FigureGrid(rows: 1, columns: 3, panels: panels), name: "moons-confidence",
+    FigureGrid(rows: 1, columns: 3, panels: panels).sharingColorScale(1e-4...0.5),
+    name: "moons-confidence",
     caption:
       "One minus the confidence, on a log scale shared by the three panels (dark: doubt). Inside the dashed annulus, where the far points lie, its mean is \(doubt[0]) for the MAP network, \(doubt[1]) with the per-logit probit and \(doubt[2]) with the pairwise one: the Laplace band of doubt widens along the boundary, but far away the pairwise probit's mean confidence stays above 0.95.",
     panelWidth: 500, panelHeight: 440)

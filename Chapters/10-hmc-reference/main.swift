@@ -1364,20 +1364,19 @@ orExit("saving the moons panels") {
   // 1 − confidence on a log scale, floored at 10⁻⁴: a confidence scale saturates above
   // 0.95, where the methods differ most. One colour bar, on the last panel, for all.
   let floor = 1e-4
-  let panels = moonsFits.enumerated().map { k, f in
+  let panels = moonsFits.map { f in
     var figure = Figure.planeMap(
       title: f.name, xs: moonsXs, ys: moonsYs,
       values: f.grid.max(over: .columns).storage.map { Swift.max(1 - $0, floor) },
       colorBarLabel: "1 − confidence (floor 10^{-4})", data: moons)
-    figure.colorRange = floor...0.5
     figure.logColors = true
-    figure.showsColorBar = k == moonsFits.count - 1
     return figure
   }
   try chapter.figures.save(
     FigureGrid(
       title: "1 − max_k p_k of each method's predictive (dark: uncertain); HMC's is the reference",
-      rows: 3, columns: 5, panels: panels), name: "moons",
+      rows: 3, columns: 5, panels: panels
+    ).sharingColorScale(floor...0.5), name: "moons",
     caption:
       "How uncertain each predictive is over the plane, on one log scale (1 − confidence, "
       + "clamped at 10⁻⁴): dark along the decision boundary and wherever the method doubts, "
@@ -1389,18 +1388,16 @@ orExit("saving the moons panels") {
     ClassificationMetrics.totalVariationDistances($0.grid, moonsReference.grid)
   }
   let largest = (distances.flatMap { $0 }.max()! * 10).rounded(.up) / 10
-  let distancePanels = zip(moonsFits.dropFirst(), distances).enumerated().map { k, pair in
-    var figure = Figure.planeMap(
-      title: pair.0.name, xs: moonsXs, ys: moonsYs, values: pair.1,
+  let distancePanels = zip(moonsFits.dropFirst(), distances).map { method, distance in
+    Figure.planeMap(
+      title: method.name, xs: moonsXs, ys: moonsYs, values: distance,
       colorBarLabel: "total variation to HMC", data: moons)
-    figure.colorRange = 0...largest
-    figure.showsColorBar = k == distances.count - 1
-    return figure
   }
   try chapter.figures.save(
     FigureGrid(
       title: "Total-variation distance of each method's predictive to HMC's (dark: far)",
-      rows: 3, columns: 5, panels: distancePanels), name: "moons-tv",
+      rows: 3, columns: 5, panels: distancePanels
+    ).sharingColorScale(0...largest), name: "moons-tv",
     caption:
       "Where on the plane each method's predictive departs from HMC's: the total variation "
       + "$\\tfrac12\\sum_k \\lvert p_k - q_k\\rvert$, white where the two agree. The table's "

@@ -168,9 +168,15 @@ public enum GnuplotScript {
     let hasImage = figure.series.contains {
       if case .heatmap = $0 { return true } else { return false }
     }
-    if !hasImage || !figure.showsColorBar { out += "unset colorbox\n" }
-    // The same right margin with or without the bar, so that panels of a grid that show
-    // one shared bar keep plot areas of one size.
+    // The bar is placed against the plot rather than in gnuplot's default spot: the
+    // default takes its room from the plot, which shrinks a panel with equal axes in both
+    // directions. With the same right margin with or without the bar, the panels of a
+    // grid that show one shared bar keep plot areas of one size.
+    if !hasImage || !figure.showsColorBar {
+      out += "unset colorbox\n"
+    } else {
+      out += "set colorbox user origin graph 1.03, graph 0 size character 1.5, graph 1\n"
+    }
     if hasImage { out += "set rmargin 13\n" }
     if hasImage && figure.logColors { out += "set logscale cb\nset format cb '10^{%L}'\n" }
     // Set per panel: a palette set by one panel of a multiplot would carry over.

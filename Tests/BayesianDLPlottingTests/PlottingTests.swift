@@ -138,6 +138,9 @@ import Testing
     #expect(script.contains("$p1_1 << EOD\n0 5 1\n1 5 2\n\n0 6 3\n1 6 4\n\nEOD\n"))
     #expect(script.contains("with image"))
     #expect(!script.contains("unset colorbox"))
+    // Against the plot's right edge, in the margin: gnuplot's default place takes the
+    // bar's room from the plot, which shrinks a panel with equal axes.
+    #expect(script.contains("set colorbox user origin graph 1.03, graph 0"))
     #expect(!script.contains("logscale cb"))
   }
 
