@@ -13328,6 +13328,7 @@ set xrange [-4:4]
 set yrange [-4:4]
 set size ratio -1
 set cblabel 'density'
+set colorbox user origin graph 1.03, graph 0 size character 1.5, graph 1
 set rmargin 13
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 set key top left

@@ -10520,6 +10520,7 @@ set ylabel 'x_2'
 set xrange [-2:3]
 set yrange [-1.5:2]
 set cblabel 'entropy (nats)'
+set colorbox user origin graph 1.03, graph 0 size character 1.5, graph 1
 set rmargin 13
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 set key below center horizontal

@@ -20431,6 +20431,7 @@ set xrange [-4:5]
 set yrange [-3.5:4]
 set cblabel 'nats'
 set cbrange [0:0.693146]
+set colorbox user origin graph 1.03, graph 0 size character 1.5, graph 1
 set rmargin 13
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key

@@ -1308,6 +1308,7 @@ set xtics ('W_1' 2.5, 'b_1' 8.5, 'W_2' 14.5, 'b_2' 18)
 set ytics ('W_1' 2.5, 'b_1' 8.5, 'W_2' 14.5, 'b_2' 18)
 set cblabel 'sign · log_{10}(1 + |entry|)'
 set cbrange [-3.31636:3.31636]
+set colorbox user origin graph 1.03, graph 0 size character 1.5, graph 1
 set rmargin 13
 set palette defined (0 '#b2182b', 0.25 '#ef8a62', 0.5 '#f7f7f7', 0.75 '#67a9cf', 1 '#2166ac')
 unset key
@@ -2262,6 +2263,7 @@ set xtics ('W_1' 2.5, 'b_1' 8.5, 'W_2' 14.5, 'b_2' 18)
 set ytics ('W_1' 2.5, 'b_1' 8.5, 'W_2' 14.5, 'b_2' 18)
 set cblabel 'sign · log_{10}(1 + |entry|)'
 set cbrange [-3.31636:3.31636]
+set colorbox user origin graph 1.03, graph 0 size character 1.5, graph 1
 set rmargin 13
 set palette defined (0 '#b2182b', 0.25 '#ef8a62', 0.5 '#f7f7f7', 0.75 '#67a9cf', 1 '#2166ac')
 unset key

@@ -10529,6 +10529,7 @@ set xrange [-1.73718:1.73718]
 set yrange [-1.30103:0.30103]
 set cblabel 'log Z − best on the grid (nats, floor −50)'
 set cbrange [-50:0]
+set colorbox user origin graph 1.03, graph 0 size character 1.5, graph 1
 set rmargin 13
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 set key below center horizontal

@@ -16647,6 +16647,7 @@ set xrange [-4:5]
 set yrange [-3.5:4]
 set cblabel '1 − confidence (floored at 10^{-4})'
 set cbrange [0.0001:0.5]
+set colorbox user origin graph 1.03, graph 0 size character 1.5, graph 1
 set rmargin 13
 set logscale cb
 set format cb '10^{%L}'

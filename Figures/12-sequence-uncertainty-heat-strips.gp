@@ -97,6 +97,7 @@ set xlabel 'character predicted (position in the string)'
 set ylabel 'string'
 set xtics ('1' 0, '2' 1, '3' 2, '4' 3, '5' 4, '6' 5, '7' 6, '8' 7, '9' 8, '10' 9, '11' 10)
 set ytics ('digits: 47382508.' 0, 'random: uajwvvjk.' 1, 'Russian: spasibo.' 2, 'reversed: snoosnom.' 3, 'English: monastery.' 4, 'English: monsoons.' 5)
+set colorbox user origin graph 1.03, graph 0 size character 1.5, graph 1
 set rmargin 13
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key
@@ -191,6 +192,7 @@ set ylabel 'string'
 set xtics ('1' 0, '2' 1, '3' 2, '4' 3, '5' 4, '6' 5, '7' 6, '8' 7, '9' 8, '10' 9, '11' 10)
 unset ytics
 set cbrange [0:0.12]
+set colorbox user origin graph 1.03, graph 0 size character 1.5, graph 1
 set rmargin 13
 set palette defined (0 '#ffffff', 0.05 '#deebf7', 0.3 '#9ecae1', 0.6 '#3182bd', 1 '#08306b')
 unset key

@@ -82,7 +82,7 @@ let convergenceRepeats = chapter.budget(64, quick: 16)  // independent estimates
 Narration.section("1. Prior predictive: functions drawn from N(0, σp²) weights")
 let xs = SyntheticData.linspace(-3, 3, count: plotPoints)  // [points, 1]
 let origin = Matrix(rows: 1, columns: 1)
-/// $\mathbb E[\tanh^2(\sigma z)]$, $z \sim \mathcal N(0,1)$, by the trapezoid rule on [−10, 10].
+/// E[tanh²(σz)] for z ~ N(0, 1), by the trapezoid rule on [−10, 10].
 func expectedSquaredTanh(_ sigma: Double) -> Double {
   let n = 4000
   let h = 20.0 / Double(n)
@@ -199,7 +199,7 @@ orExit("saving the prior figure") {
  and Gaussian noise of known $\sigma$.
  */
 Narration.section("2. An exact posterior on a grid: f(x) = b·tanh(a·x)")
-/// The two-weight network $f(x; a, b) = b\tanh(ax)$.
+/// The two-weight network f(x; a, b) = b·tanh(a·x).
 func twoWeightNetwork(_ x: Double, _ a: Double, _ b: Double) -> Double { b * tanh(a * x) }
 /// `twoWeightCount` inputs uniform on [−2, 2], then the true network's outputs at them plus
 /// Gaussian noise.
@@ -214,7 +214,7 @@ let (twoWeightX, twoWeightY) = twoWeightData(using: &rng)
 //: node of a grid over the weight plane; the sum over the nodes gives the evidence and
 //: normalises it.
 let weightPrior = Gaussian(mean: 0, standardDeviation: 1)
-/// $\log p(D \mid a, b)$: the Gaussian log density of the data under weights $(a, b)$.
+/// log p(D | a, b): the Gaussian log density of the data under weights (a, b).
 func logLikelihood(_ a: Double, _ b: Double) -> Double {
   zip(twoWeightX, twoWeightY).reduce(0) { total, point in
     total
@@ -445,7 +445,7 @@ orExit("saving the posterior figure") {
 
  The log posterior and its gradient, for HMC and for the curvature:
  */
-/// The two-weight posterior as a target: $\log p(D \mid a, b) + \log p(a, b)$ up to a
+/// The two-weight posterior as a target: log p(D | a, b) + log p(a, b) up to a
 /// constant, and its gradient.
 struct TwoWeightPosterior: DifferentiableLogDensity {
   let x: [Double]

@@ -149,7 +149,7 @@ chapter.value("smallestGap", smallestGap, digits: 2)
  the posterior's mean $m$ with its covariance $S$ scaled by $c$, on a grid of $c$ from
  $10^{-1.5}$ to $10^{1.5}$:
  */
-/// The posterior with its covariance scaled by `c`, $q_c = \mathcal N(m, c\,S)$.
+/// The posterior with its covariance scaled by `c`: q_c = N(m, c·S).
 func scaledPosterior(_ c: Double) -> MultivariateGaussian {
   orExit("scaling the posterior") {
     try MultivariateGaussian(mean: posterior.mean, covariance: posterior.covariance * c)
@@ -290,7 +290,7 @@ let shrinkage = chapter.result(
  where both directions put them), each scored in both directions:
  */
 let logRatios = (0...200).map { -3.5 + 0.02 * Double($0) }
-/// The factorised Gaussian at the posterior mean with variances $(A^{-1})_{ii}e^{t_i}$.
+/// The factorised Gaussian at the posterior mean with variances (A⁻¹)ᵢᵢ·exp(tᵢ).
 func factorised(_ t0: Double, _ t1: Double) -> MultivariateGaussian {
   orExit("forming a factorised Gaussian") {
     try MultivariateGaussian(
@@ -406,7 +406,7 @@ chapter.claim(
  0.02, $\log s$ in steps of 0.02; $\mathrm{KL}(q\,\|\,p)$ by quadrature, $\mathrm{KL}(p\,\|\,q)$ from
  the mean, variance and entropy of $p$, themselves by quadrature):
  */
-/// $\log p(w)$ of the two-mode mixture.
+/// log p(w) of the two-mode mixture.
 func bimodalLogDensity(_ w: Double) -> Double {
   let (a, b) = (
     Gaussian(mean: -2, standardDeviation: 0.5).logDensity(w),
@@ -414,14 +414,14 @@ func bimodalLogDensity(_ w: Double) -> Double {
   )
   return max(a, b) + log(0.5 * (1 + exp(-abs(a - b))))
 }
-/// $\int f(w)\,dw$ by the midpoint rule on `range` with `cells` cells.
+/// ∫ f(w) dw by the midpoint rule on `range` with `cells` cells.
 func integral(
   over range: ClosedRange<Double>, cells: Int, _ f: (Double) -> Double
 ) -> Double {
   let width = (range.upperBound - range.lowerBound) / Double(cells)
   return (0..<cells).reduce(0) { $0 + f(range.lowerBound + (Double($1) + 0.5) * width) } * width
 }
-/// The moment of $p$ of the given `power` about 0, by quadrature on [−7, 7].
+/// The moment of p of the given `power` about 0, by quadrature on [−7, 7].
 func bimodalMoment(_ power: Double) -> Double {
   integral(over: -7...7, cells: 4000) { exp(bimodalLogDensity($0)) * pow($0, power) }
 }
@@ -705,7 +705,7 @@ let noisierModel = orExit("the model with noise variance βσ²") {
     features: design(xs), targets: .column(ys), priorPrecision: priorPrecision,
     noiseVariance: beta * noiseSD * noiseSD)
 }
-/// $\mathbb E_q[\log p(D \mid w)] - \beta\,\mathrm{KL}(q\,\|\,p(w))$ under the true noise.
+/// E_q[log p(D | w)] − β·KL(q ‖ p(w)) under the true noise.
 func weightedObjective(_ q: MultivariateGaussian) -> Double {
   model.expectedLogLikelihood(under: q) - beta * q.kl(to: model.prior)
 }

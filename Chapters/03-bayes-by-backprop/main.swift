@@ -869,12 +869,12 @@ Narration.section("6. Regression with a gap: the mean-field predictive vs note 0
 let gapData = SyntheticData.regressionWithGap(count: gapCount, noise: gapNoise, using: &rng)
 let curve = SyntheticData.linspace(-5, 5, count: chapter.budget(201, quick: 101))
 /// A band summarised: its sd averaged over the curve points in the data
-/// ($1.2 \le |x| \le 2.8$), in the middle of the gap ($|x| \le 0.5$) and beyond $|x| = 4$
-/// (of $f$ alone, and with the band's noise added), the training RMSE of its mean, the
+/// (1.2 ≤ |x| ≤ 2.8), in the middle of the gap (|x| ≤ 0.5) and beyond |x| = 4
+/// (of f alone, and with the band's noise added), the training RMSE of its mean, the
 /// share of training targets inside mean ± 2 sd, and how much of the gap it misses the truth.
 struct BandSummary: Sendable {
   var f = [Double](), y = [Double](), rmse = 0.0, coverage = 0.0
-  /// The share of the curve points in the gap ($|x| < 1$) where the true function lies
+  /// The share of the curve points in the gap (|x| < 1) where the true function lies
   /// outside mean ± 2 sd.
   var truthOutsideInGap = 0.0
 }
@@ -884,8 +884,8 @@ struct Checkpoint: Sendable {
   var step: Int, objective: Double, kl: Double, band: BandSummary
 }
 /// `model` at `step`: its objective under noise `noise` and KL weight `beta`, with
-/// $\mathbb E_q\log p(D \mid w)$ from the predictive's moments, and its band with noise
-/// `bandNoise` added (0: the band of $f$ alone). Draws from a copy of `draws`.
+/// E_q log p(D | w) from the predictive's moments, and its band with noise
+/// `bandNoise` added (0: the band of f alone). Draws from a copy of `draws`.
 func checkpoint(
   _ model: MLP, step: Int, noise: Double, beta: Double, bandNoise: Double, draws: Generator
 ) -> Checkpoint {

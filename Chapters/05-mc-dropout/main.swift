@@ -262,8 +262,8 @@ chapter.claim(
  ($E_q\log q$ on a fine grid around each component, $E_q\log p$ in closed form) for two
  trained values $m$ and shrinking widths $s$.
  */
-/// KL(q ‖ N(0, 1/l²)) for q = (1 − p) N(m, s²) + p N(0, s²): $E_q\log q$ by the trapezoid
-/// rule over ±12 s around each component, $E_q[-\log p]$ in closed form.
+/// KL(q ‖ N(0, 1/l²)) for q = (1 − p) N(m, s²) + p N(0, s²): E_q log q by the trapezoid
+/// rule over ±12 s around each component, E_q[−log p] in closed form.
 func dropoutKL(mean m: Double, width s: Double, rate p: Double, lengthScale l: Double) -> Double {
   let (kept, dropped) = (
     Gaussian(mean: m, standardDeviation: s), Gaussian(mean: 0, standardDeviation: s)

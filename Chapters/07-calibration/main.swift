@@ -73,9 +73,9 @@ let levels = (1...19).map { Double($0) / 20 } + [0.99]  // nominal coverages
  claims $c$ but delivers $c^2$, everywhere over-confident, and the ECE converges to
  $\mathbb E[c - c^2] = \tfrac34 - \tfrac7{12} = \tfrac16$.
  */
-/// `n` confidences $c \sim \mathcal U(0.5, 1)$ and, for each, whether the prediction was
-/// right: with probability $c$ in the calibrated population and, on the same $c$, with
-/// probability $c^2$ in the over-confident one.
+/// `n` confidences c ~ U(0.5, 1) and, for each, whether the prediction was
+/// right: with probability c in the calibrated population and, on the same c, with
+/// probability c² in the over-confident one.
 func populations(_ n: Int, using rng: inout Generator) -> (
   confidences: [Double], calibrated: [Bool], overconfident: [Bool]
 ) {
@@ -195,7 +195,7 @@ func split(_ digits: Dataset, using rng: inout Generator) -> (
  generator. Each model's predictive is its class probabilities: a softmax for the MAP
  network, the ensemble's mixture, and a Monte Carlo mean for the two that sample.
  */
-/// Trains `model` to the MAP estimate under the $\mathcal N(0, 1)$ prior.
+/// Trains `model` to the MAP estimate under the N(0, 1) prior.
 func trainMAP(_ model: MLP, on train: Dataset, using rng: inout Generator) {
   var adam = Adam(parameters: model.parameters, learningRate: learningRate)
   orExit("training on the digits") {
@@ -750,7 +750,7 @@ let predictives: [(String, [Double])] = [
  twenty.
  */
 /// The fraction of `pits` inside the central interval of each level,
-/// $|F(y) - \tfrac12| \le \alpha/2$ (the core's `IntervalCalibration`, which `bdl
+/// |F(y) − ½| ≤ α/2 (the core's `IntervalCalibration`, which `bdl
 /// regression` uses too).
 func coverage(_ pits: [Double], at levels: [Double]) -> [Double] {
   let calibration = IntervalCalibration(pits: pits)

@@ -272,7 +272,7 @@ chapter.claim(
 //: Each matrix as a map on one signed log scale, with the layers' weights and biases
 //: marked:
 // fold: a curvature heatmap with the layers' weight and bias groups marked
-/// A signed log scale, $\operatorname{sign}(x)\log_{10}(1 + |x|)$: the entries span
+/// A signed log scale, sign(x)·log₁₀(1 + |x|): the entries span
 /// several orders of magnitude.
 func signedLog(_ x: Double) -> Double { (x < 0 ? -1 : 1) * log10(1 + abs(x)) }
 let colourLimit = curvatureMatrices.map { $0.storage.map { abs(signedLog($0)) }.max()! }.max()!

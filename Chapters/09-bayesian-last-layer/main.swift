@@ -56,8 +56,8 @@ let assumedNoise = 0.3  // the σ the homoscedastic backbone is trained with
 let freshCount = 2000  // fresh test points, inside the data and in the gap
 let klExample = (mean: 0.1, priorPrecision: 1.0)  // one weight's μ and α for the KL curves
 
-/// The regression data's noise level: $\sigma(x) = 0.05 + 0.1\,(x + 3)$, from 0.05 at
-/// $x = -3$ to 0.65 at $x = 3$.
+/// The regression data's noise level: σ(x) = 0.05 + 0.1·(x + 3), from 0.05 at
+/// x = −3 to 0.65 at x = 3.
 func trueNoise(_ x: Double) -> Double { 0.05 + 0.1 * (x + 3) }
 
 /*:
@@ -386,7 +386,7 @@ chapter.claim(
  */
 let heteroscedasticBackbone = regressionBackbone(
   heteroscedasticSizes, .heteroscedastic, on: regression, using: &rng)
-/// The two-headed `network`'s design rows and noise variances $e^{s(x)}$ at `inputs`.
+/// The two-headed `network`'s design rows and noise variances exp(s(x)) at `inputs`.
 func heteroscedasticParts(
   of network: MLP, at inputs: Matrix
 ) -> (design: Matrix, variances: [Double]) {

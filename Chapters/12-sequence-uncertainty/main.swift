@@ -218,18 +218,18 @@ let sets: [(name: String, strings: [String])] = [
 struct StringUncertainty: Sendable {
   let text: String
   let decomposition: UncertaintyDecomposition
-  /// $-\log \bar p$ of each actual next token (the last one is the end boundary).
+  /// −log p̄ of each actual next token (the last one is the end boundary).
   let surprisal: [Double]
 
   var meanSurprisal: Double { SampleSummary.mean(surprisal) }
   var meanTotal: Double { SampleSummary.mean(decomposition.total) }
   var meanAleatoric: Double { SampleSummary.mean(decomposition.aleatoric) }
   var meanEpistemic: Double { SampleSummary.mean(decomposition.epistemic) }
-  /// $\log \bar p(\text{string})$, the sequence log-probability under the MC predictive.
+  /// log p̄(string), the sequence log-probability under the MC predictive.
   var logProbability: Double { -surprisal.reduce(0, +) }
 }
 
-/// $S$ dropout passes over all strings at once (passes in parallel), then the split.
+/// S dropout passes over all strings at once (passes in parallel), then the split.
 func mcDropout(_ strings: [String], mode: WeightMode = .sample, using rng: inout Generator)
   -> [StringUncertainty]
 {
@@ -432,7 +432,7 @@ let informationDetectsTheFarSets =
   aurocOf["digits"]![3] > 0.9 && abs(aurocOf["random"]![3] - 0.79) < 0.06
 let informationMissesRussian = abs(aurocOf["russian"]![3] - 0.5) < 0.1
 let entropiesPointTheWrongWay = aurocOf["random"]![1] < 0.45 && aurocOf["random"]![2] < 0.45
-/// Note 000's token-level perplexity of a string, $e^{\text{surprisal}}$, scored like the others.
+/// Note 000's token-level perplexity of a string, exp(surprisal), scored like the others.
 let perplexityAUROCs = scored.dropFirst().map { foreign in
   AUROC.of(
     positives: foreign.map { exp($0.meanSurprisal) },
@@ -579,7 +579,7 @@ struct PromptReport {
 }
 
 /// Draws a prompt's nucleus samples (each scored by its log-probability and by the note's
-/// score), then the $\tau = 1$ samples for the entropy, in that order.
+/// score), then the τ = 1 samples for the entropy, in that order.
 func sampleCompletions(of prompt: String, using rng: inout Generator) -> PromptReport {
   let promptTokens = [CharacterVocabulary.boundary] + (try! vocabulary.tokens(of: prompt))
   var drawn = [String]()

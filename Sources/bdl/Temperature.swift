@@ -69,7 +69,8 @@ struct Temperature: ParsableCommand {
         accuracy: ClassificationMetrics.accuracy(after, labels: y), bins: bins)
       if let apply { Output.writeProbabilities(after, to: apply) }
       print(json ? report.json : report.text(applied: apply))
-    } catch let error as InputError {
+    } catch {
+      // Everything the body can throw is an `InputError` (typed throws).
       Diagnostics.fail(error.description)
     }
   }

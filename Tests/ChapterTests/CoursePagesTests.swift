@@ -139,4 +139,23 @@ import Testing
       #expect(!source.contains("@MainActor"), "\(chapter)/main.swift: a @MainActor helper")
     }
   }
+
+  /// A comment in a code cell is shown as code, where nothing renders maths: it writes
+  /// its formulas in plain Unicode (E[tanh²(σz)]), not in TeX ($\mathbb E[\tanh^2(\sigma z)]$).
+  @Test func noCommentInACodeCellIsWrittenInTeX() throws {
+    for chapter in try Self.chapters() {
+      let source = try Self.read("Chapters/\(chapter)/main.swift")
+      for run in Weaver.Source(parsing: source).runs {
+        for (offset, line) in run.text.split(separator: "\n", omittingEmptySubsequences: false)
+          .enumerated()
+        {
+          let code = line.drop { $0 == " " }
+          guard code.hasPrefix("//"), !code.hasPrefix("//:") else { continue }
+          #expect(
+            !code.contains("$"),
+            "\(chapter)/main.swift:\(run.lines.lowerBound + offset): TeX in a code comment")
+        }
+      }
+    }
+  }
 }
