@@ -44,7 +44,7 @@
  change: a network with a mean head and a log-variance head, trained by the Gaussian
  negative log-likelihood. Combined with an ensemble it gives both kinds.
 
- Mirrors note 000 §5, §7.1–7.3 and §8.1.
+ Mirrors note 000 §5, §6.3, §7.1–7.3 and §8.1.
  */
 import BayesianDL
 import BayesianDLPlotting
@@ -80,6 +80,11 @@ let regressionBatchSize = 100
 let regressionLearningRate = 1e-2
 let syntheticCount = 400  // heteroscedastic sine, noise σ(x) = 0.05 + 0.2(x + π)
 let motorcycleTestFraction = 0.25  // held out of the 133 motorcycle points (33)
+let gapCount = 200  // chapter 3's regression with a gap, in [−3, −1] ∪ [1, 3]
+let gapNoise = 0.1  // its noise σ, known to the model
+let gapRates = [0.1, 0.5]  // dropout rates of the regression section
+let gapSteps = chapter.budget(8000, quick: 300)  // full-batch Adam steps
+let gapLearningRates = [1e-2, 1e-3]  // Adam, gapSteps at each
 
 /*:
  The data: two moons to train on, a fresh test set from the same distribution, and an
@@ -1123,6 +1128,198 @@ chapter.claim(
  Of {{freshCount}} fresh points, the band of $f$ alone covers {{epistemicOnlyCoverage}}, far
  from the 95% its label promises; the band with the noise covers {{totalCoverage}}.
 
+ ## 7. MC dropout for regression
+
+ Sections 1–5 used MC dropout on a classifier; note 000's §6.3 draws it on a regression.
+ The recipe is the same: a network with dropout before each hidden weight layer, trained
+ by the Gaussian log-likelihood with a known noise level and the N(0, 1) prior (squared
+ error plus weight decay), predicted by $T$ masked passes. The passes' spread is the
+ epistemic variance of $f(x)$; the predictive of $y$ adds the noise variance $\sigma^2$.
+ The data are chapter 3's: inputs in two clusters, $1 \le |x| \le 3$, with a gap between
+ them, and $y = \sin 2x + x/2$ plus noise of sd {{gapNoise}}. Two rates show what sets the
+ band's width.
+ */
+Narration.section("7. MC dropout for regression")
+let gapData = SyntheticData.regressionWithGap(count: gapCount, noise: gapNoise, using: &rng)
+let gapCurve = SyntheticData.linspace(-5, 5, count: 201)
+chapter.value("gapNoise", gapNoise, digits: 2)
+//: One network per rate, full batch, and the last quarter of training to show it settled:
+/// A dropout network for the gap data at rate `rate`, fitted by Adam on the full batch,
+/// `gapSteps` steps at each of `gapLearningRates`; with how far its loss (nats per point)
+/// fell over the last quarter of the steps — the mean over the last tenth against the
+/// mean over the tenth before the last quarter, as the dropout loss is noisy — and that
+/// noise, the loss's standard deviation from step to step over the last tenth.
+func gapRegressor(rate: Double, generator: Generator) -> (
+  model: MLP, lastQuarterFall: Double, lossNoise: Double
+) {
+  var own = generator
+  let model = MLP(sizes: [1, 50, 50, 1], dropout: rate, using: &own)
+  let objective = MAPEstimation(
+    model: model, likelihood: .gaussian(noiseStandardDeviation: gapNoise),
+    priorStandardDeviation: priorStandardDeviation)
+  var adam = Adam(parameters: model.parameters, learningRate: gapLearningRates[0])
+  var records = [EpochRecord]()
+  for learningRate in gapLearningRates {
+    adam.learningRate = learningRate
+    records += training(
+      "dropout regression, p = \(rate), learning rate \(learningRate)", epochs: gapSteps,
+      reportEvery: 100
+    ) { onEpoch in
+      try objective.train(
+        on: gapData, epochs: gapSteps, batchSize: gapData.count, optimiser: &adam, using: &own,
+        onEpoch: onEpoch)
+    }
+  }
+  let tenth = gapSteps / 10
+  let (late, noise) = SampleSummary.meanAndStandardDeviation(records.suffix(tenth).map(\.loss))
+  let earlier = SampleSummary.mean(records.dropLast(gapSteps / 4).suffix(tenth).map(\.loss))
+  return (model, earlier - late, noise)
+}
+/// The passes' predictive of the gap regressor along `gapCurve`: the mean, the
+/// epistemic variance of f, and the noise added for y.
+func gapPredictive(_ model: MLP, using rng: inout Generator) -> RegressionPredictive {
+  let outputs = MonteCarloPredictive.outputs(
+    of: model, at: gapCurve, samples: passes, using: &rng)
+  return RegressionPredictive(
+    mean: outputs.mean.storage,
+    aleatoric: Array(repeating: gapNoise * gapNoise, count: gapCurve.rows),
+    epistemic: outputs.variance.storage)
+}
+let gapFits = gapRates.map { rate in
+  let (model, fall, noise) = gapRegressor(rate: rate, generator: rng.fork())
+  return (rate: rate, fall: fall, noise: noise, fit: gapPredictive(model, using: &rng))
+}
+//: Each band measured where the data are, in the middle of the gap and beyond them, and
+//: against fresh points from the same distribution:
+let gapFresh = SyntheticData.regressionWithGap(count: freshCount, noise: gapNoise, using: &rng)
+/// The mean of `values` over the curve points whose |x| lies in `range`.
+func averageOverCurve(_ values: [Double], where range: ClosedRange<Double>) -> Double {
+  SampleSummary.mean(
+    gapCurve.storage.indices.filter { range.contains(abs(gapCurve.storage[$0])) }
+      .map { values[$0] })
+}
+var gapTable = ResultTable(
+  "rate p",
+  columns: [
+    .init("loss fall, last quarter", as: "lastQuarterFall", digits: 2),
+    .init("loss sd, step to step", as: "lossNoise", digits: 2),
+    .init("sd of f, data", as: "sdData", digits: 2),
+    .init("sd of f, gap", as: "sdGap", digits: 2),
+    .init("sd of f, |x| ≥ 4", as: "sdFar", digits: 2),
+    .init("fresh in f band", as: "coverageF", digits: 2),
+    .init("fresh in y band", as: "coverageY", digits: 2),
+    .init("truth outside y band in gap", as: "truthOutside", digits: 2),
+  ])
+for (rate, fall, noise, fit) in gapFits {
+  let sd = fit.epistemic.map { $0.squareRoot() }
+  let totalSD = fit.total.map { $0.squareRoot() }
+  // The fresh points' band: the same passes, at the fresh inputs, by interpolating the
+  // curve (201 points over [−5, 5], 0.05 apart, much finer than the function's wiggles).
+  func along(_ values: [Double], at x: Double) -> Double {
+    let position = (x + 5) / 10 * Double(gapCurve.rows - 1)
+    let k = min(Int(position), gapCurve.rows - 2)
+    let t = position - Double(k)
+    return (1 - t) * values[k] + t * values[k + 1]
+  }
+  let freshX = gapFresh.inputs.storage
+  let freshY = gapFresh.targets.values.storage
+  func covered(_ spread: [Double]) -> Double {
+    let inside = freshX.indices.filter {
+      abs(freshY[$0] - along(fit.mean, at: freshX[$0])) <= 2 * along(spread, at: freshX[$0])
+    }
+    return Double(inside.count) / Double(freshX.count)
+  }
+  let truthOutside = gapCurve.storage.indices.filter { abs(gapCurve.storage[$0]) < 1 }
+    .map { k in
+      abs(SyntheticData.gapFunction(gapCurve.storage[k]) - fit.mean[k]) > 2 * totalSD[k] ? 1.0 : 0
+    }
+  gapTable.add(
+    "\(rate)", as: "p\(Int(rate * 10))",
+    numbers: [
+      fall, noise, averageOverCurve(sd, where: 1.2...2.8), averageOverCurve(sd, where: 0...0.5),
+      averageOverCurve(sd, where: 4...5), covered(sd), covered(totalSD),
+      SampleSummary.mean(truthOutside),
+    ])
+}
+chapter.show(gapTable)
+//: The two bands at both rates:
+// fold: the regression-band figure
+orExit("saving the dropout regression figure") {
+  let x = gapCurve.storage
+  let panels = gapFits.map { fit -> Figure in
+    func band(_ variance: [Double]) -> (lower: [Double], upper: [Double]) {
+      let sd = variance.map { 2 * $0.squareRoot() }
+      return (zip(fit.fit.mean, sd).map(-), zip(fit.fit.mean, sd).map(+))
+    }
+    let y = band(fit.fit.total)
+    let f = band(fit.fit.epistemic)
+    var figure = Figure(
+      title: "MC dropout, p = \(fit.rate), T = \(passes) passes", xLabel: "x", yLabel: "y",
+      series: [
+        .band(x: x, lower: y.lower, upper: y.upper, title: "±2 sd of y (with the noise)"),
+        // The band of f as its edges: a second translucent fill over the first would
+        // blend both into one colour.
+        .line(
+          x: x, y: f.upper, title: "±2 sd of f (note 000's \"95% CI\")", color: .vermillion,
+          width: 1.5),
+        .line(x: x, y: f.lower, color: .vermillion, width: 1.5),
+        .points(
+          x: gapData.inputs.storage, y: gapData.targets.values.storage, title: "data",
+          color: .black, size: 0.4),
+        .line(x: x, y: x.map(SyntheticData.gapFunction), title: "truth", color: .grey, width: 2),
+        .line(x: x, y: fit.fit.mean, title: "mean of the passes", color: .black),
+      ])
+    figure.xRange = -5...5
+    figure.yRange = -4.5...4.5
+    figure.legend = .topLeft
+    return figure
+  }
+  try chapter.figures.save(
+    FigureGrid(rows: 1, columns: 2, panels: panels), name: "regression",
+    caption:
+      "MC dropout on data with a gap (|x| < 1) at two dropout rates. The vermillion lines "
+      + "bound the spread of the passes alone, what note 000 labels a 95 % interval; the "
+      + "blue band adds the noise. Compare the bands' widths inside the two clusters: the data are the "
+      + "same, only p differs.",
+    panelWidth: 620, panelHeight: 440)
+}
+chapter.claim(
+  "Neither fit is still moving by much: over the last quarter of training the loss fell by {{p1.lastQuarterFall}} and {{p5.lastQuarterFall}} nats per point, less than its own step-to-step noise ({{p1.lossNoise}} and {{p5.lossNoise}}).",
+  gapFits.allSatisfy { $0.fall < $0.noise })
+chapter.claim(
+  "Inside the clusters the data are the same for both, yet the sd of $f$ there is {{p1.sdData}} at $p = 0.1$ and {{p5.sdData}} at $p = 0.5$:",
+  chapter.number("p5.sdData") > 2 * chapter.number("p1.sdData"))
+chapter.claim(
+  "At $p = 0.1$ it covers {{p1.coverageF}} of {{freshCount}} fresh points;",
+  chapter.number("p1.coverageF") < 0.85)
+chapter.claim(
+  "at $p = 0.5$ it covers {{p5.coverageF}}, but only because at that rate the passes' spread is itself larger than the noise ({{p5.sdData}} against {{gapNoise}}).",
+  chapter.number("p5.sdData") > gapNoise)
+chapter.claim(
+  "At both rates the spread of $f$ grows away from the data: in the middle of the gap it is {{p1.sdGap}} and {{p5.sdGap}}, beyond $|x| = 4$ {{p1.sdFar}} and {{p5.sdFar}}.",
+  ["p1", "p5"].allSatisfy {
+    chapter.number("\($0).sdGap") > 2 * chapter.number("\($0).sdData")
+      && chapter.number("\($0).sdFar") > 2 * chapter.number("\($0).sdGap")
+  })
+chapter.claim(
+  "at $p = 0.1$ the mean overshoots in the gap by more than the band allows: the truth lies outside the band of $y$ on {{p1.truthOutside}} of the gap.",
+  chapter.number("p1.truthOutside") > 0.3)
+/*:
+ Neither fit is still moving by much: over the last quarter of training the loss fell by {{p1.lastQuarterFall}} and {{p5.lastQuarterFall}} nats per point, less than its own step-to-step noise ({{p1.lossNoise}} and {{p5.lossNoise}}).
+
+ **The rate sets the band's width, not the data.** Inside the clusters the data are the same for both, yet the sd of $f$ there is {{p1.sdData}} at $p = 0.1$ and {{p5.sdData}} at $p = 0.5$:
+ as in section 3, $p$ is a hyperparameter of $q$, and Gal and Ghahramani choose it (with $\tau$) by validation
+ log-likelihood (chapter 11). Note 000's band, the spread of $f$ alone labelled "95% CI", depends on it the same way.
+ At $p = 0.1$ it covers {{p1.coverageF}} of {{freshCount}} fresh points;
+ at $p = 0.5$ it covers {{p5.coverageF}}, but only because at that rate the passes' spread is itself larger than the noise ({{p5.sdData}} against {{gapNoise}}).
+ With the noise added, the band of $y$ covers {{p1.coverageY}} and {{p5.coverageY}}.
+
+ At both rates the spread of $f$ grows away from the data: in the middle of the gap it is {{p1.sdGap}} and {{p5.sdGap}}, beyond $|x| = 4$ {{p1.sdFar}} and {{p5.sdFar}}.
+ Growing is not the same as covering:
+ at $p = 0.1$ the mean overshoots in the gap by more than the band allows: the truth lies outside the band of $y$ on {{p1.truthOutside}} of the gap.
+ (The passes' mean is jagged beyond the data at $p = 0.5$: with $T = 100$ passes of a
+ spread that large, its Monte Carlo error is about a tenth of the band.)
+
  ## Summary
 
  - MC dropout is (approximately) variational inference with Bernoulli masks on weight
@@ -1140,6 +1337,8 @@ chapter.claim(
  - A mean-and-variance network learns input-dependent noise; an ensemble of them
    separates aleatoric from epistemic variance. A band without the noise is not a
    prediction interval for $y$: it covered {{epistemicOnlyCoverage}} of fresh points.
+ - For regression, MC dropout's spread of $f$ grows in the gap and beyond the data, but
+   its width inside the data is set by $p$ ({{p1.sdData}} at $p = 0.1$, {{p5.sdData}} at $p = 0.5$, on the same data).
 
  ## Exercises
  1. Make $p$ a learned parameter with the Concrete relaxation of the Bernoulli mask.
