@@ -1198,6 +1198,16 @@ func averageOverCurve(_ values: [Double], where range: ClosedRange<Double>) -> D
     gapCurve.storage.indices.filter { range.contains(abs(gapCurve.storage[$0])) }
       .map { values[$0] })
 }
+/// `values` along `gapCurve` read at `x` by linear interpolation: the fresh points'
+/// bands come from the same passes (the curve's points are 0.05 apart, much finer than
+/// the function's wiggles).
+func along(_ values: [Double], at x: Double) -> Double {
+  let position = (x + 5) / 10 * Double(gapCurve.rows - 1)
+  let k = min(Int(position), gapCurve.rows - 2)
+  let t = position - Double(k)
+  return (1 - t) * values[k] + t * values[k + 1]
+}
+//: The table:
 var gapTable = ResultTable(
   "rate p",
   columns: [
@@ -1213,14 +1223,6 @@ var gapTable = ResultTable(
 for (rate, fall, noise, fit) in gapFits {
   let sd = fit.epistemic.map { $0.squareRoot() }
   let totalSD = fit.total.map { $0.squareRoot() }
-  // The fresh points' band: the same passes, at the fresh inputs, by interpolating the
-  // curve (201 points over [−5, 5], 0.05 apart, much finer than the function's wiggles).
-  func along(_ values: [Double], at x: Double) -> Double {
-    let position = (x + 5) / 10 * Double(gapCurve.rows - 1)
-    let k = min(Int(position), gapCurve.rows - 2)
-    let t = position - Double(k)
-    return (1 - t) * values[k] + t * values[k + 1]
-  }
   let freshX = gapFresh.inputs.storage
   let freshY = gapFresh.targets.values.storage
   func covered(_ spread: [Double]) -> Double {
