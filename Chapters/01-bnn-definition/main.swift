@@ -14,6 +14,18 @@
  - a prediction averages the network over the posterior, the **predictive distribution**
    $p(y^* \mid x^*, D) = \int p(y^* \mid x^*, w)\,p(w \mid D)\,dw$.
 
+ Note 004 sets this against two other kinds of network. A **deterministic** one has one
+ set of weights and outputs a number. A **probabilistic** one still has one set of
+ weights but outputs a distribution — a mean and a variance, say, trained by the
+ Gaussian likelihood (chapter 5 §6 builds one) — so it can say that the data are noisy
+ (aleatoric uncertainty) but not that its weights are uncertain. A **Bayesian** one puts
+ a distribution on the weights, and through them on the outputs, so it can say both.
+ The notes' comparison table also credits a BNN with "natural regularisation" against
+ over-fitting: the prior does act as weight decay on the most probable weights, and
+ averaging over the posterior keeps one over-confident fit from deciding alone, but how
+ much that helps is a question of the prior and the approximation, which the later
+ chapters measure case by case.
+
  The last integral is the whole point: the prediction carries the uncertainty about
  $w$ with it. It is also the whole difficulty: $w$ has thousands to millions of
  dimensions, the likelihood is not a nice function of it, and $p(D)$ has no closed
@@ -814,7 +826,9 @@ chapter.claim(
   "The MAP network fits the data to a training RMSE of {{trainingRMSE}}, a little below the noise $\\sigma = 0.1$:",
   trainingRMSE < gapNoise && trainingRMSE > 0.5 * gapNoise)
 
-//: The Bayesian copy: each weight's mean at the point estimate, each $\sigma$ at $e^{-3}$.
+//: The Bayesian copy: each weight's mean at the point estimate, each $\sigma$ at $e^{-3}$ —
+//: note 000's starting log-variance of $-6$, which its comment calls "log(0.001)"; it is
+//: $\log 0.0025$ ($e^{-6} = 0.0025$ is the variance, and $\sigma = e^{-3} \approx 0.050$).
 let bayesianNetwork = MLP.bayesian(centredOn: pointNetwork, standardDeviation: layerSigma)
 let deterministicParameters = chapter.result(
   "parameters: deterministic network", Double(pointNetwork.parameterCount), digits: 6,

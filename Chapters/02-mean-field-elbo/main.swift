@@ -510,6 +510,15 @@ orExit("saving the two-mode figure") {
  optimum has the smallest KL only among factorised $q$, and only in the reverse
  direction: the full-covariance Gaussians reach the posterior exactly here, while the
  best factorised $q$ stays {{meanFieldKL}} nats from it (section 2's table; in two dimensions $-\tfrac12\log(1 - \rho^2)$).
+
+ Richer families close that gap at a price. A full-covariance Gaussian has $d(d+1)/2$
+ parameters for $d$ weights, out of reach for a network; low-rank-plus-diagonal
+ covariances (SWAG's form, chapter 10) sit between. Note 000 §2.3 also lists
+ **normalising flows**: $q$ is a simple density pushed through a chain of invertible maps
+ whose Jacobian determinants are cheap, so that $\log q$ stays computable and the ELBO
+ can still be estimated by sampling; they can bend and correlate where a Gaussian
+ cannot. The course does not build one: every later chapter's $q$ is a Gaussian, a
+ dropout mask, a mixture of networks, or samples.
  */
 // fold: the claims above, checked on this run
 do {

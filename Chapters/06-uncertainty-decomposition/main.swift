@@ -659,6 +659,15 @@ chapter.claim(
     (1.0 / 3...3).contains($0.epistemic.mean / $0.initialisationOnly.mean)
   })
 chapter.claim(
+  "At {{dataSize2}} points the bootstrap's spread is {{size2.bootstrapEpistemic}} against {{size2.initOnlyEpistemic}} from initialisation alone; at {{dataSize3}} it is {{size3.bootstrapEpistemic}} against {{size3.initOnlyEpistemic}} ± {{size3.initOnlyEpistemicSE}}, the two equal within that large standard error.",
+  sizeParts[2].epistemic.mean > sizeParts[2].initialisationOnly.mean
+    && abs(most.epistemic.mean - most.initialisationOnly.mean)
+      < 2
+      * (most.epistemic.standardError * most.epistemic.standardError
+      + most.initialisationOnly.standardError * most.initialisationOnly.standardError)
+      .squareRoot()
+)
+chapter.claim(
   "The initialisation-only spread itself grows with the data, from {{size0.initOnlyEpistemic}} at {{dataSize0}} points to {{size3.initOnlyEpistemic}} at {{dataSize3}},",
   initialisationRatio < 0.25)
 chapter.claim(
@@ -711,10 +720,11 @@ orExit("saving the data-size figure") {
  With {{dataSizeRatio}} times the data the bootstrap ensemble's epistemic part falls {{bootstrapRatio}}-fold,
  but not as $1/N$, which would divide it by 4 at every step: it falls {{fall0}}-fold from {{dataSize0}} to {{dataSize1}} points, {{fall1}}-fold from {{dataSize1}} to {{dataSize2}}, and only {{fall2}}-fold from {{dataSize2}} to {{dataSize3}}
  — where it has come down to the size of the spread that five initialisations alone give on the same points ({{size2.initOnlyEpistemic}} at {{dataSize2}} points, {{size3.initOnlyEpistemic}} at {{dataSize3}}).
- Every bootstrap member carries that spread on top of its own resample: where the
- optimiser lands from a random start within its fixed 1500 steps. Once the resampling
- spread has fallen below it, more data cannot lower the total (exercise 3 asks whether
- a longer budget does). Each entry is a mean over {{sizeRepeats}}
+ That spread is where the optimiser lands from a random start within its fixed 1500
+ steps, and every bootstrap member starts from its own random initialisation too.
+ At {{dataSize2}} points the bootstrap's spread is {{size2.bootstrapEpistemic}} against {{size2.initOnlyEpistemic}} from initialisation alone; at {{dataSize3}} it is {{size3.bootstrapEpistemic}} against {{size3.initOnlyEpistemic}} ± {{size3.initOnlyEpistemicSE}}, the two equal within that large standard error.
+ Once the resampling spread has fallen to the optimiser's, more data no longer lower the
+ total by much (exercise 3 asks whether a longer budget does). Each entry is a mean over {{sizeRepeats}}
  data sets because a variance from five members is itself uncertain — with four degrees
  of freedom its relative standard error is about $\sqrt{2/4} \approx 0.7$ — and one data set
  per size can show a plateau or a fall by chance.
@@ -937,7 +947,12 @@ orExit("saving the OOD histograms") {
  ## 7. Selective prediction: answer only when sure enough
 
  Note 000 §6.4 lists what to do with each kind of uncertainty: high epistemic — collect
- data or **reject** the input; high aleatoric — report it. Rejection can be measured. Sort
+ data or **reject** the input; high aleatoric — report it. Collecting data where the
+ epistemic part is high is **active learning**: the mutual information $I[y; w]$ of this
+ chapter is exactly the acquisition score of BALD (Houlsby et al., 2011), which labels
+ next the inputs on which the posterior's draws disagree most; note 004's uses in
+ exploration for reinforcement learning rest on the same quantity. We do not run either
+ here. Rejection can be measured. Sort
  the test inputs by a score, most uncertain first, set aside the first fraction $r$, and
  take the accuracy on the rest: the **accuracy–rejection curve**. Two references frame it.
  Rejecting at random leaves the accuracy where it was, $a$, in expectation, for every $r$.
@@ -1188,8 +1203,8 @@ chapter.claim(
  1. Repeat section 6 with a Bayes-by-Backprop network from chapter 3.
  2. Replace the annulus by inputs *between* the moons' arms: which part grows there?
  3. In section 5, train the ensembles at 3200 points for four times as many steps, and
-    with ten members instead of five: does the bootstrap spread fall below the
-    initialisation-only spread, and does that spread itself shrink?
+    with ten members instead of five: does the initialisation-only spread shrink, and
+    does the bootstrap spread then keep falling with the data?
  4. In section 7, mix in far fewer unseen digits (one in ten): which score ranks best
     then?
  */

@@ -632,7 +632,10 @@ Narration.note("  sixteen panels: reliability before and after scaling, confiden
  probability*; its calibrator then checks the first against the label and bins by the
  second. When the two argmaxes differ, the confidence belongs to a class that was not
  the prediction. The consistent choice is one predictive — the mean probabilities — for
- both.
+ both. (Its name notwithstanding, `UncertaintyCalibrator.calibrate` fits nothing: it
+ measures the ECE and the reliability diagram and returns them; the model's
+ probabilities are left as they were.
+ A calibrator changes them, as temperature scaling in section 2 does.)
  */
 Narration.section("4. Argmax of the mean logits vs of the mean probabilities (MC dropout)")
 let disagreements = results.map(\.argmaxDisagreements)

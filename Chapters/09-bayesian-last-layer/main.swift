@@ -1092,7 +1092,9 @@ chapter.show(stageTable)
  $(1, S, S, C)$ tensor; `b_samples.unsqueeze(1)`, $(S, 1, C)$, is what is meant. And its
  `BayesianLastLayerClassifier` has no KL and no ELBO at all — nothing in the note trains
  it variationally — and its "built-in temperature" is a constant, not a fitted one
- (chapter 7 fits it).
+ (chapter 7 fits it). The note's table of settings puts that constant at 0.5–1, which
+ can only sharpen the predictive; its FAQ's cure for over-confidence, a higher
+ temperature, is what fitting $T$ on held-out data does when the model needs it.
  */
 // fold: the claims above, checked on this run
 do {
@@ -1195,7 +1197,9 @@ let ceiling = chapter.result(
  With one rate of $10^{-3}$ for both groups the last layer's $\sigma$ ends at {{endToEnd.oneRate.meanSigma}}, and its *largest* $\sigma$ at {{endToEnd.oneRate.largestSigma}}: all of them ran into the same ceiling.
  Adam moves a parameter by about its learning rate per step, whatever the gradient's
  size, so {{adamSteps}} steps in which the gradient keeps its sign move $\log\sigma^2$ by
- about 1, and $\sigma$ from $e^{-3} = 0.050$ to at most $0.050\,e^{1/2} = {{adamCeiling}}$.
+ about 1, and $\sigma$ from $e^{-3} = 0.050$ to about $0.050\,e^{1/2} = {{adamCeiling}}$
+ (Adam's step can exceed its rate slightly when the gradient's size changes, hence the
+ largest $\sigma$ a hair above it).
  The layer is almost deterministic, and
  its mutual information on the unseen digits is {{endToEndInformationRatio}} times smaller than that of the layer trained at $10^{-2}$, whose $\sigma$ reached {{endToEnd.twoRates.meanSigma}}, near the prior's 1.
  The

@@ -715,6 +715,10 @@ chapter.claim(
     ["questio", "beautif"].allSatisfy { generation[$0]![3] > generation[foreign]![3] }
   })
 chapter.claim(
+  "But log p of a completion measures how open the prompt is as much as how familiar: after the English \"thr\" the completions average {{logPMean.thr}}, less probable than those of \"xqz\", and only \"77\" falls below every English prompt.",
+  generation["thr"]![3] < generation["xqz"]![3]
+    && ["questio", "beautif", "thr"].allSatisfy { generation[$0]![3] > generation["77"]![3] })
+chapter.claim(
   "The note's \"disagreement\" column is exactly $1 -$ the distinct fraction: high where the samples agree.",
   generation.values.allSatisfy { abs($0[2] - (1 - $0[0])) < 1e-9 }, atAnyBudget: true)
 chapter.claim(
@@ -738,9 +742,10 @@ chapter.claim(
  log-probability: with the prompt's own improbability excluded,
  their completions are still less probable ({{logPMean.xqz}} and {{logPMean.77}} on
  average) than those of "questio" or "beautif" ({{logPMean.questio}} and {{logPMean.beautif}}).
- So on a model of this size the agreement statistics measure
- mostly how many ways the text can go on (aleatoric spread), not whether the model
- knows the prompt.
+ But log p of a completion measures how open the prompt is as much as how familiar: after the English "thr" the completions average {{logPMean.thr}}, less probable than those of "xqz", and only "77" falls below every English prompt.
+ So on a model of this size the agreement statistics measure mostly how many ways the
+ text can go on (aleatoric spread), and log p mixes that with familiarity: neither
+ alone tells whether the model knows the prompt.
 
  Three more things the tables show.
  The note's "disagreement" column is exactly $1 -$ the distinct fraction: high where the samples agree.
