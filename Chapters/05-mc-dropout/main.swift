@@ -1285,6 +1285,8 @@ orExit("saving the dropout regression figure") {
       + "same, only p differs.",
     panelWidth: 620, panelHeight: 440)
 }
+//: What the table and the figure show, each statement checked on this run:
+// fold: the claims below, checked on this run
 chapter.claim(
   "Neither fit is still moving by much: over the last quarter of training the loss fell by {{p1.lastQuarterFall}} and {{p5.lastQuarterFall}} nats per point, less than its own step-to-step noise ({{p1.lossNoise}} and {{p5.lossNoise}}).",
   gapFits.allSatisfy { $0.fall < $0.noise })
