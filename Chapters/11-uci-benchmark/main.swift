@@ -119,7 +119,7 @@ struct StandardisedSplit: Sendable {
 /// The scores of a Gaussian-mixture predictive given in standardised units.
 ///
 /// - Parameters:
-///   - means: $M$ component means per test point (standardised).
+///   - means: M component means per test point (standardised).
 ///   - variances: their variances (standardised).
 ///   - split: the split, for the scaler and the original targets.
 func mixtureScore(means: [[Double]], variances: [[Double]], on split: StandardisedSplit) -> Score {
@@ -250,8 +250,8 @@ func galNetwork(inputs: Int, rate: Double, using rng: inout Generator) -> MLP {
     ], activation: .relu)
 }
 
-/// Their eq. 4 as a MAP fit: noise variance $1/\tau$ and prior $\mathcal N(0, 1/((1-p) l^2))$
-/// on every weight (they leave the factor $1 - p$ off the biases: at most 5 % of a weight
+/// Their eq. 4 as a MAP fit: noise variance 1/τ and prior N(0, 1/((1 − p)·l²))
+/// on every weight (they leave the factor 1 − p off the biases: at most 5 % of a weight
 /// decay that is negligible anyway).
 func galTrain(
   on data: Dataset, rate: Double, precision tau: Double, epochs: Int, using rng: inout Generator
@@ -268,9 +268,9 @@ func galTrain(
 }
 //: The search over τ for one rate, and the protocol around it:
 
-/// The search over $\log_2\tau$ for one dropout rate: each candidate is a 40-epoch run on
+/// The search over log₂ τ for one dropout rate: each candidate is a 40-epoch run on
 /// the fitting part, scored by the validation log-likelihood of its mixture. Every run
-/// starts from the same generator, so candidates differ only by $\tau$.
+/// starts from the same generator, so candidates differ only by τ.
 func searchPrecision(rate: Double, _ cut: ValidationCut, using rng: inout Generator) -> (
   tau: Double, logLikelihood: Double
 ) {
@@ -302,7 +302,7 @@ func searchPrecision(rate: Double, _ cut: ValidationCut, using rng: inout Genera
 
 /// One split by Gal & Ghahramani's protocol: the rate and τ with the best validation
 /// log-likelihood, then a run ten times longer on the whole training split, scored as the
-/// mixture of passes with noise variance $1/\tau$.
+/// mixture of passes with noise variance 1/τ.
 func galDropout(_ split: StandardisedSplit, _ cut: ValidationCut, using rng: inout Generator)
   -> (score: Score, rate: Double, tau: Double)
 {
@@ -514,7 +514,7 @@ func comparisonTable(_ name: String, _ ours: [MethodScores]) -> ResultTable {
  each protocol cost.
  */
 /// Records how far a row of ours lies from a published pair, in combined standard errors
-/// $(\bar x - \bar x')/\sqrt{\mathrm{se}^2 + \mathrm{se}'^2}$, as `dataset.row.rmseZ` and
+/// (x̄ − x̄′)/√(se² + se′²), as `dataset.row.rmseZ` and
 /// `dataset.row.logLikZ` (positive: ours is higher), with the differences as `…Gap`.
 func recordDistances(
   _ dataset: String, _ row: String, _ ours: MethodScores, against paper: MethodScores,
@@ -841,7 +841,7 @@ chapter.claim(
   "The protocol is part of the method: with our own choices — a unit Gaussian prior, no input dropout, rates of 0.01 and 0.05 — the same network falls {{concrete.mcDropout.rmseZ}} combined standard errors short in RMSE on Concrete.",
   cell("concrete", "mcDropout.rmseZ") > 2.5)
 chapter.claim(
-  "Bayes by Backprop, as in chapter 10, has the worst RMSE on both data sets,",
+  "Bayes by Backprop has the worst RMSE on both data sets (in chapter 10 mean field was the farthest from HMC),",
   datasetKeys.allSatisfy { d in
     methodKeys.allSatisfy { cell(d, "\($0).rmse") <= cell(d, "bayesByBackprop.rmse") }
   })
@@ -856,7 +856,7 @@ chapter.claim(
  The protocol is part of the method: with our own choices — a unit Gaussian prior, no input dropout, rates of 0.01 and 0.05 — the same network falls {{concrete.mcDropout.rmseZ}} combined standard errors short in RMSE on Concrete.
  Last-layer methods are cheap and accurate in the mean but pay in log-likelihood for
  their single noise level.
- Bayes by Backprop, as in chapter 10, has the worst RMSE on both data sets,
+ Bayes by Backprop has the worst RMSE on both data sets (in chapter 10 mean field was the farthest from HMC),
  as mean-field VI does in the published tables.
  And a ± in a published table is worth reading twice: the same symbol means a standard
  error in one paper and a standard deviation over the splits in another.
