@@ -19,26 +19,26 @@ set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
 set style fill solid 1.0 noborder
 $p1_1 << EOD
-0 0.481371
-1 1.38414
-2 1.34439
-3 1.3528
-4 1.42158
-5 0.469487
-6 0.430728
-7 0.370719
-8 0.311905
-9 0.400216
-10 0.397934
-11 0.294746
-12 0.386964
-13 0.388111
+0 0.449914
+1 1.4052
+2 1.36429
+3 1.37301
+4 1.44376
+5 0.438526
+6 0.393258
+7 0.33462
+8 0.276934
+9 0.365244
+10 0.363764
+11 0.269452
+12 0.376857
+13 0.373747
 EOD
 set title 'Regression: mean W2 to HMC over x in [−6, 6]' font ',13'
 set xlabel ''
 set ylabel 'W2 (lower = closer to HMC)'
 set xrange [-0.6:13.6]
-set yrange [0:1.56374]
+set yrange [0:1.58813]
 set xtics ('MAP' 0, 'MF' 1, 'MF LRT' 2, 'MF Flipout' 3, 'dropout' 4, 'ensemble' 5, 'LA diag' 6, 'LA K-FAC' 7, 'LA full' 8, 'LA last' 9, 'BLL' 10, 'SGLD' 11, 'SWAG' 12, 'MultiSWAG' 13)
 unset colorbox
 unset key
@@ -54,26 +54,26 @@ set grid xtics ytics lc rgb '#e6e6e6' lw 1 dt 1
 set key noautotitle samplen 2.5 spacing 1.1 font ',10'
 set style fill solid 1.0 noborder
 $p2_1 << EOD
-0 0.0853337
-1 0.0595082
-2 0.203837
-3 0.0610657
-4 0.101535
-5 0.0775009
-6 0.0775642
-7 0.0729036
-8 0.069663
-9 0.0845508
-10 0.0842718
-11 0.101841
-12 0.0852586
-13 0.0773888
+0 0.0870688
+1 0.0593769
+2 0.203586
+3 0.0606113
+4 0.103593
+5 0.0789698
+6 0.0791069
+7 0.0748186
+8 0.0716132
+9 0.0862782
+10 0.0859927
+11 0.103702
+12 0.086992
+13 0.0788582
 EOD
 set title 'Two moons: mean total variation to HMC over the grid' font ',13'
 set xlabel 'MF: mean field (LRT: local reparameterisation) · LA: Laplace, GLM · BLL: Bayesian last layer'
 set ylabel 'TV (lower = closer to HMC)'
 set xrange [-0.6:13.6]
-set yrange [0:0.224221]
+set yrange [0:0.223945]
 set xtics ('MAP' 0, 'MF' 1, 'MF LRT' 2, 'MF Flipout' 3, 'dropout' 4, 'ensemble' 5, 'LA diag' 6, 'LA K-FAC' 7, 'LA full' 8, 'LA last' 9, 'BLL' 10, 'SGLD' 11, 'SWAG' 12, 'MultiSWAG' 13)
 unset colorbox
 unset key

@@ -49,6 +49,7 @@ let warmUp = chapter.budget(500, quick: 60)  // HMC iterations adapting step siz
 let iterations = chapter.budget(500, quick: 60)  // HMC iterations kept per chain
 let trajectoryLength = 1.0  // HMC integration time per iteration
 let keepEvery = chapter.budget(5, quick: 3)  // thinning of the kept HMC iterations
+let nutsTreeDepth = 8  // NUTS's cap, compared with HMC on the regression (section 1)
 let meanFieldSteps = chapter.budget(30000, quick: 400)  // Adam steps for mean field: to convergence
 let sgldSteps = chapter.budget(30000, quick: 3000)
 let sgldBatchSize = 20
@@ -244,7 +245,9 @@ func laplace(
  ensemble and samples the equal mixture — several modes, with spread around each.
  */
 /// HMC chains on the posterior of a dense network, each started from its own MAP
-/// estimate (so that warm-up does not have to find the data first).
+/// estimate (so that warm-up does not have to find the data first). Every iteration
+/// after warm-up is kept: the efficiency is measured on all of them, the reference
+/// uses every `keepEvery`-th (``thinned(_:)``).
 ///
 /// - Parameters:
 ///   - posterior: the log posterior.
@@ -255,12 +258,38 @@ func runHMC(_ posterior: NetworkPosterior, from starts: [MLP], generator: Genera
 {
   var own = generator
   let sampler = HamiltonianMonteCarlo(
-    warmUp: warmUp, iterations: iterations, trajectoryLength: trajectoryLength,
-    keepEvery: keepEvery)
+    warmUp: warmUp, iterations: iterations, trajectoryLength: trajectoryLength)
   let generators = forks(starts.count, of: &own)
   return orExit("sampling the posterior by HMC") {
     try sampler.sampleChains(
       posterior, from: starts.map(NetworkPosterior.parameters(of:)), generators: generators)
+  }
+}
+
+/// NUTS chains from the same starts and with the same warm-up and iterations as
+/// ``runHMC(_:from:generator:)``, trees capped at `nutsTreeDepth`, every iteration kept.
+///
+/// - Parameters:
+///   - posterior: the log posterior.
+///   - starts: one MAP network per chain.
+///   - generator: the parent of the chains' generators.
+func runNUTS(_ posterior: NetworkPosterior, from starts: [MLP], generator: Generator)
+  -> [NoUTurnChain]
+{
+  var own = generator
+  var sampler = NoUTurnSampler(warmUp: warmUp, iterations: iterations)
+  sampler.maxTreeDepth = nutsTreeDepth
+  let generators = forks(starts.count, of: &own)
+  return orExit("sampling the posterior by NUTS") {
+    try sampler.sampleChains(
+      posterior, from: starts.map(NetworkPosterior.parameters(of:)), generators: generators)
+  }
+}
+
+/// Every `keepEvery`-th draw of each chain: the draws the reference predictive uses
+/// (the same ones a sampler run with `keepEvery` would have kept).
+func thinned(_ draws: [[[Double]]]) -> [[[Double]]] {
+  draws.map { chain in stride(from: keepEvery - 1, to: chain.count, by: keepEvery).map { chain[$0] }
   }
 }
 
@@ -350,9 +379,15 @@ let regression = SyntheticData.regressionWithGap(
   count: regressionCount, noise: regressionNoise, using: &rng)
 let regressionTest = SyntheticData.regressionWithGap(
   count: testCount, noise: regressionNoise, using: &rng)
-let regressionPosterior = NetworkPosterior(
-  sizes: regressionSizes, activation: activation, data: regression,
-  likelihood: regressionLikelihood, priorStandardDeviation: priorStandardDeviation)
+let regressionPosterior = {
+  var posterior = NetworkPosterior(
+    sizes: regressionSizes, activation: activation, data: regression,
+    likelihood: regressionLikelihood, priorStandardDeviation: priorStandardDeviation)
+  // The fused C kernel for a tanh network with a Gaussian likelihood: the same gradient to
+  // rounding, at about a quarter of the instructions; the samplers spend their time here.
+  posterior.vectorisedTanh = true
+  return posterior
+}()
 let regressionStartGenerators = forks(chains, of: &rng)
 let (regressionStarts, regressionStartSeconds) = Stopwatch.time {
   Parallel.map(chains) { k in
@@ -373,21 +408,21 @@ let (regressionChains, regressionHMCSeconds) = Stopwatch.time {
 typealias ProbeDiagnostics = (rHat: Double, effectiveSize: Double)
 
 /// Chain diagnostics of scalar predictions: for each probe, split-R̂ and the effective
-/// sample size over all chains, from each kept draw's prediction at that probe.
+/// sample size over all chains, from each draw's prediction at that probe.
 ///
 /// - Parameters:
-///   - chains: the HMC chains.
+///   - chains: each chain's draws.
 ///   - posterior: turns a draw into a network.
 ///   - probes: inputs `[m, inputs]`.
 ///   - quantity: the scalar read off a network's outputs at the probes (one per probe).
 func diagnostics(
-  _ chains: [MarkovChain], _ posterior: NetworkPosterior, probes: Matrix,
+  _ chains: [[[Double]]], _ posterior: NetworkPosterior, probes: Matrix,
   quantity: (Matrix) -> [Double]
 ) -> [ProbeDiagnostics] {
   var unused = Generator(seed: 0)  // dense networks draw nothing
   // values[chain][draw][probe]
   let values = chains.map { chain in
-    chain.draws.map { quantity(posterior.network($0).predict(probes, using: &unused)) }
+    chain.map { quantity(posterior.network($0).predict(probes, using: &unused)) }
   }
   return (0..<probes.rows).map { j in
     let perChain = values.map { chain in chain.map { $0[j] } }
@@ -452,7 +487,7 @@ func chainTable(_ chains: [MarkovChain]) -> ResultTable {
       "\(k + 1)",
       [
         .number(c.acceptanceRate), .number(c.stepSize), .text("\(c.leapfrogSteps)"),
-        .text("\(c.divergences)"), .text("\(c.draws.count)"),
+        .text("\(c.divergences)"), .text("\(c.draws.count / keepEvery)"),
       ])
   }
   return table
@@ -473,12 +508,13 @@ func probeTable(_ probes: [String], _ diagnostics: [ProbeDiagnostics]) -> Result
  one beyond the data:
  */
 let regressionProbes = [-2.0, 0, 2, 4.5]
+let regressionDraws = thinned(regressionChains.map(\.draws))
 let regressionDiagnostics = diagnostics(
-  regressionChains, regressionPosterior, probes: Matrix.column(regressionProbes)
+  regressionDraws, regressionPosterior, probes: Matrix.column(regressionProbes)
 ) { $0.storage }
 recordExtremes(of: regressionChains, regressionDiagnostics, as: "regression", in: chapter)
 chapter.value("halfChains", Double(2 * chains), digits: 2)
-chapter.value("halfChainDraws", Double(regressionChains[0].draws.count / 2), digits: 3)
+chapter.value("halfChainDraws", Double(regressionDraws[0].count / 2), digits: 3)
 chapter.show(chainTable(regressionChains))
 chapter.show(
   probeTable(
@@ -522,6 +558,121 @@ do {
  and a unit of integration time takes about 270 gradient evaluations
  ({{regression.minLeapfrog}} to {{regression.maxLeapfrog}}): about a million evaluations for
  the whole run ({{regression.gradientEvaluations}}).
+ */
+/*:
+ ### Why the reference is HMC and not NUTS
+
+ HMC has one number set by hand: the integration time $T$ (here 1). Too short, and each
+ iteration moves little; too long, and it pays for a trajectory that comes back towards
+ its start. The **No-U-Turn Sampler** (NUTS, Hoffman & Gelman 2014; the default of Stan
+ and NumPyro) sets it itself. Each iteration doubles the trajectory, forwards or
+ backwards in time at random, until its two ends start to move towards each other (a
+ U-turn) or the number of doublings reaches a cap, and takes its next point from the whole
+ trajectory, each point drawn with probability proportional to $e^{-H}$. With the same
+ warm-up it would spare us the choice of $T$. So we ran it on the same posterior, from the
+ same four starts, with the same warm-up and iterations, its trees capped at depth
+ {{nutsTreeDepth}} (at most 255 leapfrog steps; `make bench` also runs the default cap of 10). Both samplers'
+ efficiency is measured on every iteration after warm-up: the thinned draws of either are
+ nearly independent, which hides the difference.
+ */
+let nutsGenerator = Generator(seed: chapter.seed &+ 0x4E55_5453)  // its own stream: no other draws change
+let (regressionNUTS, regressionNUTSSeconds) = Stopwatch.time {
+  runNUTS(regressionPosterior, from: regressionStarts, generator: nutsGenerator)
+}
+chapter.recordTime("regression.nuts", seconds: regressionNUTSSeconds)
+//: How NUTS's chains ran, and both samplers' efficiency on every draw after warm-up:
+// fold: the NUTS chains' table, and the comparison on every draw
+/// How each NUTS chain ran: its mean acceptance statistic, step size, mean leapfrog steps
+/// per tree, trees stopped at the depth cap, divergent transitions.
+func treeTable(_ chains: [NoUTurnChain]) -> ResultTable {
+  var table = ResultTable(
+    "NUTS chain",
+    columns: [
+      .init("acceptance"), .init("step size"), .init("mean leapfrog steps"),
+      .init("trees at the cap"), .init("divergent"),
+    ])
+  for (k, c) in chains.enumerated() {
+    table.add(
+      "\(k + 1)",
+      [
+        .number(c.acceptanceRate), .number(c.stepSize),
+        .number(Double(c.leapfrogSteps.reduce(0, +)) / Double(c.leapfrogSteps.count)),
+        .text("\(c.maxDepthHits)"), .text("\(c.divergences)"),
+      ])
+  }
+  return table
+}
+chapter.show(treeTable(regressionNUTS))
+let regressionProbeMatrix = Matrix.column(regressionProbes)
+let allHMC = diagnostics(
+  regressionChains.map(\.draws), regressionPosterior, probes: regressionProbeMatrix
+) {
+  $0.storage
+}
+let allNUTS = diagnostics(
+  regressionNUTS.map(\.draws), regressionPosterior, probes: regressionProbeMatrix
+) {
+  $0.storage
+}
+let nutsEvaluations = Double(regressionNUTS.reduce(0) { $0 + $1.gradientEvaluations })
+var samplerTable = ResultTable(
+  "sampler, every draw after warm-up",
+  columns: [
+    .init("largest split R̂", digits: 4), .init("smallest ESS", digits: 4),
+    .init("gradient evaluations", digits: 4), .init("ESS per 1000 gradients", digits: 3),
+    .init("seconds", digits: 3),
+  ])
+for (name, d, evaluations, seconds) in [
+  (
+    "HMC, T = \(Narration.format(trajectoryLength, digits: 2))", allHMC, regressionEvaluations,
+    regressionHMCSeconds
+  ),
+  ("NUTS, depth ≤ \(nutsTreeDepth)", allNUTS, nutsEvaluations, regressionNUTSSeconds),
+] {
+  let ess = d.map(\.effectiveSize).min()!
+  samplerTable.add(
+    name, numbers: [d.map(\.rHat).max()!, ess, evaluations, 1000 * ess / evaluations, seconds])
+}
+chapter.show(samplerTable)
+let hmcPerThousand = 1000 * allHMC.map(\.effectiveSize).min()! / regressionEvaluations
+let nutsPerThousand = 1000 * allNUTS.map(\.effectiveSize).min()! / nutsEvaluations
+chapter.value("nutsTreeDepth", Double(nutsTreeDepth), digits: 2)
+chapter.value("regression.hmcPerThousand", hmcPerThousand, digits: 2)
+chapter.value("regression.nutsPerThousand", nutsPerThousand, digits: 2)
+chapter.value("regression.hmcOverNUTS", hmcPerThousand / nutsPerThousand, digits: 2)
+chapter.value("regression.nuts.maxRHat", allNUTS.map(\.rHat).max()!, digits: 4)
+chapter.value("regression.nuts.trees", Double(chains * iterations), digits: 4)
+let capHits = regressionNUTS.reduce(0) { $0 + $1.maxDepthHits }
+let nutsDivergences = regressionNUTS.reduce(0) { $0 + $1.divergences }
+chapter.value("regression.nuts.capHits", Double(capHits), digits: 4)
+chapter.value("regression.nuts.divergences", Double(nutsDivergences), digits: 2)
+chapter.value("regression.nuts.minStepSize", regressionNUTS.map(\.stepSize).min()!, digits: 2)
+chapter.value("regression.nuts.maxStepSize", regressionNUTS.map(\.stepSize).max()!, digits: 2)
+chapter.claim(
+  "Every one of NUTS's {{regression.nuts.trees}} trees after warm-up stopped at the cap ({{regression.nuts.capHits}}), none at a U-turn, with {{regression.nuts.divergences}} divergent transitions,",
+  capHits == chains * iterations && nutsDivergences == 0)
+chapter.claim(
+  "and its chains agree as HMC's do ($\\hat R$ at most {{regression.nuts.maxRHat}}).",
+  allNUTS.allSatisfy { $0.rHat < 1.01 })
+chapter.claim(
+  "HMC makes {{regression.hmcPerThousand}} effective draws per 1000 gradient evaluations (the smallest over the probes), NUTS {{regression.nutsPerThousand}}: HMC is {{regression.hmcOverNUTS}} times as efficient per gradient,",
+  hmcPerThousand > 1.2 * nutsPerThousand)
+/*:
+ Every one of NUTS's {{regression.nuts.trees}} trees after warm-up stopped at the cap ({{regression.nuts.capHits}}), none at a U-turn, with {{regression.nuts.divergences}} divergent transitions,
+ and its chains agree as HMC's do ($\hat R$ at most {{regression.nuts.maxRHat}}).
+ The step size is why: the narrow directions of this posterior are not along the axes,
+ so a diagonal mass cannot widen them, the step stays small ({{regression.nuts.minStepSize}}
+ to {{regression.nuts.maxStepSize}}), and the wide directions need more than 255 such
+ steps before a trajectory turns. Capped, NUTS is HMC with a fixed trajectory of 255
+ steps, about HMC's $T = 1$, that takes its next point from anywhere along the
+ trajectory rather than from its end.
+ HMC makes {{regression.hmcPerThousand}} effective draws per 1000 gradient evaluations (the smallest over the probes), NUTS {{regression.nutsPerThousand}}: HMC is {{regression.hmcOverNUTS}} times as efficient per gradient,
+ and since both spend their time in the same gradient, per second too (here HMC took
+ {{regression.hmc}}, NUTS {{regression.nuts}}). A higher cap does not help: each
+ doubling doubles the steps, and at the default cap of 10 (`make bench`) the trees reach
+ the cap as well. So the reference stays HMC with $T = 1$, on both problems. What NUTS
+ buys — no $T$ to choose — is worth having where $T$ is unknown; here it was chosen
+ once, and the measured efficiency decides.
  */
 /*:
  ## 2. Regression: every method against HMC
@@ -632,7 +783,7 @@ var regressionFits: [Fit<RegressionPredictive>] = [
   fit(
     "HMC (reference)", at: regressionInputs, before: regressionStartSeconds + regressionHMCSeconds
   ) {
-    let draws = regressionChains.flatMap(\.draws)
+    let draws = regressionDraws.flatMap { $0 }
     return { regressionPredictive(outputs(of: draws, regressionPosterior, at: $0)) }
   },
   fit("MAP", at: regressionInputs, before: regressionMAPSeconds) {
@@ -880,9 +1031,11 @@ let cluster = [
 ]
 chapter.value("regression.clusterMinW2", cluster.map { r($0, "w2") }.min()!, digits: 2)
 chapter.value("regression.clusterMaxW2", cluster.map { r($0, "w2") }.max()!, digits: 2)
+let farthestGroup = (meanFieldNames + ["MC dropout"]).map { r($0, "w2") }.min()!
+chapter.value("regression.farMinW2", farthestGroup, digits: 2)
 chapter.claim(
-  "The Laplace approximations, the last-layer methods, the ensemble, MAP, SGLD, SWAG and MultiSWAG sit together, {{regression.clusterMinW2}}–{{regression.clusterMaxW2}} from HMC,",
-  cluster.allSatisfy { r($0, "w2") > 0.28 && r($0, "w2") < 0.5 })
+  "The Laplace approximations, the last-layer methods, the ensemble, MAP, SGLD, SWAG and MultiSWAG sit together, {{regression.clusterMinW2}}–{{regression.clusterMaxW2}} from HMC, each less than half as far as the nearest of mean field and dropout ({{regression.farMinW2}}),",
+  cluster.allSatisfy { r($0, "w2") < farthestGroup / 2 })
 chapter.claim(
   "full Laplace (all weights, GLM) is closer than K-FAC, K-FAC closer than the last layer alone or the diagonal.",
   r("Laplace, full", "w2") < r("Laplace, K-FAC", "w2")
@@ -1029,7 +1182,7 @@ orExit("saving the regression panels") {
    noise, and its spread is whatever that noise gives at prediction time —
    its test log-likelihood ({{regression.mcDropout.logLik}}) is the worst of all, and its 95 % interval holds only {{regression.mcDropout.coverage}} of the test points.
  - **The rest, together.**
-   The Laplace approximations, the last-layer methods, the ensemble, MAP, SGLD, SWAG and MultiSWAG sit together, {{regression.clusterMinW2}}–{{regression.clusterMaxW2}} from HMC,
+   The Laplace approximations, the last-layer methods, the ensemble, MAP, SGLD, SWAG and MultiSWAG sit together, {{regression.clusterMinW2}}–{{regression.clusterMaxW2}} from HMC, each less than half as far as the nearest of mean field and dropout ({{regression.farMinW2}}),
    and the order within them follows how much of the posterior's shape each keeps:
    full Laplace (all weights, GLM) is closer than K-FAC, K-FAC closer than the last layer alone or the diagonal.
    SGLD, started from the MAP network, is the closest of all ({{regression.sgld.w2}}), as close as full Laplace ({{regression.laplaceFull.w2}}).
@@ -1069,9 +1222,13 @@ orExit("saving the regression panels") {
 Narration.section("3. Two moons: HMC, then distance to HMC, test scores and cost")
 let moons = SyntheticData.twoMoons(count: moonsCount, noise: moonsNoise, using: &rng)
 let moonsTest = SyntheticData.twoMoons(count: testCount, noise: moonsNoise, using: &rng)
-let moonsPosterior = NetworkPosterior(
-  sizes: moonsSizes, activation: activation, data: moons, likelihood: .categorical,
-  priorStandardDeviation: priorStandardDeviation)
+let moonsPosterior = {
+  var posterior = NetworkPosterior(
+    sizes: moonsSizes, activation: activation, data: moons, likelihood: .categorical,
+    priorStandardDeviation: priorStandardDeviation)
+  posterior.vectorisedTanh = true  // here only the hidden layers' tanh is the fast one
+  return posterior
+}()
 let moonsStartGenerators = forks(chains, of: &rng)
 let (moonsStarts, moonsStartSeconds) = Stopwatch.time {
   Parallel.map(chains) { k in
@@ -1087,7 +1244,8 @@ let (moonsChains, moonsHMCSeconds) = Stopwatch.time {
  The same diagnostics, on the probability of class 1 at five probes:
  */
 let moonsProbes = Matrix([[0.5, 0.25], [-1, 1.5], [2.5, -1.5], [0, -2], [3.5, 2.5]])
-let moonsDiagnostics = diagnostics(moonsChains, moonsPosterior, probes: moonsProbes) {
+let moonsDraws = thinned(moonsChains.map(\.draws))
+let moonsDiagnostics = diagnostics(moonsDraws, moonsPosterior, probes: moonsProbes) {
   $0.softmaxRows().column(1).storage
 }
 recordExtremes(of: moonsChains, moonsDiagnostics, as: "moons", in: chapter)
@@ -1103,8 +1261,8 @@ chapter.claim(
   moonsDiagnostics.allSatisfy { $0.rHat < 1.01 })
 chapter.value("moons.iterations", Double(chains * iterations), digits: 4)
 chapter.claim(
-  "They made {{moons.divergences}} divergent transition in {{moons.iterations}} iterations after warm-up (the table shows which chain):",
-  chapter.number("moons.divergences") == 1)
+  "They made {{moons.divergences}} divergent transitions in {{moons.iterations}} iterations after warm-up.",
+  chapter.number("moons.divergences") == 0)
 Narration.result(
   "largest split R̂ over the moons probes", moonsDiagnostics.map(\.rHat).max()!, digits: 4)
 Narration.result("HMC wall-clock seconds, moons", moonsHMCSeconds, digits: 3)
@@ -1170,7 +1328,7 @@ func meanFieldMoons(
 var moonsTraces = [[EpochRecord]]()
 var moonsFits: [Fit<Matrix>] = [
   fit("HMC (reference)", at: moonsInputs, before: moonsStartSeconds + moonsHMCSeconds) {
-    let draws = moonsChains.flatMap(\.draws)
+    let draws = moonsDraws.flatMap { $0 }
     return { meanSoftmax(outputs(of: draws, moonsPosterior, at: $0)) }
   },
   fit("MAP", at: moonsInputs, before: moonsMAPSeconds) {
@@ -1407,11 +1565,11 @@ orExit("saving the moons panels") {
 }
 /*:
  The moons chains agree too: every probe's $\hat R$ is below 1.01 (at most {{moons.maxRHat}}).
- They made {{moons.divergences}} divergent transition in {{moons.iterations}} iterations after warm-up (the table shows which chain):
- an iteration whose energy error $\Delta H$ exceeded 1000, where the leapfrog trajectory
- ran into curvature its step could not follow. The proposal is rejected, so the chain stays
- correct, but it may visit such a region too rarely; one in two thousand, with every
- $\hat R$ below 1.01, we accept the reference and name the caveat.
+ They made {{moons.divergences}} divergent transitions in {{moons.iterations}} iterations after warm-up.
+ A divergent transition is an iteration whose energy error $\Delta H$ exceeded 1000, where
+ the leapfrog trajectory ran into curvature its step could not follow. Its proposal is
+ rejected, so the chain stays correct, but a region that causes them may be visited too
+ rarely; a reference with divergences would need that caveat, and this one needs none.
  On two moons the spread is smaller (the data pin the boundary down, and every method
  agrees near it) and one thing is new: **mean field's result depends on the run.** The
  three estimators optimise the same objective from the same initialisation.
@@ -1571,7 +1729,9 @@ chapter.claim(
 
  ## Summary
  - HMC, run as four chains from different MAP networks with an adapted step size and
-   mass matrix, gives a reference whose chains agree at every probe.
+   mass matrix, gives a reference whose chains agree at every probe. NUTS, which needs
+   no integration time, reaches its depth cap on every tree of the regression and makes
+   fewer effective draws per gradient, so the reference is plain HMC.
  - Measured against it, full GLM Laplace and SGLD come closest on the regression; the
    ensemble sits with the MAP network, and SWAG and MultiSWAG with the networks they
    start from; mean field, trained to convergence, and MC dropout are the farthest on the
@@ -1590,5 +1750,7 @@ chapter.claim(
     (chapter 8) and see where it moves in both tables.
  4. Halve and double SWAG's learning rate: how wide do its bands get beyond the data, and
     does it ever approach HMC's?
+ 5. Run `runNUTS` on the moons posterior: do its trees turn before the depth cap there,
+    and is it then closer to HMC's efficiency per gradient than on the regression?
  */
 chapter.finish()  // writes results.json; fails the run if a claim does not hold

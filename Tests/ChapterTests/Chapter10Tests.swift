@@ -82,7 +82,8 @@ struct Chapter10Tests {
     let results = try results()
     #expect(try results.value("regression.maxRHat") < 1.01)
     #expect(try results.value("moons.maxRHat") < 1.01)
-    #expect(try results.value("regression.minESS") > 200)
+    // At least the 319 of the reference before it moved to the fast gradient kernel.
+    #expect(try results.value("regression.minESS") >= 319)
     // The regression chains, each within these ranges.
     #expect(try results.value("regression.minAcceptance") > 0.8)
     #expect(try results.value("regression.maxAcceptance") < 0.99)
@@ -91,10 +92,22 @@ struct Chapter10Tests {
     #expect(try abs(results.value("regression.minLeapfrog") - 270) < 30)
     #expect(try abs(results.value("regression.maxLeapfrog") - 270) < 30)
     #expect(try results.value("regression.divergences") == 0, "no divergent transitions")
-    #expect(try results.value("moons.divergences") == 1, "one divergent transition on the moons")
+    #expect(try results.value("moons.divergences") == 0, "no divergent transitions on the moons")
     #expect(try results.value("halfChains") == 8 && results.value("halfChainDraws") == 50)
     let evaluations = try results.value("regression.gradientEvaluations")
     #expect(evaluations > 0.9e6 && evaluations < 1.3e6, "about a million")
+  }
+
+  @Test func nutsReachesItsDepthCapAndIsLessEfficientPerGradientThanHMC() throws {
+    let results = try results()
+    let trees = try results.value("regression.nuts.trees")
+    #expect(trees == 2000)
+    #expect(try results.value("regression.nuts.capHits") == trees, "every tree at the cap")
+    #expect(try results.value("regression.nuts.divergences") == 0)
+    #expect(try results.value("regression.nuts.maxRHat") < 1.01)
+    let hmc = try results.value("regression.hmcPerThousand")
+    let nuts = try results.value("regression.nutsPerThousand")
+    #expect(hmc > 1.2 * nuts, "HMC \(hmc), NUTS \(nuts) effective draws per 1000 gradients")
   }
 
   // MARK: 2. Regression
@@ -139,9 +152,10 @@ struct Chapter10Tests {
       "MAP", "deep ensemble", "Laplace, diagonal", "Laplace, K-FAC", "Laplace, full",
       "Laplace, last layer", "Bayesian last layer", "SGLD", "SWAG", "MultiSWAG",
     ]
+    let farthest = try (Self.meanField + ["MC dropout"]).map { try regression(results, $0)[0] }
     for name in cluster {
       let w = try regression(results, name)[0]
-      #expect(w > 0.28 && w < 0.5, "\(name): \(w)")
+      #expect(w < farthest.min()! / 2, "\(name): \(w)")
     }
     let full = try regression(results, "Laplace, full")[0]
     let kfac = try regression(results, "Laplace, K-FAC")[0]
