@@ -791,46 +791,81 @@ var regressionFits: [Fit<RegressionPredictive>] = [
   },
 ]
 /*:
- The three mean-field runs differ in their gradient estimator; the first also
- records the ELBO's two terms at the end of training, beside the MAP network's misfit,
- for the reading below. MC dropout trains the MAP network with dropout and predicts, like
+ The three mean-field runs differ in their gradient estimator; they train side by side,
+ one per core, each from generators forked in a fixed order, so that the result does not
+ depend on which finishes first. The first also records the ELBO's two terms at the end
+ of training, beside the MAP network's misfit, for the reading below. MC dropout trains the MAP network with dropout and predicts, like
  mean field, by $S$ forward passes.
  */
-/// A mean-field fit's predictive on the regression, its convergence recorded under
-/// `regression.<method>` and its run kept in `traces` for the figure.
-func meanFieldRegression(
-  _ estimator: GradientEstimator, as method: String, traces: inout [[EpochRecord]],
-  in chapter: Chapter, using generator: inout Generator
-) -> (Matrix) -> RegressionPredictive {
-  let (model, records) = trainMeanField(
-    sizes: regressionSizes, likelihood: regressionLikelihood, on: regression,
-    estimator: estimator, generator: generator.fork())
-  recordConvergence(records, count: regressionCount, as: "regression.\(method)", in: chapter)
-  traces.append(records)
-  return monteCarloRegression(model, using: &generator)
+/// The three mean-field estimators, in the order of the tables: the estimator, the key of
+/// its values and its name.
+let meanFieldRuns: [(estimator: GradientEstimator, key: String, name: String)] = [
+  (.sharedWeights, "meanFieldBayesByBackprop", "mean field (Bayes by Backprop)"),
+  (
+    .localReparameterisation, "meanFieldLocalReparameterisation",
+    "mean field, local reparameterisation"
+  ),
+  (.flipout, "meanFieldFlipout", "mean field, Flipout"),
+]
+
+/// One trained mean-field run: the network, one record per step, the wall-clock seconds
+/// its training took, and the generator its predictive forks from.
+struct MeanFieldRun {
+  let model: MLP
+  let records: [EpochRecord]
+  let seconds: Double
+  let predictiveParent: Generator
 }
-var regressionTraces = [[EpochRecord]]()
+
+/// The three mean-field runs of ``meanFieldRuns``, trained side by side on the cores. Each
+/// run's generators are forked from `rng` first, in the order in which the runs fork them
+/// when trained one after another (its training's, then its predictive's), so the results
+/// are those of that sequential run, bit for bit.
+///
+/// - Parameters:
+///   - sizes: the widths.
+///   - likelihood: the observation model.
+///   - data: the training set.
+///   - rng: the parent; it advances two forks per run.
+func trainMeanFieldRuns(
+  sizes: [Int], likelihood: Likelihood, on data: Dataset, using rng: inout Generator
+) -> [MeanFieldRun] {
+  let generators = meanFieldRuns.map { _ in
+    let train = rng.fork()
+    defer { _ = rng.fork() }  // the predictive's fork, made again from the copy returned
+    return (train: train, predictiveParent: rng)
+  }
+  let estimators = meanFieldRuns.map(\.estimator)
+  return Parallel.map(meanFieldRuns.count) { k in
+    let ((model, records), seconds) = Stopwatch.time {
+      trainMeanField(
+        sizes: sizes, likelihood: likelihood, on: data, estimator: estimators[k],
+        generator: generators[k].train)
+    }
+    return MeanFieldRun(
+      model: model, records: records, seconds: seconds,
+      predictiveParent: generators[k].predictiveParent)
+  }
+}
+let regressionMeanField = trainMeanFieldRuns(
+  sizes: regressionSizes, likelihood: regressionLikelihood, on: regression, using: &rng)
+let regressionTraces = regressionMeanField.map(\.records)
+for (run, method) in zip(regressionMeanField, meanFieldRuns) {
+  recordConvergence(
+    run.records, count: regressionCount, as: "regression.\(method.key)", in: chapter)
+  var parent = run.predictiveParent
+  regressionFits.append(
+    fit(method.name, at: regressionInputs, before: run.seconds) {
+      monteCarloRegression(run.model, using: &parent)
+    })
+}
 regressionFits += [
-  fit("mean field (Bayes by Backprop)", at: regressionInputs, using: &rng) {
-    meanFieldRegression(
-      .sharedWeights, as: "meanFieldBayesByBackprop", traces: &regressionTraces, in: chapter,
-      using: &$0)
-  },
-  fit("mean field, local reparameterisation", at: regressionInputs, using: &rng) {
-    meanFieldRegression(
-      .localReparameterisation, as: "meanFieldLocalReparameterisation",
-      traces: &regressionTraces, in: chapter, using: &$0)
-  },
-  fit("mean field, Flipout", at: regressionInputs, using: &rng) {
-    meanFieldRegression(
-      .flipout, as: "meanFieldFlipout", traces: &regressionTraces, in: chapter, using: &$0)
-  },
   fit("MC dropout (rate \(dropoutRate))", at: regressionInputs, using: &rng) { generator in
     monteCarloRegression(
       trainMAP(
         sizes: regressionSizes, likelihood: regressionLikelihood, on: regression,
         dropout: dropoutRate, generator: generator.fork()), using: &generator)
-  },
+  }
 ]
 /*:
  Then the ensemble, the four Laplace approximations at the MAP network, the conjugate
@@ -1312,20 +1347,9 @@ let (moonsMAP, moonsMAPSeconds) = Stopwatch.time {
   trainMAP(sizes: moonsSizes, likelihood: .categorical, on: moons, generator: moonsMAPGenerator)
 }
 let moonsInputs = (grid: moonsGrid, test: moonsTest.inputs)
-/// A mean-field fit's class probabilities on the moons, its convergence recorded under
-/// `moons.<method>` and its run kept in `traces` for the figure.
-func meanFieldMoons(
-  _ estimator: GradientEstimator, as method: String, traces: inout [[EpochRecord]],
-  in chapter: Chapter, using generator: inout Generator
-) -> (Matrix) -> Matrix {
-  let (model, records) = trainMeanField(
-    sizes: moonsSizes, likelihood: .categorical, on: moons, estimator: estimator,
-    generator: generator.fork())
-  recordConvergence(records, count: moonsCount, as: "moons.\(method)", in: chapter)
-  traces.append(records)
-  return monteCarloProbabilities(model, using: &generator)
-}
-var moonsTraces = [[EpochRecord]]()
+let moonsMeanField = trainMeanFieldRuns(
+  sizes: moonsSizes, likelihood: .categorical, on: moons, using: &rng)
+let moonsTraces = moonsMeanField.map(\.records)
 var moonsFits: [Fit<Matrix>] = [
   fit("HMC (reference)", at: moonsInputs, before: moonsStartSeconds + moonsHMCSeconds) {
     let draws = moonsDraws.flatMap { $0 }
@@ -1334,24 +1358,22 @@ var moonsFits: [Fit<Matrix>] = [
   fit("MAP", at: moonsInputs, before: moonsMAPSeconds) {
     { meanSoftmax(predictions([moonsMAP], at: $0)) }
   },
-  fit("mean field (Bayes by Backprop)", at: moonsInputs, using: &rng) {
-    meanFieldMoons(
-      .sharedWeights, as: "meanFieldBayesByBackprop", traces: &moonsTraces, in: chapter, using: &$0)
-  },
-  fit("mean field, local reparameterisation", at: moonsInputs, using: &rng) {
-    meanFieldMoons(
-      .localReparameterisation, as: "meanFieldLocalReparameterisation", traces: &moonsTraces,
-      in: chapter, using: &$0)
-  },
-  fit("mean field, Flipout", at: moonsInputs, using: &rng) {
-    meanFieldMoons(.flipout, as: "meanFieldFlipout", traces: &moonsTraces, in: chapter, using: &$0)
-  },
+]
+for (run, method) in zip(moonsMeanField, meanFieldRuns) {
+  recordConvergence(run.records, count: moonsCount, as: "moons.\(method.key)", in: chapter)
+  var parent = run.predictiveParent
+  moonsFits.append(
+    fit(method.name, at: moonsInputs, before: run.seconds) {
+      monteCarloProbabilities(run.model, using: &parent)
+    })
+}
+moonsFits += [
   fit("MC dropout (rate \(dropoutRate))", at: moonsInputs, using: &rng) { generator in
     monteCarloProbabilities(
       trainMAP(
         sizes: moonsSizes, likelihood: .categorical, on: moons, dropout: dropoutRate,
         generator: generator.fork()), using: &generator)
-  },
+  }
 ]
 /*:
  then the ensemble, the four Laplace approximations and SGLD. For classes the Bayesian
