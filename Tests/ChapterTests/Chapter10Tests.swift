@@ -98,6 +98,19 @@ struct Chapter10Tests {
     #expect(evaluations > 0.9e6 && evaluations < 1.3e6, "about a million")
   }
 
+  @Test func everyMethodIsFartherFromHMCThanHMCsTwoHalvesAreFromEachOther() throws {
+    let results = try results()
+    let floor = try results.value("regression.hmcHalvesW2")
+    #expect(floor > 0, "two halves of a finite sample differ")
+    for name in ["SGLD", "Laplace, full"] {
+      let lower = try results.value(Self.key("regression", name, "w2Lower"))
+      let upper = try results.value(Self.key("regression", name, "w2Upper"))
+      let w2 = try regression(results, name)[0]
+      #expect(lower <= w2 && w2 <= upper, "\(name): the distance inside its interval")
+      #expect(lower > floor, "\(name): above HMC's own floor")
+    }
+  }
+
   @Test func nutsReachesItsDepthCapAndIsLessEfficientPerGradientThanHMC() throws {
     let results = try results()
     let trees = try results.value("regression.nuts.trees")
