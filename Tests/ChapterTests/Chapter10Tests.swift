@@ -208,23 +208,14 @@ struct Chapter10Tests {
     }
   }
 
-  @Test func hmcCostsTensOfTimesTheMAPBasedMethodsAndSeveralTimesMeanField() throws {
+  /// Cost in gradients, which the seed fixes (speed itself is measured by `make bench`,
+  /// not here).
+  @Test func hmcEvaluatesManyMoreGradientsThanTheTrainedMethods() throws {
     let results = try results()
-    let mapBased = others.filter { !Self.meanField.contains($0) }
-    let hmc = try regression(results, "HMC (reference)")[6]
-    let otherFits = try mapBased.map { try regression(results, $0)[6] }
-    #expect(hmc > 10 * otherFits.max()!, "regression")
-    #expect(try hmc > 15 * regression(results, "MAP")[6])
-    #expect(try hmc > 5 * regression(results, "SGLD")[6])
-    let moonsHMC = try moons(results, "HMC (reference)")[5]
-    #expect(try moonsHMC > 5 * mapBased.map { try moons(results, $0)[5] }.max()!, "moons")
-    #expect(try moonsHMC > 15 * moons(results, "MAP")[5])
-    // Converged mean field costs a sizeable fraction of HMC: less on the regression, about
-    // as much on the moons (there the order of the two is within the machine's noise, so
-    // only the fraction is checked).
-    for name in Self.meanField {
-      #expect(try hmc > 1.2 * regression(results, name)[6])
-      #expect(try moons(results, name)[5] > 0.1 * moonsHMC)
+    for problem in ["regression", "moons"] {
+      let evaluations = try results.value("\(problem).gradientEvaluations")
+      #expect(evaluations > 5 * 30000, "\(problem): against mean field's 30 000 steps")
+      #expect(evaluations > 50 * 3000, "\(problem): against a MAP network's 3000")
     }
     // Laplace is the MAP network plus milliseconds.
     for name in ["Laplace, diagonal", "Laplace, K-FAC", "Laplace, full", "Laplace, last layer"] {
