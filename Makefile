@@ -5,7 +5,8 @@
 #                   (Chapters/NN-slug/README.md: prose, code, output and figures in order)
 #   make test       the test suite (closed forms, gradients, chapter runs)
 #   make 01         one chapter by number (or: make chapter CH=01-bnn-definition)
-#   make bench      the benchmarks, medians of several runs, release build
+#   make bench      the benchmarks, medians of several runs, release build; records them in
+#                   Benchmarks/results.json and rewrites the README's table from them
 #   make site       the course as a static website in Site/ (pages, figures, maths by
 #                   KaTeX, code highlighted, the BayesianDL API reference by DocC)
 #   make site-check load every page in headless Chromium: fail on an unrendered formula
@@ -83,8 +84,10 @@ chapter: build
 	@[ -n "$(CH)" ] || { echo "usage: make chapter CH=<one of: $(CHAPTERS)>"; exit 1; }
 	$(RELEASE)/weave run $(CH) --echo --figures $(FIGURES)
 
+## Medians and spreads go to Benchmarks/results.json (timings, apart from the chapters'
+## results), and the README's table is rewritten from them and Benchmarks/reference/*.json.
 bench: build
-	$(RELEASE)/benchmarks
+	$(RELEASE)/benchmarks --record Benchmarks/results.json --readme README.md
 
 clean:
 	rm -rf .build $(SITE)

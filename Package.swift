@@ -94,8 +94,11 @@ let package = Package(
     // MARK: Benchmarks
     .executableTarget(
       name: "benchmarks",
-      dependencies: ["BayesianDL", "PredictionFiles"],
-      path: "Benchmarks"
+      // Weaving: the record's schema and the README's table (BenchmarkTable).
+      dependencies: ["BayesianDL", "PredictionFiles", "Weaving"],
+      path: "Benchmarks",
+      // The recorded results and the reference scripts with their numbers: data, not code.
+      exclude: ["results.json", "reference"]
     ),
     // MARK: Tests
     // One test target per target, folders mirroring the sources'. `make test` builds

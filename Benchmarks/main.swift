@@ -1,41 +1,55 @@
 /*
  Benchmarks named in the course's issues, run in release:
  `swift run -c release benchmarks` (or `make bench`). Each reports the median of
- several runs, after one warm-up run.
+ several runs, after one warm-up run, with the fastest and slowest run.
+
+ `--record FILE` writes the measurements (with the date, the machine and its load) to FILE,
+ and `--readme PAGE` then rewrites PAGE's benchmark table from them and from the reference
+ scripts' numbers in Benchmarks/reference/ (`make bench` does both). `--table-only` rewrites
+ the table from the record already in FILE without measuring. `--export-chapter10 FILE`
+ writes chapter 10's regression data and MAP starts for Benchmarks/reference/numpyro_nuts.py.
  */
 import BayesianDL
 import PredictionFiles
 import Foundation
+import Weaving
 
 ProcessTuning.apply()
-let runs = CommandLine.arguments.contains("--quick") ? 3 : 7
+let arguments = CommandLine.arguments
+func option(_ name: String) -> String? {
+  arguments.firstIndex(of: name).map { arguments[$0 + 1] }
+}
+let runs = arguments.contains("--quick") ? 3 : 7
 /// `--only NAME` runs the benchmarks whose name contains NAME (for profiling one).
-let only: String? = CommandLine.arguments.firstIndex(of: "--only").map {
-  CommandLine.arguments[$0 + 1]
+let only = option("--only")
+let recorder = Recorder(only: only)
+let recordFile = option("--record").map { URL(fileURLWithPath: $0) }
+let readme = option("--readme").map { URL(fileURLWithPath: $0) }
+let referenceFolder = URL(fileURLWithPath: "Benchmarks/reference")
+if arguments.contains("--table-only") {
+  guard let recordFile, let readme else {
+    print("--table-only needs --record FILE and --readme PAGE")
+    exit(1)
+  }
+  let record = try JSONDecoder().decode(BenchmarkRecord.self, from: Data(contentsOf: recordFile))
+  try Recorder.fillTable(readme, from: record, references: referenceFolder)
+  exit(0)
 }
-let clock = ContinuousClock()
-
-/// Runs `body` once to warm up, then `count` times, and returns the median in seconds.
-func median(_ count: Int, _ body: () -> Void) -> Double {
-  body()
-  let times = (0..<count).map { _ -> Double in
-    let d = clock.measure(body)
-    return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-  }.sorted()
-  return times[times.count / 2]
+if let path = option("--export-chapter10") {
+  try Chapter10Posterior().export(to: URL(fileURLWithPath: path))
+  exit(0)
 }
 
-func benchmark(_ name: String, target: Double, runs count: Int = runs, _ body: () -> Void) {
-  if let only, !name.contains(only) { return }
-  report(name, median(count, body), target: target)
-}
-
-func report(_ name: String, _ seconds: Double, target: Double) {
-  let verdict = target.isInfinite ? "(no target)" : seconds <= target ? "ok" : "OVER TARGET"
-  let goal = target.isInfinite ? "" : "target ≤ \(target) s   "
-  print(
-    "\(name.padding(toLength: 62, withPad: " ", startingAt: 0)) median \(String(format: "%7.4f", seconds)) s   \(goal)\(verdict)"
-  )
+/// Times `body` (a warm-up run, then `count` runs) and records it, in `unit` (`s` or `ms`).
+@MainActor func benchmark(
+  _ id: String, _ name: String, _ description: String, unit: String = "s",
+  target: BenchmarkTarget?, runs count: Int = runs, _ body: () -> Void
+) {
+  guard recorder.wants(name) else { return }
+  let scale = unit == "ms" ? 1e3 : 1
+  recorder.record(
+    id, name: name, description: description, unit: unit, target: target,
+    values: recorder.times(count, body).map { $0 * scale })
 }
 
 // MARK: Bayes by Backprop, note 000's network
@@ -43,7 +57,11 @@ func report(_ name: String, _ seconds: Double, target: Double) {
 // points, 100 epochs.
 var dataRNG = Generator(seed: 1)
 let moons = SyntheticData.twoMoons(count: 1000, noise: 0.1, using: &dataRNG)
-benchmark("Bayes by Backprop 2-64-64-2, 1000 points, batch 64, 100 epochs", target: 0.5) {
+benchmark(
+  "bbb-100-epochs", "Bayes by Backprop 2-64-64-2, 1000 points, batch 64, 100 epochs",
+  "Bayes by Backprop, 2-64-64-2 mean-field network (log-variance, as note 000), 1000 "
+    + "two-moons points, batch 64, Adam, 100 epochs", target: .atMost(0.25)
+) {
   var rng = Generator(seed: 2)
   let model = MLP.bayesian(sizes: [2, 64, 64, 2], using: &rng)
   var adam = Adam(parameters: model.parameters, learningRate: 1e-3)
@@ -56,7 +74,11 @@ benchmark("Bayes by Backprop 2-64-64-2, 1000 points, batch 64, 100 epochs", targ
 var modelRNG = Generator(seed: 3)
 let predictiveModel = MLP.bayesian(sizes: [2, 64, 64, 2], using: &modelRNG)
 let grid = SyntheticData.grid(x: -2...3, y: -1.5...2, nx: 100, ny: 100)
-benchmark("MC predictive 2-64-64-2, 100 samples × 100×100 grid", target: 0.5) {
+benchmark(
+  "mc-predictive-grid", "MC predictive 2-64-64-2, 100 samples × 100×100 grid",
+  "Monte Carlo predictive of a 2-64-64-2 mean-field network, 100 weight samples over a "
+    + "100×100 grid (two cores)", target: .atMost(0.25)
+) {
   var rng = Generator(seed: 4)
   _ = MonteCarloPredictive.probabilities(of: predictiveModel, at: grid, samples: 100, using: &rng)
 }
@@ -66,7 +88,11 @@ benchmark("MC predictive 2-64-64-2, 100 samples × 100×100 grid", target: 0.5) 
 // 2-64-64-2 network over a 100×100 input grid.
 var dropoutRNG = Generator(seed: 6)
 let dropoutModel = MLP(sizes: [2, 64, 64, 2], dropout: 0.5, using: &dropoutRNG)
-benchmark("MC dropout 2-64-64-2, 100 passes × 100×100 grid", target: 0.5) {
+benchmark(
+  "mc-dropout-grid", "MC dropout 2-64-64-2, 100 passes × 100×100 grid",
+  "MC dropout predictive of a 2-64-64-2 network (p = 0.5), 100 passes over a 100×100 grid "
+    + "(two cores)", target: .atMost(0.25)
+) {
   var rng = Generator(seed: 7)
   _ = MonteCarloPredictive.probabilities(of: dropoutModel, at: grid, samples: 100, using: &rng)
 }
@@ -74,11 +100,18 @@ benchmark("MC dropout 2-64-64-2, 100 passes × 100×100 grid", target: 0.5) {
 // MARK: One epoch of Bayes by Backprop, by estimator
 // The same 2-64-64-2 network and data, one pass of 16 minibatches: weight sampling (one
 // shared sample per minibatch) against local reparameterisation.
-for (name, estimator) in [
-  ("weight sampling", GradientEstimator.sharedWeights),
-  ("local reparameterisation", GradientEstimator.localReparameterisation),
+for (id, name, estimator) in [
+  ("bbb-epoch-weight-sampling", "weight sampling", GradientEstimator.sharedWeights),
+  (
+    "bbb-epoch-local-reparameterisation", "local reparameterisation",
+    GradientEstimator.localReparameterisation
+  ),
 ] {
-  benchmark("One epoch of Bayes by Backprop, \(name)", target: .infinity) {
+  benchmark(
+    id, "One epoch of Bayes by Backprop, \(name)",
+    "One epoch of Bayes by Backprop on the same network and data (16 minibatches), \(name)",
+    unit: "ms", target: nil
+  ) {
     var rng = Generator(seed: 5)
     let model = MLP.bayesian(sizes: [2, 64, 64, 2], using: &rng)
     model.use(estimator)
@@ -95,7 +128,10 @@ let chapterDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLa
 let chapterOne = chapterDirectory.appendingPathComponent("01-bnn-definition")
 if FileManager.default.isExecutableFile(atPath: chapterOne.path) {
   let figures = FileManager.default.temporaryDirectory.appendingPathComponent("bench-figures")
-  benchmark("Chapter 1 end to end (release, full budget)", target: 5, runs: 3) {
+  benchmark(
+    "chapter-1", "Chapter 1 end to end (release, full budget)",
+    "Chapter 1 end to end, full budget, figures rendered", target: .atMost(5), runs: 3
+  ) {
     let process = Process()
     process.executableURL = chapterOne
     process.arguments = [
@@ -148,7 +184,11 @@ if bdlNames.contains(where: { only == nil || $0.contains(only!) }) {
   try! Data(labels.map { "\($0)\n" }.joined().utf8).write(to: labelFile)
 
   if FileManager.default.isExecutableFile(atPath: bdlTool.path) {
-    benchmark(bdlNames[0], target: 0.7, runs: 5) {
+    benchmark(
+      "bdl-calibration", bdlNames[0],
+      "`bdl calibration` end to end, 10⁶ predictions × 10 classes (203 MB of CSV)",
+      target: .atMost(0.7), runs: 5
+    ) {
       let process = Process()
       process.executableURL = bdlTool
       process.arguments = [
@@ -163,13 +203,21 @@ if bdlNames.contains(where: { only == nil || $0.contains(only!) }) {
   } else {
     print("bdl end to end: build it first (swift build -c release); skipped")
   }
-  benchmark(bdlNames[1], target: 0.025) {
+  benchmark(
+    "calibration-metrics", bdlNames[1],
+    "Calibration metrics alone (`CalibrationReport`: accuracy, NLL, Brier, equal-width and "
+      + "equal-mass reliability), 10⁶ × 10 in memory", unit: "ms", target: .atMost(25)
+  ) {
     let report = CalibrationReport(probabilities, labels: labels, bins: 15)
     precondition(report.negativeLogLikelihood.isFinite)
   }
   // Not one of the metrics the 25 ms target was set for: it bins all 10⁷ probabilities
   // rather than the 10⁶ confidences, so it is timed on its own.
-  benchmark(bdlNames[2], target: .infinity) {
+  benchmark(
+    "classwise-ece", bdlNames[2],
+    "Classwise ECE alone (`ClasswiseReliability`, all 10⁷ probabilities binned), 10⁶ × 10 "
+      + "in memory", unit: "ms", target: nil
+  ) {
     let classwise = ClasswiseReliability(probabilities, labels: labels, bins: 15)
     precondition(classwise.expectedCalibrationError.isFinite)
   }
@@ -203,7 +251,11 @@ if regressionNames.contains(where: { only == nil || $0.contains(only!) }) {
   let file = directory.appendingPathComponent("R.csv")
   try! Data(csv).write(to: file)
   if FileManager.default.isExecutableFile(atPath: bdlTool.path) {
-    benchmark(regressionNames[0], target: 1, runs: 5) {
+    benchmark(
+      "bdl-regression", regressionNames[0],
+      "`bdl regression` end to end, 10⁶ Gaussian predictions (58 MB of CSV)",
+      target: .atMost(1), runs: 5
+    ) {
       let process = Process()
       process.executableURL = bdlTool
       process.arguments = ["regression", "--predictions", file.path, "--json"]
@@ -215,7 +267,11 @@ if regressionNames.contains(where: { only == nil || $0.contains(only!) }) {
   } else {
     print("bdl regression end to end: build it first (swift build -c release); skipped")
   }
-  benchmark(regressionNames[1], target: .infinity) {
+  benchmark(
+    "regression-scores", regressionNames[1],
+    "Regression scores alone (`GaussianRegressionScores`), 10⁶ predictions in memory",
+    unit: "ms", target: nil
+  ) {
     let scores = GaussianRegressionScores(mean: mean, standardDeviation: std, target: target)
     precondition(scores.negativeLogLikelihood.isFinite)
   }
@@ -231,7 +287,11 @@ let laplaceX = SyntheticData.linspace(-5, 5, count: 200)
 let laplaceData = Dataset(
   inputs: laplaceX, targets: .values(laplaceX.map { sin($0) + 0.3 * laplaceRNG.normal() }))
 let laplaceQueries = SyntheticData.linspace(-6, 6, count: 200)
-benchmark("Laplace last-layer full (65 weights): fit on 200 points + GLM at 200", target: 0.02) {
+benchmark(
+  "laplace-last-layer", "Laplace last-layer full (65 weights): fit on 200 points + GLM at 200",
+  "Last-layer full Laplace of note 002's 1-64-64-1 network (65 weights): GGN fit on 200 "
+    + "points + GLM predictive at 200 inputs", unit: "ms", target: .atMost(20)
+) {
   let la = try! LaplaceApproximation(
     model: laplaceModel, data: laplaceData, likelihood: .gaussian(noiseStandardDeviation: 0.3),
     subset: .lastLayer, structure: .full)
@@ -240,7 +300,7 @@ benchmark("Laplace last-layer full (65 weights): fit on 200 points + GLM at 200"
 
 // MARK: Network posterior gradient, what HMC spends its time on
 // Chapter 10's two networks: 1-50-1 tanh on 40 points, 2-16-16-2 tanh on 200 points;
-// 1000 evaluations of log p(θ | D) and its gradient (reported per evaluation).
+// 1000 evaluations of log p(θ | D) and its gradient a run (reported per evaluation).
 var posteriorRNG = Generator(seed: 8)
 let gapPosterior = NetworkPosterior(
   sizes: [1, 50, 1], activation: .tanh,
@@ -254,11 +314,11 @@ for (label, posterior) in [
   ("1-50-1, 40 points", gapPosterior), ("2-16-16-2, 200 points", moonsPosterior),
 ] {
   let name = "Network posterior gradient \(label)"
-  if let only, !name.contains(only) { continue }
+  if !recorder.wants(name) { continue }
   let theta = (0..<posterior.dimension).map { _ in posteriorRNG.normal() }
   // Chapter 10's network: the C library's tanh and the vectorised path (the C kernel,
   // AVX2 where the processor has it) timed in alternation, so that both see the same load
-  // on this shared machine; the median and the spread (min–max) of the runs.
+  // on this shared machine. The target is the vectorised path's, which chapter 10 uses.
   var paths = [("libm tanh", posterior)]
   if label.hasPrefix("1-50-1") {
     var fast = posterior
@@ -268,26 +328,22 @@ for (label, posterior) in [
   var times = paths.map { _ in [Double]() }
   for run in 0...runs {
     for (k, (_, target)) in paths.enumerated() {
-      let d = clock.measure {
+      let d = ContinuousClock().measure {
         for _ in 0..<1000 { precondition(target.logDensityAndGradient(theta).value.isFinite) }
       }
       // Run 0 warms up; µs per evaluation.
-      if run > 0 {
-        times[k].append(
-          (Double(d.components.attoseconds) * 1e-18 + Double(d.components.seconds)) * 1e3)
-      }
+      if run > 0 { times[k].append(Recorder.seconds(d) * 1e3) }
     }
   }
   for ((path, _), measured) in zip(paths, times) {
-    let sorted = measured.sorted()
     let isFast = path == "vectorised"
-    let verdict =
-      isFast
-      ? (sorted[sorted.count / 2] <= 8 ? "target ≤ 8 µs   ok" : "target ≤ 8 µs   OVER TARGET")
-      : "(no target)"
-    print(
-      "\("\(name), \(path)".padding(toLength: 62, withPad: " ", startingAt: 0)) median \(String(format: "%7.1f", sorted[sorted.count / 2])) µs  (\(String(format: "%.1f–%.1f", sorted.first!, sorted.last!)))  \(verdict)"
-    )
+    let slug = label.hasPrefix("1-50-1") ? "1-50-1" : "2-16-16-2"
+    recorder.record(
+      "posterior-gradient-\(slug)\(isFast ? "" : "-libm")", name: "\(name), \(path)",
+      description: "Log posterior and its gradient (`NetworkPosterior`), one evaluation: "
+        + "\(slug) tanh on \(label.hasPrefix("1-50-1") ? 40 : 200) points, "
+        + (isFast ? "vectorised tanh (C kernel, as chapter 10)" : "the C library's tanh"),
+      unit: "µs", target: isFast ? .atMost(8) : nil, values: measured)
   }
 }
 
@@ -302,77 +358,23 @@ for (label, posterior) in [
 // the gradient's speed or the machine's load. Each sampler runs from several chain seeds;
 // the median and the spread.
 //
-// NumPyro on the same posterior, for comparison (measured 2026-12-05 on this 2-core AMD EPYC
-// machine under a load of about 7, NumPyro 0.22.0, JAX 0.10.2 on the CPU, float64): the same
-// 40 points and MAP starts (written out by this program) given to `NUTS(model)` with its
-// defaults (diagonal mass, target acceptance 0.8, max tree depth 10), `MCMC(num_warmup=500,
-// num_samples=500, num_chains=2, chain_method="sequential")`, the model a flat 151-vector
-// with a N(0, 1) prior in this program's order; ESS by `numpyro.diagnostics`. Every one of
-// its 1000 kept trees also reached depth 10 (1023 leapfrog steps) at ε = 0.0036–0.0039,
-// with 0 divergences, mean acceptance statistic 0.93 and an inverse mass between 0.58 and
-// 1.85: the network's posterior has marginal variances near its prior's and narrow
-// directions that are not along the axes, so a diagonal mass cannot undo them. Its min
-// ESS was 769 and 713 in two runs (0.70–0.75 per 1000 kept-phase gradients), 19–27 per
-// second of wall clock (27 s for a run once compiled). The "103–125 per second" quoted in
-// issue 21 was not reproduced on this machine at this load. NumPyro with `dense_mass=True`
-// did no better (depth 10 throughout at ε = 0.0053–0.0065, min ESS 489): 500 warm-up draws
-// do not estimate a 151 × 151 covariance well. The third line caps our NUTS's trees at
-// depth 8 (at most 255 leapfrog steps, a trajectory about as long as the HMC's T = 1 at
-// this step size): the functions of interest mix before the slowest weight directions
-// turn, so shorter trajectories buy more ESS per gradient.
+// NumPyro's NUTS on the same posterior is the reference: Benchmarks/reference/numpyro_nuts.py
+// reads the data and MAP starts this program exports (`--export-chapter10`) and records its
+// numbers in numpyro_nuts.json, which the README's table shows beside ours. Both samplers'
+// trees run to depth 10 on this posterior: its narrow directions are not along the axes, so
+// a diagonal mass cannot undo them. The third sampler caps our NUTS's trees at depth 8 (at
+// most 255 leapfrog steps, a trajectory about as long as the HMC's T = 1 at this step size):
+// the functions of interest mix before the slowest weight directions turn, so shorter
+// trajectories buy more ESS per gradient.
 let samplerNames = [
   "NUTS 1-50-1 regression posterior", "HMC 1-50-1 regression posterior",
   "NUTS 1-50-1 regression posterior, tree depth ≤ 8",
-  "Network posterior gradient 1-50-1, vectorised tanh",
 ]
-if samplerNames.contains(where: { only == nil || $0.contains(only!) }) {
-  var chapterRNG = Generator(seed: 1)
-  let noise = 0.2
-  let regression = SyntheticData.regressionWithGap(count: 40, noise: noise, using: &chapterRNG)
-  _ = SyntheticData.regressionWithGap(count: 1000, noise: noise, using: &chapterRNG)  // its test set
-  let likelihood = Likelihood.gaussian(noiseStandardDeviation: noise)
-  var posterior = NetworkPosterior(
-    sizes: [1, 50, 1], activation: .tanh, data: regression, likelihood: likelihood,
-    priorStandardDeviation: 1)
-  // Both samplers on the vectorised tanh (the C library's costs several times as much).
-  posterior.vectorisedTanh = true
-  let gradientName = "Network posterior gradient 1-50-1, vectorised tanh, per evaluation"
-  if only == nil || gradientName.contains(only!) {
-    var thetaRNG = Generator(seed: 8)
-    let theta = (0..<posterior.dimension).map { _ in thetaRNG.normal() }
-    let seconds = median(runs) {
-      for _ in 0..<1000 { precondition(posterior.logDensityAndGradient(theta).value.isFinite) }
-    }
-    print(
-      "\(gradientName.padding(toLength: 62, withPad: " ", startingAt: 0)) median \(String(format: "%7.1f", seconds * 1000)) µs  (target ≤ 8 µs)"
-    )
-  }
-  let startGenerators = chapterRNG.forks(4)  // the chapter's four; two chains here
-  let samplersRun = samplerNames.prefix(3).contains { only == nil || $0.contains(only!) }
-  let starts = Parallel.map(samplersRun ? 2 : 0) { k -> [Double] in
-    var own = startGenerators[k]
-    let model = MLP(sizes: [1, 50, 1], activation: .tanh, dropout: 0, using: &own)
-    var adam = Adam(parameters: model.parameters, learningRate: 1e-2)
-    _ = try! MAPEstimation(model: model, likelihood: likelihood, priorStandardDeviation: 1)
-      .train(on: regression, epochs: 3000, batchSize: 40, optimiser: &adam, using: &own)
-    return NetworkPosterior.parameters(of: model)
-  }
-  let probes = Matrix(rows: 4, columns: 1, storage: [-2, 0, 2, 4.5])
-  /// The smallest ESS over the probes' predictions, from each chain's draws.
-  func smallestESS(_ chains: [[[Double]]]) -> Double {
-    var unused = Generator(seed: 0)
-    let values = chains.map { draws in
-      draws.map { posterior.network($0).predict(probes, using: &unused).storage }
-    }
-    return (0..<4).map { j in
-      MCMCDiagnostics.effectiveSampleSize(values.map { chain in chain.map { $0[j] } })
-    }.min()!
-  }
-  func seconds(_ d: Duration) -> Double {
-    Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-  }
-  let seeds: [UInt64] = CommandLine.arguments.contains("--quick") ? [11] : [11, 12, 13]
-  for name in samplerNames.prefix(3) where only == nil || name.contains(only!) {
+if samplerNames.contains(where: recorder.wants) {
+  let problem = Chapter10Posterior()
+  let starts = problem.starts()
+  let seeds: [UInt64] = arguments.contains("--quick") ? [11] : [11, 12, 13]
+  for name in samplerNames where recorder.wants(name) {
     var rates = [Double]()
     var perGradient = [Double]()
     var details = [String]()
@@ -382,11 +384,12 @@ if samplerNames.contains(where: { only == nil || $0.contains(only!) }) {
       var draws = [[[Double]]]()
       var gradients = 0
       var trees = ""
-      let time = clock.measure {
+      let time = ContinuousClock().measure {
         if name.hasPrefix("NUTS") {
           var sampler = NoUTurnSampler(warmUp: 500, iterations: 500)
           if name.hasSuffix("≤ 8") { sampler.maxTreeDepth = 8 }
-          let chains = try! sampler.sampleChains(posterior, from: starts, generators: generators)
+          let chains = try! sampler.sampleChains(
+            problem.posterior, from: starts, generators: generators)
           draws = chains.map(\.draws)
           gradients = chains.reduce(0) { $0 + $1.gradientEvaluations }
           let depths = chains.flatMap(\.treeDepths)
@@ -397,29 +400,42 @@ if samplerNames.contains(where: { only == nil || $0.contains(only!) }) {
         } else {
           let chains = try! HamiltonianMonteCarlo(
             warmUp: 500, iterations: 500, trajectoryLength: 1
-          ).sampleChains(posterior, from: starts, generators: generators)
+          ).sampleChains(problem.posterior, from: starts, generators: generators)
           draws = chains.map(\.draws)
           gradients = chains.reduce(0) { $0 + $1.gradientEvaluations }
         }
       }
-      let ess = smallestESS(draws)
-      rates.append(ess / seconds(time))
+      let ess = problem.smallestESS(draws)
+      rates.append(ess / Recorder.seconds(time))
       perGradient.append(1000 * ess / Double(gradients))
       details.append(
         String(
-          format: "ESS %.0f in %.2f s, %d gradients (%.2f per 1000)", ess, seconds(time),
+          format: "ESS %.0f in %.2f s, %d gradients (%.2f per 1000)", ess, Recorder.seconds(time),
           gradients, 1000 * ess / Double(gradients)) + trees)
     }
-    let sorted = rates.sorted()
-    let target =
-      name.hasPrefix("NUTS")
-      ? "target ≥ 150   \(sorted[sorted.count / 2] >= 150 ? "ok" : "UNDER TARGET")" : "(no target)"
-    print(
-      "\(name.padding(toLength: 62, withPad: " ", startingAt: 0)) min ESS/s \(String(format: "%.0f", sorted[sorted.count / 2])) (\(sorted.map { String(format: "%.0f", $0) }.joined(separator: ", ")))   \(target)"
-    )
-    print(
-      "\("".padding(toLength: 62, withPad: " ", startingAt: 0)) min ESS per 1000 gradients \(String(format: "%.2f", perGradient.sorted()[perGradient.count / 2]))"
-    )
+    let (slug, what) =
+      name.hasPrefix("HMC")
+      ? ("hmc", "HMC (T = 1, as chapter 10 before NUTS)")
+      : name.hasSuffix("≤ 8")
+        ? ("nuts-depth-8", "NUTS, trees capped at depth 8")
+        : ("nuts", "NUTS (defaults: diagonal mass, acceptance 0.8, depth ≤ 10)")
+    let setting =
+      "on chapter 10's 1-50-1 regression posterior, 2 chains × (500 + 500) from MAP starts "
+      + "on two cores, min ESS over four predictions (\(seeds.count) chain seeds)"
+    recorder.record(
+      "\(slug)-ess-per-second", name: name, description: "\(what) \(setting), per second",
+      unit: "ESS/s", target: slug == "nuts" ? .atLeast(150) : nil, values: rates)
+    recorder.record(
+      "\(slug)-ess-per-1000-gradients", name: "\(name), per 1000 gradients",
+      description: "\(what), the same runs, per "
+        + "1000 gradient evaluations (warm-up included; independent of speed and load)",
+      unit: "per 1000 gradients", target: nil, values: perGradient)
     for detail in details { print("    \(detail)") }
   }
+}
+
+if let recordFile, only == nil {
+  try recorder.write(to: recordFile, readme: readme, references: referenceFolder)
+  print(
+    "recorded in \(recordFile.relativePath)\(readme.map { ", table in \($0.relativePath)" } ?? "")")
 }
