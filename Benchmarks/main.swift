@@ -415,7 +415,7 @@ if samplerNames.contains(where: recorder.wants) {
     }
     let (slug, what) =
       name.hasPrefix("HMC")
-      ? ("hmc", "HMC (T = 1, as chapter 10 before NUTS)")
+      ? ("hmc", "HMC (T = 1, chapter 10's reference sampler)")
       : name.hasSuffix("≤ 8")
         ? ("nuts-depth-8", "NUTS, trees capped at depth 8")
         : ("nuts", "NUTS (defaults: diagonal mass, acceptance 0.8, depth ≤ 10)")
