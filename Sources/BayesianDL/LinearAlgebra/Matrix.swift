@@ -218,8 +218,18 @@ public struct Matrix: Equatable, Sendable {
   /// Applies `transform` to every element.
   ///
   /// - Parameter transform: the element-wise function.
+  @inline(__always)
   public func map(_ transform: (Double) -> Double) -> Matrix {
-    Matrix(rows: rows, columns: columns, storage: storage.map(transform))
+    // A plain loop into uninitialised storage: `Array.map` appends element by element
+    // (a capacity check each time), which keeps `sqrt`, `exp`, … from being vectorised.
+    let count = self.count
+    let out = storage.withUnsafeBufferPointer { source in
+      [Double](unsafeUninitializedCapacity: count) { target, initialised in
+        for k in 0..<count { (target.baseAddress! + k).initialize(to: transform(source[k])) }
+        initialised = count
+      }
+    }
+    return Matrix(rows: rows, columns: columns, storage: out)
   }
 
   /// Stacks matrices with equal column counts on top of each other.
