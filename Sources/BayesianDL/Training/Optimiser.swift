@@ -1,3 +1,4 @@
+import CVectorMath
 import Foundation
 
 /// Something that updates parameters from their accumulated gradients.
@@ -125,49 +126,18 @@ public struct Adam: Optimiser {
     // η m̂/(√v̂ + ε) = (η/c₁) m / (√v/√c₂ + ε): one square root and one division per entry.
     let stepSize = learningRate / correction1
     let inverseRootCorrection2 = 1 / correction2.squareRoot()
+    // The update itself is a C kernel with an AVX2 copy (four entries at a time, the
+    // square root and division included), the same bits as the entry-by-entry formula.
     let (b1, b2, eps) = (beta1, beta2, epsilon)
     for (k, p) in parameters.enumerated() {
       firstMoment[k].withUnsafeMutableBufferPointer { m in
         secondMoment[k].withUnsafeMutableBufferPointer { v in
           p.gradient.storage.withUnsafeMutableBufferPointer { g in
             p.value.storage.withUnsafeMutableBufferPointer { theta in
-              // Two entries at a time (one SSE2 register); the scalar loop finishes an odd count.
-              let n = theta.count
-              var i = 0
-              while i + 2 <= n {
-                let gi = UnsafeRawPointer(g.baseAddress! + i).loadUnaligned(as: SIMD2<Double>.self)
-                let mi =
-                  b1 * UnsafeRawPointer(m.baseAddress! + i).loadUnaligned(as: SIMD2<Double>.self)
-                  + (1 - b1) * gi
-                let vi =
-                  b2 * UnsafeRawPointer(v.baseAddress! + i).loadUnaligned(as: SIMD2<Double>.self)
-                  + (1 - b2) * gi * gi
-                let t = UnsafeRawPointer(theta.baseAddress! + i).loadUnaligned(
-                  as: SIMD2<Double>.self)
-                // Lane by lane: Double.squareRoot() is one instruction, while SIMD2's
-                // goes through a library call here.
-                let root = SIMD2(vi[0].squareRoot(), vi[1].squareRoot())
-                let updated = t - stepSize * mi / (root * inverseRootCorrection2 + eps)
-                UnsafeMutableRawPointer(m.baseAddress! + i).storeBytes(
-                  of: mi, as: SIMD2<Double>.self)
-                UnsafeMutableRawPointer(v.baseAddress! + i).storeBytes(
-                  of: vi, as: SIMD2<Double>.self)
-                UnsafeMutableRawPointer(theta.baseAddress! + i).storeBytes(
-                  of: updated, as: SIMD2<Double>.self)
-                UnsafeMutableRawPointer(g.baseAddress! + i).storeBytes(
-                  of: .zero, as: SIMD2<Double>.self)
-                i += 2
-              }
-              while i < n {
-                let gi = g[i]
-                let mi = b1 * m[i] + (1 - b1) * gi
-                let vi = b2 * v[i] + (1 - b2) * gi * gi
-                m[i] = mi
-                v[i] = vi
-                theta[i] -= stepSize * mi / (vi.squareRoot() * inverseRootCorrection2 + eps)
-                g[i] = 0
-                i += 1
-              }
+              guard let base = theta.baseAddress else { return }
+              cvm_adam_step(
+                base, g.baseAddress!, m.baseAddress!, v.baseAddress!, theta.count, b1, b2, stepSize,
+                inverseRootCorrection2, eps, CVMPathAutomatic)
             }
           }
         }

@@ -34,4 +34,12 @@ double cvm_tanh_network_misfit(
     ptrdiff_t layers, const ptrdiff_t *sizes, const double *theta, const double *inputs,
     const double *targets, ptrdiff_t count, double *scratch, double *gradient, CVMPath path);
 
+/// One Adam step on `count` parameters, in place: first ← β₁·first + (1−β₁)·g,
+/// second ← β₂·second + ((1−β₂)·g)·g, theta ← theta − (stepSize·first)/(√second·c + ε)
+/// with c = `inverseRootCorrection2`, and the gradient cleared to zero.
+void cvm_adam_step(
+    double *theta, double *gradient, double *first, double *second, ptrdiff_t count,
+    double beta1, double beta2, double stepSize, double inverseRootCorrection2, double epsilon,
+    CVMPath path);
+
 #endif
