@@ -271,7 +271,7 @@ func runHMC(_ posterior: NetworkPosterior, from starts: [MLP], generator: Genera
       posterior, from: starts.map(NetworkPosterior.parameters(of:)), generators: generators)
   }
 }
-
+//: NUTS from the same starts, for the comparison with HMC in section 1:
 /// NUTS chains from the same starts and with the same warm-up and iterations as
 /// ``runHMC(_:from:generator:)``, trees capped at `nutsTreeDepth`, every iteration kept.
 ///
@@ -609,6 +609,8 @@ func treeTable(_ chains: [NoUTurnChain]) -> ResultTable {
   return table
 }
 chapter.show(treeTable(regressionNUTS))
+//: Both samplers on every draw after warm-up, per gradient evaluation:
+// fold: the comparison on every draw
 let regressionProbeMatrix = Matrix.column(regressionProbes)
 let allHMC = diagnostics(
   regressionChains.map(\.draws), regressionPosterior, probes: regressionProbeMatrix
@@ -640,6 +642,8 @@ for (name, d, evaluations, seconds) in [
     name, numbers: [d.map(\.rHat).max()!, ess, evaluations, 1000 * ess / evaluations, seconds])
 }
 chapter.show(samplerTable)
+//: What the two tables say, checked:
+// fold: the claims below, checked on this run
 let hmcPerThousand = 1000 * allHMC.map(\.effectiveSize).min()! / regressionEvaluations
 let nutsPerThousand = 1000 * allNUTS.map(\.effectiveSize).min()! / nutsEvaluations
 chapter.value("nutsTreeDepth", Double(nutsTreeDepth), digits: 2)
@@ -813,7 +817,8 @@ let meanFieldRuns: [(estimator: GradientEstimator, key: String, name: String)] =
   ),
   (.flipout, "meanFieldFlipout", "mean field, Flipout"),
 ]
-
+//: The three runs are independent, so they train side by side on the two cores:
+// fold: training the three mean-field runs side by side
 /// One trained mean-field run: the network, one record per step, the wall-clock seconds
 /// its training took, and the generator its predictive forks from.
 struct MeanFieldRun {
@@ -853,6 +858,7 @@ func trainMeanFieldRuns(
       predictiveParent: generators[k].predictiveParent)
   }
 }
+//: On the regression:
 let regressionMeanField = trainMeanFieldRuns(
   sizes: regressionSizes, likelihood: regressionLikelihood, on: regression, using: &rng)
 let regressionTraces = regressionMeanField.map(\.records)
@@ -1679,6 +1685,8 @@ func referenceUncertainty<Draw: Sendable, Predictive: Sendable>(
   )
   return (perMethod.map { percentile($0, 0.025) }, perMethod.map { percentile($0, 0.975) }, floor)
 }
+//: The intervals and the floor for both problems, and what they show, checked:
+// fold: the intervals, the floor and their claims
 var bootstrapRNG = Generator(seed: chapter.seed &+ 0x424F_4F54)  // its own stream
 let regressionOutputs = regressionDraws.map { outputs(of: $0, regressionPosterior, at: plotX) }
 let regressionSpread = referenceUncertainty(
@@ -1722,13 +1730,16 @@ do {
     "the same holds for SWAG and MultiSWAG against the networks they start from on the moons,",
     overlap("SWAG", "MAP") && overlap("MultiSWAG", "deep ensemble"))
 }
+/// Short names for the summary's axis, in the order of the tables.
+let summaryNames = [
+  "MAP", "MF", "MF LRT", "MF Flipout", "dropout", "ensemble", "LA diag", "LA K-FAC",
+  "LA full", "LA last", "BLL", "SGLD", "SWAG", "MultiSWAG",
+]
+precondition(summaryNames.count == regressionFits.count - 1, "one short name per method")
+//: The figure:
+// fold: the summary figure
 orExit("saving the summary") {
-  // Short names for the axis, in the order of the tables.
-  let names = [
-    "MAP", "MF", "MF LRT", "MF Flipout", "dropout", "ensemble", "LA diag", "LA K-FAC",
-    "LA full", "LA last", "BLL", "SGLD", "SWAG", "MultiSWAG",
-  ]
-  precondition(names.count == regressionFits.count - 1, "one short name per method")
+  let names = summaryNames
   let regressionDistances = regressionFits.dropFirst().map {
     average($0.grid.wassersteinDistances(to: regressionReference.grid))
   }
