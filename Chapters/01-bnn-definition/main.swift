@@ -899,8 +899,7 @@ chapter.claim(
 //: How wide the band is in the data, in the gap between them, and beyond them:
 /// The mean of the band's sd (of f, without noise) over the inputs `where` selects.
 func meanBandSD(_ selected: (Double) -> Bool) -> Double {
-  let chosen = curveXs.storage.indices.filter { selected(curveXs.storage[$0]) }
-  return chosen.reduce(0) { $0 + band.standardDeviation.storage[$1] } / Double(chosen.count)
+  SampleSummary.mean(band.standardDeviation.storage, at: curveXs.storage, where: selected)
 }
 let bandSDInData = chapter.value("bandSDInData", meanBandSD { abs($0) >= 1 && abs($0) <= 3 })
 let bandSDInGap = chapter.value("bandSDInGap", meanBandSD { abs($0) < 1 })

@@ -898,11 +898,8 @@ func checkpoint(
     { abs($0) >= 1.2 && abs($0) <= 2.8 }, { abs($0) <= 0.5 }, { abs($0) >= 4 },
   ]
   func averages(_ extra: Double) -> [Double] {
-    regions.map { keep in
-      let picked = curve.storage.indices.filter { keep(curve.storage[$0]) }
-      return picked.reduce(0) { $0 + (onCurve.variance.storage[$1] + extra).squareRoot() }
-        / Double(picked.count)
-    }
+    let sd = onCurve.variance.storage.map { ($0 + extra).squareRoot() }
+    return regions.map { SampleSummary.mean(sd, at: curve.storage, where: $0) }
   }
   let y = gapData.targets.values.storage
   let squared = y.indices.map { pow(y[$0] - onData.mean.storage[$0], 2) }

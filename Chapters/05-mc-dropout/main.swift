@@ -1192,12 +1192,6 @@ let gapFits = gapRates.map { rate in
 //: Each band measured where the data are, in the middle of the gap and beyond them, and
 //: against fresh points from the same distribution:
 let gapFresh = SyntheticData.regressionWithGap(count: freshCount, noise: gapNoise, using: &rng)
-/// The mean of `values` over the curve points whose |x| lies in `range`.
-func averageOverCurve(_ values: [Double], where range: ClosedRange<Double>) -> Double {
-  SampleSummary.mean(
-    gapCurve.storage.indices.filter { range.contains(abs(gapCurve.storage[$0])) }
-      .map { values[$0] })
-}
 /// `values` along `gapCurve` read at `x` by linear interpolation: the fresh points'
 /// bands come from the same passes (the curve's points are 0.05 apart, much finer than
 /// the function's wiggles).
@@ -1222,6 +1216,10 @@ var gapTable = ResultTable(
   ])
 for (rate, fall, noise, fit) in gapFits {
   let sd = fit.epistemic.map { $0.squareRoot() }
+  // The sd of f averaged over the curve points whose |x| lies in `region`.
+  let sdOver = { (region: ClosedRange<Double>) in
+    SampleSummary.mean(sd, at: gapCurve.storage) { region.contains(abs($0)) }
+  }
   let totalSD = fit.total.map { $0.squareRoot() }
   let freshX = gapFresh.inputs.storage
   let freshY = gapFresh.targets.values.storage
@@ -1238,8 +1236,8 @@ for (rate, fall, noise, fit) in gapFits {
   gapTable.add(
     "\(rate)", as: "p\(Int(rate * 10))",
     numbers: [
-      fall, noise, averageOverCurve(sd, where: 1.2...2.8), averageOverCurve(sd, where: 0...0.5),
-      averageOverCurve(sd, where: 4...5), covered(sd), covered(totalSD),
+      fall, noise, sdOver(1.2...2.8), sdOver(0...0.5), sdOver(4...5), covered(sd),
+      covered(totalSD),
       SampleSummary.mean(truthOutside),
     ])
 }

@@ -9,6 +9,20 @@ public enum SampleSummary {
     return values.reduce(0, +) / Double(values.count)
   }
 
+  /// The mean of `values` over the points whose input `selected` keeps: a band's width
+  /// averaged over a region of a curve (where the data are, in a gap, beyond them).
+  ///
+  /// - Parameters:
+  ///   - values: one number per input.
+  ///   - inputs: the inputs, as many as `values`.
+  ///   - selected: whether an input belongs to the region; it must keep at least one.
+  public static func mean(
+    _ values: [Double], at inputs: [Double], where selected: (Double) -> Bool
+  ) -> Double {
+    precondition(values.count == inputs.count, "SampleSummary.mean: one value per input")
+    return mean(inputs.indices.filter { selected(inputs[$0]) }.map { values[$0] })
+  }
+
   /// The sample mean and the sample standard deviation
   /// $s = \sqrt{\frac1{n-1}\sum_i (x_i - \bar x)^2}$ (0 for a single value).
   ///
