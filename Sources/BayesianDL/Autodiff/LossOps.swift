@@ -80,7 +80,31 @@ public func gaussianNegativeLogLikelihood(mean: Variable, logVariance: Variable,
     mean.rows == targets.rows && mean.columns == targets.columns,
     "gaussianNegativeLogLikelihood: mean [\(mean.rows), \(mean.columns)] vs targets [\(targets.rows), \(targets.columns)]"
   )
-  let residual = mean - targets  // [batch, outputs]
-  let perElement = (logVariance + square(residual) * exp(-logVariance) + log(2 * Double.pi)) * 0.5
-  return perElement.sum() / Double(mean.rows)
+  // One node for the whole formula (a dozen nodes when written with variables). Each
+  // step below is the matrix operation the written-out formula would record, in the same
+  // order, so that values and gradients are the same bit for bit.
+  let (m, s) = (mean.node, logVariance.node)
+  let residual = mean.value - targets
+  let precision = (-s.value).map(Foundation.exp)  // e^{-s}
+  let squared = residual.map { $0 * $0 }
+  let perElement = ((s.value + squared * precision) + log(2 * Double.pi)) * 0.5
+  let scale = 1 / Double(mean.rows)
+  let value = Matrix.scalar(perElement.sum()) * scale
+  return mean.tape.record(value, inputs: [mean, logVariance]) { g, tape in
+    let perElementGradient =
+      Matrix(
+        rows: perElement.rows, columns: perElement.columns, repeating: (g * scale).scalarValue)
+      * 0.5
+    if tape.requiresGradient(s) {
+      // ∂/∂s = ½ − ½ (y − μ)² e^{-s}: the direct term plus the one through e^{-s}.
+      let throughPrecision =
+        -(((perElementGradient * squared).reduced(to: precision.shape)) * precision)
+      tape.accumulate(
+        perElementGradient.reduced(to: s.value.shape) + throughPrecision, into: s)
+    }
+    if tape.requiresGradient(m) {
+      let squaredGradient = perElementGradient * precision
+      tape.accumulate(squaredGradient * residual.map { 2 * $0 }, into: m)
+    }
+  }
 }

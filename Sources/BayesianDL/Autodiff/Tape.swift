@@ -12,12 +12,21 @@
 /// freed as soon as the last variable on it goes. A tape made with `recordsGradients: false` keeps no
 /// closures and is the cheap way to run a network for prediction.
 public final class Tape {
-  /// The accumulated gradient of every node (nil until something flows into it).
-  private var gradients: [Matrix?] = []
-  /// Each node's vector–Jacobian product, or nil for leaves and constants.
-  private var pullbacks: [((Matrix, Tape) -> Void)?] = []
-  /// Whether a gradient needs to flow into each node.
-  private var needsGradient: [Bool] = []
+  /// What the backward pass keeps of one node.
+  ///
+  /// One array of these rather than three parallel arrays: one append and one exclusivity
+  /// check per node, and a closure stored in a struct field needs no reabstraction thunk
+  /// (an array of optional closures allocates one per node).
+  private struct Entry {
+    /// The accumulated gradient (nil until something flows into it).
+    var gradient: Matrix?
+    /// The node's vector–Jacobian product, or nil for leaves and constants.
+    let pullback: ((Matrix, Tape) -> Void)?
+    /// Whether a gradient needs to flow into the node.
+    let needsGradient: Bool
+  }
+  /// Every node, in the order recorded.
+  private var entries: [Entry] = []
   /// Leaves that stand for trainable parameters, and where their gradient goes.
   private var parameterLeaves: [(node: Int, parameter: Parameter)] = []
 
@@ -30,6 +39,9 @@ public final class Tape {
   ///   pullbacks, ``backward(from:)`` not allowed).
   public init(recordsGradients: Bool = true) {
     self.recordsGradients = recordsGradients
+    // A training step records a few dozen nodes; growing 1, 2, 4, … would copy them six
+    // times.
+    entries.reserveCapacity(64)
   }
 
   /// A node that is never differentiated (data, noise, targets).
@@ -67,13 +79,13 @@ public final class Tape {
   func record(_ value: Matrix, inputs: [Variable], pullback: @escaping (Matrix, Tape) -> Void)
     -> Variable
   {
-    let needs = recordsGradients && inputs.contains { needsGradient[$0.id] }
+    let needs = recordsGradients && inputs.contains { entries[$0.id].needsGradient }
     return append(value, needsGradient: needs, pullback: needs ? pullback : nil)
   }
 
   /// Whether a gradient must flow into `variable` (false for constants), so that a
   /// pullback can skip work nobody reads.
-  func requiresGradient(_ node: Node) -> Bool { needsGradient[node.id] }
+  func requiresGradient(_ node: Node) -> Bool { entries[node.id].needsGradient }
 
   /// Adds `gradient` to the gradient of `node`, if it needs one.
   ///
@@ -81,18 +93,18 @@ public final class Tape {
   ///   - gradient: a matrix of the node's shape.
   ///   - node: the input that receives it.
   func accumulate(_ gradient: Matrix, into node: Node) {
-    guard needsGradient[node.id] else { return }
+    guard entries[node.id].needsGradient else { return }
     precondition(
       gradient.rows == node.value.rows && gradient.columns == node.value.columns,
       "Tape: gradient [\(gradient.rows), \(gradient.columns)] for a [\(node.value.rows), \(node.value.columns)] node"
     )
-    guard var total = gradients[node.id] else {
-      gradients[node.id] = gradient
+    guard var total = entries[node.id].gradient else {
+      entries[node.id].gradient = gradient
       return
     }
-    gradients[node.id] = nil  // so that `total` is the only reference and += adds in place
+    entries[node.id].gradient = nil  // so that `total` is the only reference and += adds in place
     total += gradient
-    gradients[node.id] = total
+    entries[node.id].gradient = total
   }
 
   /// Back-propagates from a scalar: fills every node's gradient with
@@ -118,11 +130,11 @@ public final class Tape {
     precondition(recordsGradients, "Tape: backward on a tape made with recordsGradients: false")
     accumulate(seed, into: output.node)
     for id in stride(from: output.id, through: 0, by: -1) {
-      guard let pullback = pullbacks[id], let g = gradients[id] else { continue }
+      guard let pullback = entries[id].pullback, let g = entries[id].gradient else { continue }
       pullback(g, self)
     }
     for (node, parameter) in parameterLeaves {
-      if let g = gradients[node] { parameter.gradient += g }
+      if let g = entries[node].gradient { parameter.gradient += g }
     }
   }
 
@@ -130,17 +142,15 @@ public final class Tape {
   /// nothing flowed into it.
   ///
   /// - Parameter variable: a variable on this tape.
-  public func gradient(of variable: Variable) -> Matrix? { gradients[variable.id] }
+  public func gradient(of variable: Variable) -> Matrix? { entries[variable.id].gradient }
 
   private func append(
     _ value: Matrix, needsGradient needs: Bool, pullback: ((Matrix, Tape) -> Void)?
   )
     -> Variable
   {
-    gradients.append(nil)
-    pullbacks.append(pullback)
-    needsGradient.append(needs)
-    return Variable(tape: self, id: gradients.count - 1, value: value)
+    entries.append(Entry(gradient: nil, pullback: pullback, needsGradient: needs))
+    return Variable(tape: self, id: entries.count - 1, value: value)
   }
 }
 

@@ -93,8 +93,7 @@ public struct VariationalLastLayer: MinibatchObjective {
     }
     var regulariser = layer.klDivergence(on: tape, using: &rng) * (klWeight / Double(datasetSize))
     if let sigma = backbonePriorStandardDeviation, !backboneParameters.isEmpty {
-      let squaredNorm = backboneParameters.map { square(tape.parameter($0)).sum() }.reduce(
-        tape.constant(.scalar(0)), +)
+      let squaredNorm = sumOfSquares(backboneParameters.map(tape.parameter))
       regulariser = regulariser + squaredNorm * (0.5 / (sigma * sigma * Double(datasetSize)))
     }
     return MinibatchLoss(

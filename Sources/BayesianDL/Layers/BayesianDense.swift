@@ -107,7 +107,7 @@ public final class BayesianDense: BayesianLayer {
     let tape = x.tape
     switch mode {
     case .mean:
-      return x.matmul(tape.parameter(weightMean)) + tape.parameter(biasMean)
+      return x.affine(tape.parameter(weightMean), tape.parameter(biasMean))
     case .sample:
       return sampledForward(x, using: &rng)
     }
@@ -125,21 +125,21 @@ public final class BayesianDense: BayesianLayer {
         mean: mu, scale: raw, noise: rng.normalMatrix(rows: inputs, columns: outputs))
       let b = biases.draw(
         mean: biasMu, scale: biasRaw, noise: rng.normalMatrix(rows: 1, columns: outputs))
-      return x.matmul(w) + b
+      return x.affine(w, b)
     case .weightsPerExample:
       let rowsOut = (0..<x.rows).map { i -> Variable in
         let w = weights.draw(
           mean: mu, scale: raw, noise: rng.normalMatrix(rows: inputs, columns: outputs))
         let b = biases.draw(
           mean: biasMu, scale: biasRaw, noise: rng.normalMatrix(rows: 1, columns: outputs))
-        return x.rows(i..<(i + 1)).matmul(w) + b
+        return x.rows(i..<(i + 1)).affine(w, b)
       }
       return Variable.vstack(rowsOut)
     case .localReparameterisation:
       // b = xμ + μ_b + √(x²σ² + σ_b²) ⊙ ζ, one ζ per example and unit.
-      let mean = x.matmul(mu) + biasMu
+      let mean = x.affine(mu, biasMu)
       let variance =
-        square(x).matmul(weights.variance(scale: raw)) + biases.variance(scale: biasRaw)
+        square(x).affine(weights.variance(scale: raw), biases.variance(scale: biasRaw))
       return mean + sqrt(variance) * rng.normalMatrix(rows: x.rows, columns: outputs)
     case .flipout:
       // One shared ΔW = σ ⊙ ε (and Δb), decorrelated per example by ±1 signs on the input
@@ -151,7 +151,7 @@ public final class BayesianDense: BayesianLayer {
       }
       let biasDelta = biases.perturbation(
         scale: biasRaw, noise: rng.normalMatrix(rows: 1, columns: outputs))
-      return x.matmul(mu) + biasMu + ((x * inputSigns).matmul(delta) + biasDelta) * outputSigns
+      return x.affine(mu, biasMu) + (x * inputSigns).affine(delta, biasDelta) * outputSigns
     }
   }
 

@@ -53,7 +53,7 @@ public final class Dense: Layer {
   ///   - mode: ignored (the weights are fixed).
   ///   - rng: ignored.
   public func forward(_ x: Variable, mode: WeightMode, using rng: inout Generator) -> Variable {
-    x.matmul(x.tape.parameter(weight)) + x.tape.parameter(bias)
+    x.affine(x.tape.parameter(weight), x.tape.parameter(bias))
   }
 
   /// Itself: the weights are already fixed.

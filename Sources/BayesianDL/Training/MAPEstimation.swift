@@ -44,8 +44,7 @@ public struct MAPEstimation: MinibatchObjective {
     guard let sigma = priorStandardDeviation else {
       return MinibatchLoss(total: nll, negativeLogLikelihood: nll.value.scalarValue, regulariser: 0)
     }
-    let squaredNorm = model.parameters.map { square(tape.parameter($0)).sum() }.reduce(
-      tape.constant(.scalar(0)), +)
+    let squaredNorm = sumOfSquares(model.parameters.map(tape.parameter))
     let prior = squaredNorm * (0.5 / (sigma * sigma * Double(datasetSize)))
     return MinibatchLoss(
       total: nll + prior, negativeLogLikelihood: nll.value.scalarValue,
