@@ -1,3 +1,4 @@
+import CVectorMath
 import Foundation
 
 extension Variable {
@@ -36,12 +37,34 @@ public func log(_ x: Variable) -> Variable {
 }
 
 /// $\sqrt{x}$ element-wise; $\bar x = \bar y / (2\sqrt x)$.
+///
+/// Computed by a vectorised kernel (`cvm_square_root`): the same bits as `squareRoot()`
+/// element by element, which Swift cannot vectorise.
 public func sqrt(_ x: Variable) -> Variable {
-  x.elementwise {
-    $0.squareRoot()
-  } derivative: { _, y in
-    0.5 / y
+  let count = x.value.count
+  let keepsSlope = x.tape.recordsGradients
+  var slopes = [Double]()
+  let roots = [Double](unsafeUninitializedCapacity: count) { rootBuffer, initialised in
+    x.value.storage.withUnsafeBufferPointer { values in
+      guard count > 0 else { return }
+      if keepsSlope {
+        slopes = [Double](unsafeUninitializedCapacity: count) { slopeBuffer, slopeCount in
+          cvm_square_root(
+            values.baseAddress, rootBuffer.baseAddress, slopeBuffer.baseAddress, count,
+            CVMPathAutomatic)
+          slopeCount = count
+        }
+      } else {
+        cvm_square_root(values.baseAddress, rootBuffer.baseAddress, nil, count, CVMPathAutomatic)
+      }
+    }
+    initialised = count
   }
+  let y = Matrix(rows: x.rows, columns: x.columns, storage: roots)
+  guard keepsSlope else { return x.tape.record(y, inputs: [x]) { _, _ in } }
+  let slope = Matrix(rows: x.rows, columns: x.columns, storage: slopes)
+  let input = x.node
+  return x.tape.record(y, inputs: [x]) { g, tape in tape.accumulate(g * slope, into: input) }
 }
 
 /// $x^2$ element-wise; $\bar x = 2x\,\bar y$.

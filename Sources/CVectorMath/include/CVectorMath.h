@@ -42,4 +42,10 @@ void cvm_adam_step(
     double beta1, double beta2, double stepSize, double inverseRootCorrection2, double epsilon,
     CVMPath path);
 
+/// √x for each of `count` values into `roots`, and ½/√x into `halfReciprocals` unless it
+/// is NULL (the derivative the tape's `sqrt` keeps); the same bits as a scalar loop.
+void cvm_square_root(
+    const double *values, double *roots, double *halfReciprocals, ptrdiff_t count,
+    CVMPath path);
+
 #endif

@@ -1,3 +1,4 @@
+import CVectorMath
 import Foundation
 import TestSupport
 import Testing
@@ -6,9 +7,9 @@ import Testing
 
 /// The operations that record in one node what several primitive nodes would
 /// (``Variable/affine(_:_:)``, ``gaussianNegativeLogLikelihood(mean:logVariance:targets:)``,
-/// ``sumOfSquares(_:)``): each against finite differences, and against the primitive
-/// composition it replaces, bit for bit, values and gradients (the course's results do not
-/// move when a chapter switches to the fused form).
+/// ``sumOfSquares(_:)``) and the vectorised ``sqrt(_:)-(Variable)``: each against finite
+/// differences, and against the plain computation it replaces, bit for bit, values and
+/// gradients (the course's results do not move when a chapter switches to the fast form).
 @Suite struct FusedOpsTests {
   /// Value and input gradients of `f` for a fixed seed $\bar y$.
   private func valueAndGradients(_ inputs: [Matrix], _ f: ([Variable]) -> Variable) -> [Matrix] {
@@ -100,5 +101,25 @@ import Testing
       v.map { square($0).sum() }.reduce(v[0].tape.constant(.scalar(0)), +) * 0.37
     }
     #expect(fused == written)
+  }
+
+  @Test(arguments: [CVMPathAutomatic, CVMPathPortable])
+  func squareRootKernelIsTheScalarSquareRootBitForBit(path: CVMPath) {
+    var rng = Generator(seed: 87)
+    // Every remainder length, tiny, huge and subnormal arguments, zeros and infinity.
+    var values = (0..<1003).map { _ in abs(rng.normal()) * 10 }
+    values += [0, -0.0, .leastNonzeroMagnitude, .leastNormalMagnitude, 1e300, .infinity, 2]
+    var roots = [Double](repeating: 0, count: values.count)
+    var halves = roots
+    cvm_square_root(values, &roots, &halves, values.count, path)
+    #expect(roots.map(\.bitPattern) == values.map { $0.squareRoot().bitPattern })
+    #expect(halves.map(\.bitPattern) == values.map { (0.5 / $0.squareRoot()).bitPattern })
+  }
+
+  @Test func sqrtMatchesFiniteDifferencesAndTheScalarSquareRoot() {
+    var rng = Generator(seed: 88)
+    let x = rng.normalMatrix(rows: 3, columns: 7).map { abs($0) + 0.5 }
+    expectGradientsMatchFiniteDifferences([x]) { v in sqrt(v[0]) }
+    #expect(sqrt(Tape(recordsGradients: false).variable(x)).value == x.map { $0.squareRoot() })
   }
 }
