@@ -120,8 +120,15 @@ public struct HamiltonianMonteCarlo: MarkovChainSampler {
   ///   - state: the point.
   ///   - inverseMass: the diagonal of $M^{-1}$.
   public static func energy(_ state: State, inverseMass: [Double]) -> Double {
-    -state.logDensity
-      + 0.5 * zip(state.momentum, inverseMass).reduce(0) { $0 + $1.0 * $1.0 * $1.1 }
+    // A plain loop (NUTS calls this once per gradient); from zero, left to right.
+    let kinetic = state.momentum.withUnsafeBufferPointer { r in
+      inverseMass.withUnsafeBufferPointer { m in
+        var sum = 0.0
+        for k in 0..<r.count { sum += r[k] * r[k] * m[k] }
+        return sum
+      }
+    }
+    return -state.logDensity + 0.5 * kinetic
   }
 
   /// One chain from `initial` (the entry point of ``MarkovChainSampler``, which adds

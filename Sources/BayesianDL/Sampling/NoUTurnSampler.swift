@@ -264,16 +264,18 @@ struct TrajectorySegment {
   /// turned: the no-U-turn criterion on the merged segment, and on each half extended
   /// across the seam by the first point of the other half (Stan's extra checks).
   static func continues(_ a: TrajectorySegment, _ b: TrajectorySegment) -> Bool {
-    noUTurn(a.begin, b.end, add(a.summedMomentum, b.summedMomentum))
-      && noUTurn(a.begin, b.begin, add(a.summedMomentum, b.begin.momentum))
-      && noUTurn(a.end, b.end, add(b.summedMomentum, a.end.momentum))
+    noUTurn(a.begin, b.end, a.summedMomentum, b.summedMomentum)
+      && noUTurn(a.begin, b.begin, a.summedMomentum, b.begin.momentum)
+      && noUTurn(a.end, b.end, b.summedMomentum, a.end.momentum)
   }
 
-  /// $M^{-1}r^-\cdot\rho > 0$ and $M^{-1}r^+\cdot\rho > 0$.
-  private static func noUTurn(_ minus: TrajectoryEdge, _ plus: TrajectoryEdge, _ rho: [Double])
-    -> Bool
-  {
-    dot(minus.velocity, rho) > 0 && dot(plus.velocity, rho) > 0
+  /// $M^{-1}r^-\cdot\rho > 0$ and $M^{-1}r^+\cdot\rho > 0$ with $\rho = \rho_1 + \rho_2$
+  /// (formed entry by entry inside the dot products: no array per check).
+  private static func noUTurn(
+    _ minus: TrajectoryEdge, _ plus: TrajectoryEdge, _ rho1: [Double], _ rho2: [Double]
+  ) -> Bool {
+    let (towardsMinus, towardsPlus) = dotsWithSum(minus.velocity, plus.velocity, rho1, rho2)
+    return towardsMinus > 0 && towardsPlus > 0
   }
 }
 
@@ -311,7 +313,7 @@ struct TreeBuilder<Target: DifferentiableLogDensity> {
   }
 
   func edge(_ momentum: [Double]) -> TrajectoryEdge {
-    TrajectoryEdge(momentum: momentum, velocity: zip(momentum, inverseMass).map { $0 * $1 })
+    TrajectoryEdge(momentum: momentum, velocity: elementwise(momentum, inverseMass, *))
   }
 
   /// A subtree of $2^{\text{depth}}$ leapfrog steps in `direction` (±1), or `nil` if a
@@ -358,8 +360,51 @@ private func logAddExp(_ a: Double, _ b: Double) -> Double {
   return m + log(exp(a - m) + exp(b - m))
 }
 
-private func add(_ a: [Double], _ b: [Double]) -> [Double] { zip(a, b).map { $0 + $1 } }
+// The tree's vector arithmetic runs once or twice per gradient evaluation, on vectors as
+// long as the network's weights: plain loops into uninitialised storage, not `zip`/`map`
+// (which append element by element). Each keeps the order of the operations it replaces
+// — the dot products add from left to right, from zero — so the draws are the same bits.
 
-private func dot(_ a: [Double], _ b: [Double]) -> Double {
-  zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }
+/// `a[k] ∘ b[k]` for every k.
+@inline(__always)
+private func elementwise(_ a: [Double], _ b: [Double], _ f: (Double, Double) -> Double)
+  -> [Double]
+{
+  precondition(a.count == b.count, "NoUTurnSampler: vectors of different lengths")
+  return a.withUnsafeBufferPointer { pa in
+    b.withUnsafeBufferPointer { pb in
+      [Double](unsafeUninitializedCapacity: pa.count) { out, initialised in
+        for k in 0..<pa.count { (out.baseAddress! + k).initialize(to: f(pa[k], pb[k])) }
+        initialised = pa.count
+      }
+    }
+  }
+}
+
+private func add(_ a: [Double], _ b: [Double]) -> [Double] { elementwise(a, b, +) }
+
+/// `Σ_k u[k]·(a[k] + b[k])` and `Σ_k v[k]·(a[k] + b[k])`, each added from left to right
+/// starting at zero. Each sum is a chain of dependent additions; running the two in one
+/// loop lets the processor overlap them, at the cost of one when only the first was needed.
+private func dotsWithSum(_ u: [Double], _ v: [Double], _ a: [Double], _ b: [Double]) -> (
+  Double, Double
+) {
+  precondition(
+    u.count == a.count && v.count == a.count && a.count == b.count,
+    "NoUTurnSampler: vectors of different lengths")
+  return u.withUnsafeBufferPointer { pu in
+    v.withUnsafeBufferPointer { pv in
+      a.withUnsafeBufferPointer { pa in
+        b.withUnsafeBufferPointer { pb in
+          var (first, second) = (0.0, 0.0)
+          for k in 0..<pa.count {
+            let rho = pa[k] + pb[k]
+            first += pu[k] * rho
+            second += pv[k] * rho
+          }
+          return (first, second)
+        }
+      }
+    }
+  }
 }
