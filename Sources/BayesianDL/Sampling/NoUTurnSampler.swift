@@ -199,7 +199,7 @@ public struct NoUTurnSampler: MarkovChainSampler {
     var start = state
     start.momentum = inverseMass.map { rng.normal() / $0.squareRoot() }  // r ~ N(0, M)
     var builder = TreeBuilder(
-      target: target, inverseMass: inverseMass, stepSize: stepSize,
+      inverseMass: inverseMass, stepSize: stepSize,
       initialEnergy: HamiltonianMonteCarlo.energy(start, inverseMass: inverseMass),
       maximumEnergyError: maximumEnergyError)
     let edge = builder.edge(start.momentum)
@@ -213,7 +213,8 @@ public struct NoUTurnSampler: MarkovChainSampler {
     while depth < maxTreeDepth {
       let forward = rng.uniform() > 0.5
       builder.position = forward ? front : back
-      let built = builder.build(depth: depth, direction: forward ? 1 : -1, using: &rng)
+      let built = builder.build(
+        depth: depth, direction: forward ? 1 : -1, target: target, using: &rng)
       if forward { front = builder.position } else { back = builder.position }
       guard let subtree = built else { break }  // diverged, or turned inside the subtree
       depth += 1
@@ -289,8 +290,11 @@ struct TrajectorySubtree {
 
 /// Builds subtrees of one NUTS iteration by recursive doubling from `position`, which it
 /// moves along (it ends at the subtree's far end).
-struct TreeBuilder<Target: DifferentiableLogDensity> {
-  let target: Target
+///
+/// The target is an argument of ``build(depth:direction:target:using:)``, not a stored
+/// property: read from a builder that is being mutated, it would be copied (every array
+/// in it retained and released) at every leapfrog step.
+struct TreeBuilder {
   let inverseMass: [Double]
   let stepSize: Double
   let initialEnergy: Double
@@ -302,10 +306,8 @@ struct TreeBuilder<Target: DifferentiableLogDensity> {
   var divergent = false
 
   init(
-    target: Target, inverseMass: [Double], stepSize: Double, initialEnergy: Double,
-    maximumEnergyError: Double
+    inverseMass: [Double], stepSize: Double, initialEnergy: Double, maximumEnergyError: Double
   ) {
-    self.target = target
     self.inverseMass = inverseMass
     self.stepSize = stepSize
     self.initialEnergy = initialEnergy
@@ -318,9 +320,10 @@ struct TreeBuilder<Target: DifferentiableLogDensity> {
 
   /// A subtree of $2^{\text{depth}}$ leapfrog steps in `direction` (±1), or `nil` if a
   /// step diverged or a part of it turned.
-  mutating func build(depth: Int, direction: Double, using rng: inout Generator)
-    -> TrajectorySubtree?
-  {
+  mutating func build(
+    depth: Int, direction: Double, target: some DifferentiableLogDensity,
+    using rng: inout Generator
+  ) -> TrajectorySubtree? {
     if depth == 0 {
       position = HamiltonianMonteCarlo.leapfrog(
         position, stepSize: direction * stepSize, steps: 1, inverseMass: inverseMass,
@@ -337,8 +340,8 @@ struct TreeBuilder<Target: DifferentiableLogDensity> {
         proposal: position, logWeight: logWeight,
         segment: TrajectorySegment(summedMomentum: position.momentum, begin: end, end: end))
     }
-    guard let first = build(depth: depth - 1, direction: direction, using: &rng),
-      let second = build(depth: depth - 1, direction: direction, using: &rng)
+    guard let first = build(depth: depth - 1, direction: direction, target: target, using: &rng),
+      let second = build(depth: depth - 1, direction: direction, target: target, using: &rng)
     else { return nil }
     // Within a subtree, the candidate is drawn in proportion to the weights.
     let logWeight = logAddExp(first.logWeight, second.logWeight)
