@@ -28,7 +28,8 @@ import Testing
     }
     values += [
       0, -0.0, .leastNonzeroMagnitude, -.leastNonzeroMagnitude, .greatestFiniteMagnitude,
-      -.greatestFiniteMagnitude, .infinity, -.infinity, 0.625, 19.06, 20, 40, 710, -710,
+      -.greatestFiniteMagnitude, .infinity, -.infinity, 0.625, -0.625, 0.62499999999, 19.06,
+      19.99, 20, 20.01, 40, 700, -700, 710, -710, 1e300,
     ]
     return values
   }
