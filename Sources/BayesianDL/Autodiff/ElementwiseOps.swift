@@ -91,9 +91,15 @@ public func relu(_ x: Variable) -> Variable {
   }
 }
 
-/// $\tanh x$ element-wise (by ``fastTanh(_:)``); $\bar x = \bar y\,(1 - \tanh^2 x)$.
+/// $\tanh x$ element-wise, by the vectorised kernel of the samplers' network gradient (within
+/// 4 ulps of the C library's, four at a time); $\bar x = \bar y\,(1 - \tanh^2 x)$.
 public func tanh(_ x: Variable) -> Variable {
-  x.elementwise(fastTanh) { _, y in 1 - y * y }
+  var y = x.value
+  y.storage.withUnsafeMutableBufferPointer { VectorisedTanh.apply($0) }
+  guard x.tape.recordsGradients else { return x.tape.record(y, inputs: [x]) { _, _ in } }
+  let slope = y.map { 1 - $0 * $0 }
+  let input = x.node
+  return x.tape.record(y, inputs: [x]) { g, tape in tape.accumulate(g * slope, into: input) }
 }
 
 /// The logistic sigmoid element-wise; $\bar x = \bar y\,\sigma(x)(1 - \sigma(x))$.

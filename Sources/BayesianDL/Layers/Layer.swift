@@ -108,7 +108,7 @@ public enum Activation: String, Sendable, CaseIterable {
     x.storage.withUnsafeMutableBufferPointer { p in
       switch self {
       case .relu: for k in 0..<p.count { p[k] = Swift.max(p[k], 0) }
-      case .tanh: for k in 0..<p.count { p[k] = fastTanh(p[k]) }
+      case .tanh: VectorisedTanh.apply(p)
       case .sigmoid: for k in 0..<p.count { p[k] = BayesianDL.sigmoid(p[k]) }
       case .identity: break
       }

@@ -54,20 +54,4 @@ import Testing
     #expect(logSumExp([-.infinity, -.infinity]) == -.infinity)
     #expect(logSumExp([.infinity, 0]) == .infinity)
   }
-
-  @Test func fastTanhMatchesTheLibraryTanhToWithin1e14Relative() {
-    // A dense sweep, plus the branch boundaries 0.02 and 20 from both sides.
-    var points = stride(from: -25.0, through: 25, by: 0.001).map { $0 }
-    points += [0, 1e-300, 1e-10, 0.019_999_999, 0.02, 0.020_000_001, 19.999_999, 20, 20.000_001]
-    points += points.map { -$0 }
-    var worst = 0.0
-    for x in points {
-      let reference = Foundation.tanh(x)
-      let error = reference == 0 ? abs(fastTanh(x)) : abs(fastTanh(x) - reference) / abs(reference)
-      worst = Swift.max(worst, error)
-    }
-    #expect(worst < 1e-14, "worst relative error \(worst)")
-    #expect(fastTanh(0) == 0)
-    #expect(fastTanh(1000) == 1 && fastTanh(-1000) == -1)
-  }
 }
