@@ -20,9 +20,19 @@ extension Variable {
         }
       }
     }
-    let slope = Matrix(rows: y.rows, columns: y.columns, storage: slopes)
-    let x = node
-    return tape.record(y, inputs: [self]) { g, tape in tape.accumulate(g * slope, into: x) }
+    return recordElementwise(y, slope: Matrix(rows: y.rows, columns: y.columns, storage: slopes))
+  }
+
+  /// Records $y$, an element-wise function of this variable whose derivative at each entry
+  /// is `slope` (worked out in the forward pass): the pullback is $\bar x = \bar y \odot$
+  /// `slope`. What every element-wise operation ends with, and a dropout mask too.
+  ///
+  /// - Parameters:
+  ///   - y: the output, of this variable's shape.
+  ///   - slope: $\partial y_{ij} / \partial x_{ij}$, of the same shape.
+  func recordElementwise(_ y: Matrix, slope: Matrix) -> Variable {
+    let input = node
+    return tape.record(y, inputs: [self]) { g, tape in tape.accumulate(g * slope, into: input) }
   }
 }
 
@@ -62,9 +72,7 @@ public func sqrt(_ x: Variable) -> Variable {
   }
   let y = Matrix(rows: x.rows, columns: x.columns, storage: roots)
   guard keepsSlope else { return x.tape.record(y, inputs: [x]) { _, _ in } }
-  let slope = Matrix(rows: x.rows, columns: x.columns, storage: slopes)
-  let input = x.node
-  return x.tape.record(y, inputs: [x]) { g, tape in tape.accumulate(g * slope, into: input) }
+  return x.recordElementwise(y, slope: Matrix(rows: x.rows, columns: x.columns, storage: slopes))
 }
 
 /// $x^2$ element-wise; $\bar x = 2x\,\bar y$.
@@ -97,9 +105,7 @@ public func tanh(_ x: Variable) -> Variable {
   var y = x.value
   y.storage.withUnsafeMutableBufferPointer { VectorisedTanh.apply($0) }
   guard x.tape.recordsGradients else { return x.tape.record(y, inputs: [x]) { _, _ in } }
-  let slope = y.map { 1 - $0 * $0 }
-  let input = x.node
-  return x.tape.record(y, inputs: [x]) { g, tape in tape.accumulate(g * slope, into: input) }
+  return x.recordElementwise(y, slope: y.map { 1 - $0 * $0 })
 }
 
 /// The logistic sigmoid element-wise; $\bar x = \bar y\,\sigma(x)(1 - \sigma(x))$.

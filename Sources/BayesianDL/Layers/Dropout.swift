@@ -85,11 +85,9 @@ public final class Dropout: Layer {
   ///   - rng: the generator for the mask.
   public func forward(_ x: Variable, mode: WeightMode, using rng: inout Generator) -> Variable {
     guard mode == .sample, rate > 0 else { return x }
-    // x ⊙ m as one node, the mask kept by the pullback (not a constant node of its own).
+    // x ⊙ m as one node, the mask kept as its slope (not a constant node of its own).
     let m = mask(rows: x.rows, using: &rng)
-    let input = x.node
-    return x.tape.record(x.value * m, inputs: [x]) { g, tape in tape.accumulate(g * m, into: input)
-    }
+    return x.recordElementwise(x.value * m, slope: m)
   }
 
   /// Itself for `.sample` (masks are drawn per example when applied); a pass-through
