@@ -281,9 +281,8 @@ orExit("saving the uncertainty maps") {
     ("total: H[p̄]", gridSplit.total), ("aleatoric: E H[p_s]", gridSplit.aleatoric),
     ("epistemic: I[y; w]", gridSplit.epistemic),
   ].map { title, values in
-    var figure = Figure.planeMap(
+    Figure.planeMap(
       title: title, xs: xs, ys: ys, values: values, colorBarLabel: "nats", data: moons)
-    return figure
   }
   try chapter.figures.save(
     FigureGrid(rows: 1, columns: 3, panels: panels).sharingColorScale(0...largest), name: "maps",

@@ -1,6 +1,8 @@
 import CBLAS
+import CVectorMath
 
-/// Matrix products through BLAS (`cblas_dgemm`).
+/// Matrix products: the course's kernel where the processor has AVX2 and FMA (the bits of
+/// OpenBLAS's Haswell kernels, see `MatrixProduct.c`), BLAS's `cblas_dgemm` elsewhere.
 ///
 /// This file and ``LAPACK`` are the only places in the course that touch raw
 /// pointers; everything else works with ``Matrix`` values.
@@ -8,7 +10,7 @@ extension Matrix {
   /// The product $\alpha\,\operatorname{op}(A)\operatorname{op}(B)$, where
   /// $\operatorname{op}(X)$ is $X$ or $X^\top$.
   ///
-  /// Transposes are passed to BLAS as flags, so no transposed copy is made.
+  /// Transposes are flags: $A^\top$ is read in place, and a transposed $B$ is copied once.
   ///
   /// - Parameters:
   ///   - a: the left factor $A$.
@@ -48,20 +50,33 @@ extension Matrix {
       "Matrix product: op(A) is [\(m), \(k)], op(B) is [\(kB), \(n)], the result is [\(rows), \(columns)]"
     )
     if m == 0 || n == 0 || k == 0 { return }
+    let lda = Swift.max(a.columns, 1)
+    let ldb = Swift.max(b.columns, 1)
+    let ldc = Swift.max(columns, 1)
     a.storage.withUnsafeBufferPointer { pa in
       b.storage.withUnsafeBufferPointer { pb in
         storage.withUnsafeMutableBufferPointer { pc in
+          // The course's own kernel where it can run: the same bits as OpenBLAS's Haswell
+          // kernels (the ones the Makefile pins), without their per-call packing and the
+          // lock on their buffers that two threads multiplying at once contend for.
+          if Matrix.usesOwnProductKernel {
+            cvm_matrix_product(
+              transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, pa.baseAddress, lda,
+              pb.baseAddress, ldb, pc.baseAddress, ldc)
+            return
+          }
           cblas_dgemm(
             CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans,
             transposeB ? CblasTrans : CblasNoTrans,
-            Int32(m), Int32(n), Int32(k), alpha,
-            pa.baseAddress, Int32(Swift.max(a.columns, 1)),
-            pb.baseAddress, Int32(Swift.max(b.columns, 1)),
-            1, pc.baseAddress, Int32(Swift.max(columns, 1)))
+            Int32(m), Int32(n), Int32(k), alpha, pa.baseAddress, Int32(lda),
+            pb.baseAddress, Int32(ldb), 1, pc.baseAddress, Int32(ldc))
         }
       }
     }
   }
+
+  /// Whether products run on the course's kernel (AVX2 and FMA present) or on BLAS.
+  static let usesOwnProductKernel = cvm_matrix_product_available() != 0
 
   /// The matrix product $AB$.
   ///

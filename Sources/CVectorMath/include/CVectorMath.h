@@ -1,7 +1,8 @@
-// The vectorised kernels behind BayesianDL's network posterior: a tanh within a few ulps
-// of the C library's and one forward-and-backward pass of a tanh network with a Gaussian
-// likelihood. Each is compiled twice, for AVX2 and for the baseline of the target, and
-// picked at run time; the two give bit-identical results (see VectorMath.c for why).
+// The vectorised kernels behind BayesianDL: a tanh within a few ulps of the C library's,
+// one forward-and-backward pass of a tanh network with a Gaussian likelihood, the Adam
+// step and the square root are each compiled twice, for AVX2 and for the baseline of the
+// target, and picked at run time; the two give bit-identical results (see VectorMath.c for
+// why). The matrix product has an AVX2-and-FMA copy only (see MatrixProduct.c).
 #ifndef CVECTORMATH_H
 #define CVECTORMATH_H
 
@@ -47,5 +48,17 @@ void cvm_adam_step(
 void cvm_square_root(
     const double *values, double *roots, double *halfReciprocals, ptrdiff_t count,
     CVMPath path);
+
+/// Whether `cvm_matrix_product` can run here: it needs AVX2 and FMA.
+int cvm_matrix_product_available(void);
+
+/// C ← α·op(A)·op(B) + C for row-major matrices, op(X) being X or Xᵀ, with the bits of
+/// OpenBLAS's Haswell kernels and none of their per-call packing and locking. C is m × n,
+/// op(A) is m × k, op(B) is k × n; `lda`, `ldb`, `ldc` are the stored row lengths. Only
+/// call it where `cvm_matrix_product_available()` says so.
+void cvm_matrix_product(
+    int transposeA, int transposeB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, double alpha,
+    const double *a, ptrdiff_t lda, const double *b, ptrdiff_t ldb, double *c,
+    ptrdiff_t ldc);
 
 #endif
