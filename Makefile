@@ -60,18 +60,29 @@ deps:
 build: deps
 	$(SWIFT) build -c release
 
-## Every chapter, in order: `weave` runs it (showing its output), which writes its
-## figures, and weaves its page from the source and that output.
+## Every chapter: `weave run` runs it, which writes its figures, and weaves its page from
+## the source and that output. Two run at once (JOBS): no chapter keeps both cores busy all
+## the way through, and the chapters are independent (each writes only its own files, and
+## its results depend on its seed alone, never on timing). The longest start first, by
+## their last recorded times (timings.json), so that the short ones fill in at the end;
+## `make -O` shows each chapter's output as one block when it ends, with its time.
+JOBS ?= 2
+BY_TIME := $(shell for c in $(CHAPTERS); do \
+  t=$$(sed -n 's/^ *"total": *\([0-9.]*\).*/\1/p' Chapters/$$c/timings.json 2>/dev/null); \
+  echo "$${t:-0} $$c"; done | sort -k1,1 -rn | cut -d' ' -f2)
+
 figures: build
 	@all=$$(date +%s.%N); \
-	for c in $(CHAPTERS); do \
-	  echo "=== $$c"; \
-	  start=$$(date +%s.%N); \
-	  $(RELEASE)/weave run $$c --echo --figures $(FIGURES) || exit 1; \
-	  awk -v s=$$start -v e=$$(date +%s.%N) 'BEGIN { printf "    (%.1f s)\n", e - s }'; \
-	done; \
-	awk -v s=$$all -v e=$$(date +%s.%N) 'BEGIN { printf "=== all chapters: %.1f s\n", e - s }'; \
-	$(RELEASE)/weave run-times README.md
+	$(MAKE) --no-print-directory -j $(JOBS) -O $(addprefix run-,$(BY_TIME)) || exit 1; \
+	wall=$$(awk -v s=$$all -v e=$$(date +%s.%N) 'BEGIN { printf "%.1f", e - s }'); \
+	echo "=== all chapters: $$wall s ($(JOBS) at a time)"; \
+	$(RELEASE)/weave run-times README.md --all $$wall
+
+run-%:
+	@start=$$(date +%s.%N); \
+	echo "=== $*"; \
+	$(RELEASE)/weave run $* --echo --figures $(FIGURES) || exit 1; \
+	awk -v s=$$start -v e=$$(date +%s.%N) 'BEGIN { printf "    (%.1f s)\n", e - s }'
 
 ## Release with testing enabled: the suites run Monte Carlo checks and whole chapters.
 test: deps

@@ -11,7 +11,8 @@ public enum RunTimes {
   static let opening = "<!-- run time: "
   /// The closing comment of a time.
   static let closing = "<!-- /run time -->"
-  /// The name that stands for the sum over all chapters, `<!-- run time: all -->`.
+  /// The name that stands for all the chapters together, `<!-- run time: all -->`: the time
+  /// `make` took for them, or the sum of their times.
   public static let allChapters = "all"
 
   /// Why a page's run times cannot be filled in.

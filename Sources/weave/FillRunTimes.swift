@@ -9,8 +9,8 @@ struct FillRunTimes: ParsableCommand {
     abstract: "Fill in the chapters' run times a Markdown page quotes, from their timings.json.",
     discussion: """
       Each time stands between <!-- run time: NN-slug --> and <!-- /run time -->; it is \
-      replaced by the total of Chapters/NN-slug/timings.json (`all` is the sum over \
-      the chapters). The page is rewritten only \
+      replaced by the total of Chapters/NN-slug/timings.json (`all` is --all, or else the \
+      sum over the chapters). The page is rewritten only \
       if every time could be filled in.
       """)
 
@@ -19,6 +19,13 @@ struct FillRunTimes: ParsableCommand {
 
   @Option(help: "The folder of the chapters.")
   var chapters = "Chapters"
+
+  @Option(
+    help: """
+      The seconds all the chapters took together (`make` runs two at a time), for `all`; \
+      without it, `all` is the sum of the chapters' times.
+      """)
+  var all: Double?
 
   func run() throws {
     let text = try PageOptions.read(page, as: "page")
@@ -31,7 +38,12 @@ struct FillRunTimes: ParsableCommand {
       if let total = RunTimes.total(inTimingsAt: url) { totals[name] = total }
     }
     // The course as a whole, for the README's time estimate of `make`.
-    if !totals.isEmpty { totals[RunTimes.allChapters] = totals.values.reduce(0, +) }
+    if let all {
+      guard all.isFinite, all > 0 else { throw WeaveFailure("--all: not a positive time: \(all)") }
+      totals[RunTimes.allChapters] = all
+    } else if !totals.isEmpty {
+      totals[RunTimes.allChapters] = totals.values.reduce(0, +)
+    }
     let filled: String
     do {
       filled = try RunTimes.filling(text, totals: totals)
