@@ -47,7 +47,7 @@ static ptrdiff_t next_block_depth(ptrdiff_t remaining) {
 KERNEL void block(
     int rows, const double *a, ptrdiff_t aRow, ptrdiff_t aStep, const double *b,
     ptrdiff_t bRow, ptrdiff_t depth, double alpha, double *c, ptrdiff_t cRow, __m256i mask0,
-    __m256i mask1, int wide, int full) {
+    __m256i mask1, int wide, int full, int overwrite) {
   __m256d acc[4][2];
   for (int r = 0; r < 4; r++) {
     acc[r][0] = _mm256_setzero_pd();
@@ -72,16 +72,18 @@ KERNEL void block(
     if (r < rows) {
       double *cr = c + r * cRow;
       if (full) {
-        _mm256_storeu_pd(cr, _mm256_add_pd(_mm256_loadu_pd(cr), _mm256_mul_pd(scale, acc[r][0])));
-        if (wide)
-          _mm256_storeu_pd(
-              cr + 4, _mm256_add_pd(_mm256_loadu_pd(cr + 4), _mm256_mul_pd(scale, acc[r][1])));
+        const __m256d c0 = overwrite ? _mm256_setzero_pd() : _mm256_loadu_pd(cr);
+        _mm256_storeu_pd(cr, _mm256_add_pd(c0, _mm256_mul_pd(scale, acc[r][0])));
+        if (wide) {
+          const __m256d c1 = overwrite ? _mm256_setzero_pd() : _mm256_loadu_pd(cr + 4);
+          _mm256_storeu_pd(cr + 4, _mm256_add_pd(c1, _mm256_mul_pd(scale, acc[r][1])));
+        }
       } else {
-        __m256d c0 = _mm256_maskload_pd(cr, mask0);
+        __m256d c0 = overwrite ? _mm256_setzero_pd() : _mm256_maskload_pd(cr, mask0);
         c0 = _mm256_add_pd(c0, _mm256_mul_pd(scale, acc[r][0]));
         _mm256_maskstore_pd(cr, mask0, c0);
         if (wide) {
-          __m256d c1 = _mm256_maskload_pd(cr + 4, mask1);
+          __m256d c1 = overwrite ? _mm256_setzero_pd() : _mm256_maskload_pd(cr + 4, mask1);
           c1 = _mm256_add_pd(c1, _mm256_mul_pd(scale, acc[r][1]));
           _mm256_maskstore_pd(cr + 4, mask1, c1);
         }
@@ -102,8 +104,10 @@ KERNEL __m256i lanes(ptrdiff_t live) {
   __attribute__((target("avx2,fma"))) static void strip_##ROWS##_##WIDE##_##FULL(          \
       const double *a, ptrdiff_t aRow, ptrdiff_t aStep, const double *b, ptrdiff_t bRow,  \
       ptrdiff_t depth, double alpha, double *c, ptrdiff_t cRow, __m256i mask0,             \
-      __m256i mask1) {                                                                     \
-    block(ROWS, a, aRow, aStep, b, bRow, depth, alpha, c, cRow, mask0, mask1, WIDE, FULL); \
+      __m256i mask1, int overwrite) {                                                      \
+    block(                                                                                 \
+        ROWS, a, aRow, aStep, b, bRow, depth, alpha, c, cRow, mask0, mask1, WIDE, FULL,    \
+        overwrite);                                                                        \
   }
 STRIP(4, 1, 1)
 STRIP(3, 1, 1)
@@ -124,7 +128,7 @@ STRIP(1, 0, 0)
 // first, and adds them as (s₀ + s₁) + (s₂ + s₃).
 __attribute__((target("avx2,fma"))) static void odd_last_row(
     const double *a, ptrdiff_t aStep, const double *b, ptrdiff_t bRow, ptrdiff_t depth,
-    double alpha, double *c, ptrdiff_t columns) {
+    double alpha, double *c, ptrdiff_t columns, int overwrite) {
   const ptrdiff_t unrolled = depth / 8 * 8;
   const __m256d scale = _mm256_set1_pd(alpha);
   for (ptrdiff_t j = 0; j < columns; j += 4) {
@@ -139,7 +143,8 @@ __attribute__((target("avx2,fma"))) static void odd_last_row(
     for (; p < depth; p++)
       s0 = _mm256_fmadd_pd(_mm256_broadcast_sd(a + p * aStep), _mm256_loadu_pd(b + p * bRow + j), s0);
     const __m256d sum = _mm256_add_pd(_mm256_add_pd(s0, s1), _mm256_add_pd(s2, s3));
-    _mm256_storeu_pd(c + j, _mm256_add_pd(_mm256_loadu_pd(c + j), _mm256_mul_pd(scale, sum)));
+    const __m256d cj = overwrite ? _mm256_setzero_pd() : _mm256_loadu_pd(c + j);
+    _mm256_storeu_pd(c + j, _mm256_add_pd(cj, _mm256_mul_pd(scale, sum)));
   }
 }
 
@@ -150,7 +155,7 @@ __attribute__((target("avx2,fma"))) static void odd_last_row(
 // so that the multiply-add latency is hidden.
 __attribute__((target("avx2,fma"))) static void column_product(
     int transposeA, ptrdiff_t m, ptrdiff_t k, double alpha, const double *a, ptrdiff_t lda,
-    const double *b, ptrdiff_t ldb, double *c, ptrdiff_t ldc) {
+    const double *b, ptrdiff_t ldb, double *c, ptrdiff_t ldc, int overwrite) {
   const __m256d scale = _mm256_set1_pd(alpha);
   ptrdiff_t i = 0;
   while (m - i >= 4) {
@@ -204,7 +209,10 @@ __attribute__((target("avx2,fma"))) static void column_product(
     for (int g = 0; g < groups; g++) {
       double lanes[4];
       _mm256_storeu_pd(lanes, _mm256_mul_pd(scale, acc[g]));
-      for (int r = 0; r < 4; r++) c[(i + 4 * g + r) * ldc] += lanes[r];
+      for (int r = 0; r < 4; r++) {
+        double *cr = c + (i + 4 * g + r) * ldc;
+        *cr = (overwrite ? 0.0 : *cr) + lanes[r];
+      }
     }
     i += 4 * groups;
   }
@@ -215,23 +223,23 @@ __attribute__((target("avx2,fma"))) static void column_product(
       const double x = transposeA ? a[p * lda + i] : a[i * lda + p];
       sum = __builtin_fma(x, b[p * ldb], sum);
     }
-    c[i * ldc] += alpha * sum;
+    c[i * ldc] = (overwrite ? 0.0 : c[i * ldc]) + alpha * sum;
   }
 }
 
 typedef void (*StripKernel)(
     const double *, ptrdiff_t, ptrdiff_t, const double *, ptrdiff_t, ptrdiff_t, double,
-    double *, ptrdiff_t, __m256i, __m256i);
+    double *, ptrdiff_t, __m256i, __m256i, int);
 
 __attribute__((target("avx2,fma"))) static void product_avx2(
     int transposeA, int transposeB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, double alpha,
-    const double *a, ptrdiff_t lda, const double *b, ptrdiff_t ldb, double *c,
-    ptrdiff_t ldc) {
+    const double *a, ptrdiff_t lda, const double *b, ptrdiff_t ldb, double *c, ptrdiff_t ldc,
+    int overwrite) {
   static const StripKernel full[5] = {0, strip_1_1_1, strip_2_1_1, strip_3_1_1, strip_4_1_1};
   static const StripKernel wide[5] = {0, strip_1_1_0, strip_2_1_0, strip_3_1_0, strip_4_1_0};
   static const StripKernel narrow[5] = {0, strip_1_0_0, strip_2_0_0, strip_3_0_0, strip_4_0_0};
   if (n == 1 && k <= blockDepth) {
-    column_product(transposeA, m, k, alpha, a, lda, b, transposeB ? 1 : ldb, c, ldc);
+    column_product(transposeA, m, k, alpha, a, lda, b, transposeB ? 1 : ldb, c, ldc, overwrite);
     return;
   }
   // op(B) must have its rows contiguous; a transposed B is copied once (k × n).
@@ -250,6 +258,7 @@ __attribute__((target("avx2,fma"))) static void product_avx2(
   const ptrdiff_t fourColumns = n / 4 * 4;
   for (ptrdiff_t p0 = 0; p0 < k;) {
     const ptrdiff_t depth = next_block_depth(k - p0);
+    const int fresh = overwrite && p0 == 0;  // C not read: the first block writes 0 + α·sum
     for (ptrdiff_t j = 0; j < n; j += 8) {
       const ptrdiff_t live = n - j < 8 ? n - j : 8;
       const __m256i mask0 = lanes(live < 4 ? live : 4);
@@ -259,16 +268,17 @@ __attribute__((target("avx2,fma"))) static void product_avx2(
         const ptrdiff_t rows = evenRows - i < 4 ? evenRows - i : 4;
         kernels[rows](
             a + i * aRow + p0 * aStep, aRow, aStep, b + p0 * ldb + j, ldb, depth, alpha,
-            c + i * ldc + j, ldc, mask0, mask1);
+            c + i * ldc + j, ldc, mask0, mask1, fresh);
       }
     }
     if (evenRows < m) {
       const double *lastA = a + evenRows * aRow + p0 * aStep;
-      odd_last_row(lastA, aStep, b + p0 * ldb, ldb, depth, alpha, c + evenRows * ldc, fourColumns);
+      odd_last_row(
+          lastA, aStep, b + p0 * ldb, ldb, depth, alpha, c + evenRows * ldc, fourColumns, fresh);
       if (fourColumns < n)
         strip_1_0_0(
             lastA, aRow, aStep, b + p0 * ldb + fourColumns, ldb, depth, alpha,
-            c + evenRows * ldc + fourColumns, ldc, lanes(n - fourColumns), lanes(0));
+            c + evenRows * ldc + fourColumns, ldc, lanes(n - fourColumns), lanes(0), fresh);
     }
     p0 += depth;
   }
@@ -288,18 +298,23 @@ int cvm_matrix_product_available(void) {
 
 void cvm_matrix_product(
     int transposeA, int transposeB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, double alpha,
-    const double *a, ptrdiff_t lda, const double *b, ptrdiff_t ldb, double *c,
-    ptrdiff_t ldc) {
-  if (m <= 0 || n <= 0 || k <= 0) return;
-  product_avx2(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, c, ldc);
+    const double *a, ptrdiff_t lda, const double *b, ptrdiff_t ldb, double *c, ptrdiff_t ldc,
+    int accumulate) {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {  // an empty sum: C is kept, or is zero
+    if (!accumulate)
+      for (ptrdiff_t i = 0; i < m; i++) memset(c + i * ldc, 0, (size_t)n * sizeof(double));
+    return;
+  }
+  product_avx2(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, c, ldc, !accumulate);
 }
 #else
 int cvm_matrix_product_available(void) { return 0; }
 
 void cvm_matrix_product(
     int transposeA, int transposeB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, double alpha,
-    const double *a, ptrdiff_t lda, const double *b, ptrdiff_t ldb, double *c,
-    ptrdiff_t ldc) {
+    const double *a, ptrdiff_t lda, const double *b, ptrdiff_t ldb, double *c, ptrdiff_t ldc,
+    int accumulate) {
   abort();  // callers check cvm_matrix_product_available() first
 }
 #endif

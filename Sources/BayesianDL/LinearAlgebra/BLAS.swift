@@ -22,10 +22,29 @@ extension Matrix {
     _ a: Matrix, _ b: Matrix, transposeA: Bool = false, transposeB: Bool = false,
     alpha: Double = 1
   ) -> Matrix {
-    var out = Matrix(
-      rows: transposeA ? a.columns : a.rows, columns: transposeB ? b.rows : b.columns)
-    out.addProduct(a, b, transposeA: transposeA, transposeB: transposeB, alpha: alpha)
-    return out
+    let m = transposeA ? a.columns : a.rows
+    let n = transposeB ? b.rows : b.columns
+    let k = transposeA ? a.rows : a.columns
+    let kB = transposeB ? b.columns : b.rows
+    guard Matrix.usesOwnProductKernel, m > 0, n > 0, k == kB else {
+      var out = Matrix(rows: m, columns: n)
+      out.addProduct(a, b, transposeA: transposeA, transposeB: transposeB, alpha: alpha)
+      return out
+    }
+    // The kernel writes every entry (0 + the product, the bits of a zeroed start), so the
+    // storage starts uninitialised: no pass to zero it first.
+    let storage = [Double](unsafeUninitializedCapacity: m * n) { pc, initialised in
+      a.storage.withUnsafeBufferPointer { pa in
+        b.storage.withUnsafeBufferPointer { pb in
+          cvm_matrix_product(
+            transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, pa.baseAddress,
+            Swift.max(a.columns, 1), pb.baseAddress, Swift.max(b.columns, 1), pc.baseAddress, n,
+            0)
+        }
+      }
+      initialised = m * n
+    }
+    return Matrix(rows: m, columns: n, storage: storage)
   }
 
   /// $C \leftarrow \alpha\,\operatorname{op}(A)\operatorname{op}(B) + C$ in place (BLAS
@@ -62,7 +81,7 @@ extension Matrix {
           if Matrix.usesOwnProductKernel {
             cvm_matrix_product(
               transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, pa.baseAddress, lda,
-              pb.baseAddress, ldb, pc.baseAddress, ldc)
+              pb.baseAddress, ldb, pc.baseAddress, ldc, 1)
             return
           }
           cblas_dgemm(

@@ -163,11 +163,18 @@ public struct Matrix: Equatable, Sendable {
   ///
   /// - Parameter indices: row indices, each within `0..<rows`.
   public func rows(at indices: [Int]) -> Matrix {
-    var out = [Double]()
-    out.reserveCapacity(indices.count * columns)
-    for i in indices {
-      precondition(i >= 0 && i < rows, "Matrix: row \(i) outside [0, \(rows))")
-      out.append(contentsOf: storage[(i * columns)..<((i + 1) * columns)])
+    // Row by row into uninitialised storage (a minibatch is gathered every step; appending
+    // slices retains and checks capacity per row).
+    for i in indices { precondition(i >= 0 && i < rows, "Matrix: row \(i) outside [0, \(rows))") }
+    if indices.isEmpty || columns == 0 { return Matrix(rows: indices.count, columns: columns) }
+    let out = [Double](unsafeUninitializedCapacity: indices.count * columns) { po, initialised in
+      storage.withUnsafeBufferPointer { ps in
+        for (r, i) in indices.enumerated() {
+          (po.baseAddress! + r * columns).initialize(
+            from: ps.baseAddress! + i * columns, count: columns)
+        }
+      }
+      initialised = indices.count * columns
     }
     return Matrix(rows: indices.count, columns: columns, storage: out)
   }

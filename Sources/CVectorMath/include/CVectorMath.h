@@ -52,13 +52,14 @@ void cvm_square_root(
 /// Whether `cvm_matrix_product` can run here: it needs AVX2 and FMA.
 int cvm_matrix_product_available(void);
 
-/// C ← α·op(A)·op(B) + C for row-major matrices, op(X) being X or Xᵀ, with the bits of
-/// OpenBLAS's Haswell kernels and none of their per-call packing and locking. C is m × n,
-/// op(A) is m × k, op(B) is k × n; `lda`, `ldb`, `ldc` are the stored row lengths. Only
-/// call it where `cvm_matrix_product_available()` says so.
+/// C ← α·op(A)·op(B) + C (`accumulate` 1) or C ← 0 + α·op(A)·op(B) without reading C
+/// (`accumulate` 0: the same bits as from a zeroed C) for row-major matrices, op(X) being X
+/// or Xᵀ, with the bits of OpenBLAS's Haswell kernels and none of their per-call packing
+/// and locking. C is m × n, op(A) is m × k, op(B) is k × n; `lda`, `ldb`, `ldc` are the
+/// stored row lengths. Only call it where `cvm_matrix_product_available()` says so.
 void cvm_matrix_product(
     int transposeA, int transposeB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, double alpha,
-    const double *a, ptrdiff_t lda, const double *b, ptrdiff_t ldb, double *c,
-    ptrdiff_t ldc);
+    const double *a, ptrdiff_t lda, const double *b, ptrdiff_t ldb, double *c, ptrdiff_t ldc,
+    int accumulate);
 
 #endif

@@ -87,12 +87,14 @@ struct MatrixProductKernelTests {
     return c
   }
 
-  static func kernel(_ x: Case) -> [Double] {
-    var c = x.c
+  /// The kernel on `x`: adding to C, or (`overwriting`) writing over a C full of NaNs
+  /// that it must not read.
+  static func kernel(_ x: Case, overwriting: Bool = false) -> [Double] {
+    var c = overwriting ? [Double](repeating: .nan, count: x.c.count) : x.c
     c.withUnsafeMutableBufferPointer { pc in
       cvm_matrix_product(
         x.transposeA ? 1 : 0, x.transposeB ? 1 : 0, x.m, x.n, x.k, x.alpha, x.a, x.lda, x.b,
-        x.ldb, pc.baseAddress, x.n)
+        x.ldb, pc.baseAddress, x.n, overwriting ? 0 : 1)
     }
     return c
   }
@@ -106,6 +108,21 @@ struct MatrixProductKernelTests {
     let differing = cases.filter { !Self.sameBits(Self.kernel($0), Self.reference($0)) }
     #expect(cases.count == 484)
     #expect(differing.isEmpty, "\(differing.count) cases differ, first: \(differing.first!)")
+  }
+
+  /// Writing over C gives the bits of adding to a zeroed C (0 + α·sum, so a sum of −0
+  /// comes out +0 either way), without reading what was there.
+  @Test func overwritingGivesTheBitsOfAddingToZero() {
+    let fromZero = Self.cases().filter { $0.c.allSatisfy { $0 == 0 } }
+    let differing = fromZero.filter {
+      !Self.sameBits(Self.kernel($0, overwriting: true), Self.reference($0))
+    }
+    #expect(fromZero.count == 242)
+    #expect(differing.isEmpty, "\(differing.count) cases differ, first: \(differing.first!)")
+    // An empty inner dimension writes zeros.
+    var c = [Double](repeating: .nan, count: 6)
+    cvm_matrix_product(0, 0, 2, 3, 0, 1, [], 1, [], 3, &c, 3, 0)
+    #expect(c.allSatisfy { $0.bitPattern == (0.0).bitPattern })
   }
 
   /// The comparison that matters for the committed results: only meaningful when OpenBLAS
