@@ -95,7 +95,8 @@ let package = Package(
     .executableTarget(
       name: "benchmarks",
       // Weaving: the record's schema and the README's table (BenchmarkTable).
-      dependencies: ["BayesianDL", "PredictionFiles", "Weaving"],
+      // CBLAS: the matrix-product benchmark times OpenBLAS beside the course's kernel.
+      dependencies: ["BayesianDL", "CBLAS", "PredictionFiles", "Weaving"],
       path: "Benchmarks",
       // The recorded results and the reference scripts with their numbers: data, not code.
       exclude: ["results.json", "reference"]

@@ -10,6 +10,7 @@
  writes chapter 10's regression data and MAP starts for Benchmarks/reference/numpyro_nuts.py.
  */
 import BayesianDL
+import CBLAS
 import PredictionFiles
 import Foundation
 import Weaving
@@ -366,6 +367,57 @@ for (label, posterior) in [
         + "\(slug) tanh on \(label.hasPrefix("1-50-1") ? 40 : 200) points, "
         + (isFast ? "one fused C pass per layer (as chapter 10)" : "matrix products"),
       unit: "µs", target: isFast ? .atMost(8) : nil, values: measured)
+  }
+}
+
+// MARK: Matrix products: the course's kernel against OpenBLAS
+// The product of a hidden layer in a training step (32 × 50 by 50 × 50), as `Matrix.product`
+// computes it (the course's kernel, the bits of OpenBLAS's Haswell kernels) and as OpenBLAS's
+// `cblas_dgemm` on one thread computes it, timed in alternation so that both see the same
+// load. Two threads multiply at once, as they do when a chapter trains two models side by
+// side: OpenBLAS packs both factors into buffers it shares between calls and locks. 1000
+// products per thread a run, reported per product.
+let productName = "Matrix product 32×50 by 50×50, two threads at once"
+if recorder.wants(productName) {
+  var productRNG = Generator(seed: 12)
+  let left = productRNG.normalMatrix(rows: 32, columns: 50)
+  let right = productRNG.normalMatrix(rows: 50, columns: 50)
+  let kernels: [(String, String, @Sendable () -> Void)] = [
+    (
+      "course kernel", "the course's kernel (`Matrix.product`)",
+      {
+        precondition(Matrix.product(left, right).storage[0].isFinite)
+      }
+    ),
+    (
+      "OpenBLAS", "OpenBLAS's `cblas_dgemm` on one thread (Haswell kernels)",
+      {
+        var out = [Double](repeating: 0, count: 32 * 50)
+        cblas_dgemm(
+          CblasRowMajor, CblasNoTrans, CblasNoTrans, 32, 50, 50, 1, left.storage, 50,
+          right.storage, 50, 1, &out, 50)
+        precondition(out[0].isFinite)
+      }
+    ),
+  ]
+  var times = kernels.map { _ in [Double]() }
+  for run in 0...runs {
+    for (k, (_, _, multiply)) in kernels.enumerated() {
+      let d = ContinuousClock().measure {
+        DispatchQueue.concurrentPerform(iterations: 2) { _ in
+          for _ in 0..<1000 { multiply() }
+        }
+      }
+      if run > 0 { times[k].append(Recorder.seconds(d) * 1e3) }  // µs per product
+    }
+  }
+  for ((label, description, _), measured) in zip(kernels, times) {
+    recorder.record(
+      "matrix-product-\(label == "OpenBLAS" ? "openblas" : "course")",
+      name: "\(productName), \(label)",
+      description: "A hidden layer's product in a training step, 32 × 50 by 50 × 50, by "
+        + "\(description); two threads at once, 1000 products each", unit: "µs", target: nil,
+      values: measured)
   }
 }
 

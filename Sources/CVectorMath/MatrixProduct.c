@@ -8,8 +8,9 @@
 // adds the products a_ip·b_pj into it with fused multiply-adds in the order p = 0, 1, …;
 // it then adds α times the accumulator to C. A long inner dimension is cut into blocks
 // (at most GEMM_Q = 256 deep; between 256 and 512 it is halved, rounded up to a multiple
-// of the kernel's 4 columns), and each block's accumulator is added to C in turn. This
-// file does the same operations in the same order; only which elements are computed side
+// of the kernel's 4 columns), and each block's accumulator is added to C in turn. One
+// exception: the last row of an odd number of rows has its own kernel there, with four
+// partial sums (see odd_last_row). This file does the same operations in the same order; only which elements are computed side
 // by side differs, and that never changes a result. The tests compare the two bit for
 // bit across shapes, transposes, α and block boundaries.
 //
