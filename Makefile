@@ -65,15 +65,18 @@ build: deps
 ## the way through, and the chapters are independent (each writes only its own files, and
 ## its results depend on its seed alone, never on timing). The longest start first, by
 ## their last recorded times (timings.json), so that the short ones fill in at the end;
-## `make -O` shows each chapter's output as one block when it ends, with its time.
-JOBS ?= 2
+## `make -O` shows each chapter's output as one block when it ends, with its time. (GNU
+## make 3, e.g. macOS's, has no -O: there the chapters run one at a time.)
+OLD_MAKE := $(filter 3.%,$(MAKE_VERSION))
+JOBS ?= $(if $(OLD_MAKE),1,2)
+OUTPUT_SYNC := $(if $(OLD_MAKE),,-O)
 BY_TIME := $(shell for c in $(CHAPTERS); do \
   t=$$(sed -n 's/^ *"total": *\([0-9.]*\).*/\1/p' Chapters/$$c/timings.json 2>/dev/null); \
   echo "$${t:-0} $$c"; done | sort -k1,1 -rn | cut -d' ' -f2)
 
 figures: build
 	@all=$$(date +%s.%N); \
-	$(MAKE) --no-print-directory -j $(JOBS) -O $(addprefix run-,$(BY_TIME)) || exit 1; \
+	$(MAKE) --no-print-directory -j $(JOBS) $(OUTPUT_SYNC) $(addprefix run-,$(BY_TIME)) || exit 1; \
 	wall=$$(awk -v s=$$all -v e=$$(date +%s.%N) 'BEGIN { printf "%.1f", e - s }'); \
 	echo "=== all chapters: $$wall s ($(JOBS) at a time)"; \
 	$(RELEASE)/weave run-times README.md --all $$wall
