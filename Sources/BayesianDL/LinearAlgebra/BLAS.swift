@@ -105,7 +105,9 @@ extension Matrix {
 
 /// Settings of the BLAS library behind ``Matrix``.
 public enum BLASSettings {
-  /// Sets how many threads OpenBLAS may use for one product.
+  /// Sets how many threads OpenBLAS may use for one call: the LAPACK factorisations, and
+  /// the matrix products on processors without AVX2 and FMA (elsewhere ``Matrix`` multiplies
+  /// with the course's own kernel, on the calling thread).
   ///
   /// Small products (the 64-wide layers of the course) run fastest on one thread;
   /// the default is whatever OpenBLAS chose at start-up (all cores).
