@@ -74,10 +74,13 @@ BY_TIME := $(shell for c in $(CHAPTERS); do \
   t=$$(sed -n 's/^ *"total": *\([0-9.]*\).*/\1/p' Chapters/$$c/timings.json 2>/dev/null); \
   echo "$${t:-0} $$c"; done | sort -k1,1 -rn | cut -d' ' -f2)
 
+## Three recipe lines, the start time kept in a file between them: `make -n` runs a line
+## that calls $(MAKE) (so that it can print the sub-make's commands), and the timing and the
+## README must not run with it.
 figures: build
-	@all=$$(date +%s.%N); \
-	$(MAKE) --no-print-directory -j $(JOBS) $(OUTPUT_SYNC) $(addprefix run-,$(BY_TIME)) || exit 1; \
-	wall=$$(awk -v s=$$all -v e=$$(date +%s.%N) 'BEGIN { printf "%.1f", e - s }'); \
+	@date +%s.%N > $(RELEASE)/figures-start
+	@$(MAKE) --no-print-directory -j $(JOBS) $(OUTPUT_SYNC) $(addprefix run-,$(BY_TIME))
+	@wall=$$(awk -v s=$$(cat $(RELEASE)/figures-start) -v e=$$(date +%s.%N) 'BEGIN { printf "%.1f", e - s }'); \
 	echo "=== all chapters: $$wall s ($(JOBS) at a time)"; \
 	$(RELEASE)/weave run-times README.md --all $$wall
 
