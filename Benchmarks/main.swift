@@ -350,8 +350,9 @@ for (label, posterior) in [
   if !recorder.wants(name) { continue }
   let theta = (0..<posterior.dimension).map { _ in posteriorRNG.normal() }
   // Chapter 10's network: the matrix path and the fused C kernel (AVX2 where the
-  // processor has it; both with the vectorised tanh) timed in alternation, so that both see the same load
-  // on this shared machine. The target is the fused path's, which chapter 10 uses.
+  // processor has it; both with the vectorised tanh, eight lanes at a time with AVX-512)
+  // timed in alternation, so that both see the same load on this shared machine. The target
+  // is the fused path's, which chapter 10 uses.
   var paths = [("matrix path", posterior)]
   if label.hasPrefix("1-50-1") {
     var fast = posterior

@@ -68,7 +68,7 @@ void cvm_adam_step(
     double beta1, double beta2, double stepSize, double inverseRootCorrection2, double epsilon,
     CVMPath path) {
 #if defined(__x86_64__)
-  if (path == CVMPathAutomatic && cvm_uses_avx2()) {
+  if (path != CVMPathPortable && cvm_uses_avx2()) {
     adam_avx2(
         theta, gradient, first, second, count, beta1, beta2, stepSize, inverseRootCorrection2,
         epsilon);

@@ -50,7 +50,7 @@ void cvm_square_root(
     const double *values, double *roots, double *halfReciprocals, ptrdiff_t count,
     CVMPath path) {
 #if defined(__x86_64__)
-  if (path == CVMPathAutomatic && cvm_uses_avx2()) {
+  if (path != CVMPathPortable && cvm_uses_avx2()) {
     square_root_avx2(values, roots, halfReciprocals, count);
     return;
   }

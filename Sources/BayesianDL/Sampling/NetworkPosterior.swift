@@ -22,15 +22,15 @@ public struct NetworkPosterior: DifferentiableLogDensity {
   /// $\sigma_p$.
   public let priorStandardDeviation: Double
   /// Whether a tanh network with a Gaussian likelihood is evaluated by one fused pass per
-  /// layer in C, four lanes at a time with AVX2 where the processor has it, instead of
-  /// matrix products. Both paths use the same vectorised $\tanh$ (the C kernel, within
-  /// 4 ulps of the C library's); they add in different orders, so they agree to rounding
-  /// (10⁻¹² relative), not bit for bit, and the fused pass is off by default. The AVX2 and
-  /// the portable copies of the fused pass give the same bits, so a run is the same on
-  /// every machine.
+  /// layer in C, four lanes at a time with AVX2 (the tanh eight at a time with AVX-512)
+  /// where the processor has it, instead of matrix products. Both paths use the same
+  /// vectorised $\tanh$ (the C kernel, within 4 ulps of the C library's); they add in
+  /// different orders, so they agree to rounding (10⁻¹² relative), not bit for bit, and the
+  /// fused pass is off by default. Every compiled copy of the fused pass gives the same
+  /// bits, so a run is the same on every machine.
   public var vectorisedTanh = false
   /// The compiled copy of the C kernels that ``vectorisedTanh`` runs (tests force the
-  /// portable one to check that both give the same bits).
+  /// others to check that all give the same bits).
   var kernelPath = VectorisedTanh.Path.automatic
 
   /// A network posterior.
@@ -185,8 +185,8 @@ public struct NetworkPosterior: DifferentiableLogDensity {
   /// ``evaluate(_:inputs:targets:scale:)`` for a tanh network with a Gaussian likelihood,
   /// when ``vectorisedTanh`` is on: one pass per layer in C (`CVectorMath`) over one
   /// scratch buffer, plain loops instead of matrix products (the layers are small), four
-  /// lanes at a time with AVX2 where the processor has it, and the vectorised tanh. The
-  /// same quantities, to rounding; the same bits on every machine.
+  /// lanes at a time with AVX2 where the processor has it, and the vectorised tanh (eight
+  /// lanes with AVX-512). The same quantities, to rounding; the same bits on every machine.
   private func fusedGaussianTanh(
     _ theta: [Double], inputs: Matrix, targets: Matrix, sigma: Double, scale: Double
   ) -> (value: Double, gradient: [Double]) {

@@ -1,8 +1,9 @@
 // The vectorised kernels behind BayesianDL: a tanh within a few ulps of the C library's,
 // one forward-and-backward pass of a tanh network with a Gaussian likelihood, the Adam
-// step and the square root are each compiled twice, for AVX2 and for the baseline of the
-// target, and picked at run time; the two give bit-identical results (see VectorMath.c for
-// why). The matrix product has an AVX2-and-FMA copy only (see MatrixProduct.c).
+// step and the square root are each compiled for AVX2 and for the baseline of the target
+// (the tanh and the network also for AVX-512), and picked at run time; the copies give
+// bit-identical results (see VectorMath.c for why). The matrix product has an AVX2-and-FMA
+// copy only (see MatrixProduct.c).
 #ifndef CVECTORMATH_H
 #define CVECTORMATH_H
 
@@ -10,14 +11,21 @@
 
 /// Which compiled copy of a kernel to run.
 typedef enum {
-  /// AVX2 where the processor and the operating system support it, else the portable copy.
+  /// The widest copy the processor and the operating system support: AVX-512 (the tanh and
+  /// the network), else AVX2, else the portable copy.
   CVMPathAutomatic = 0,
   /// The copy compiled for the target's baseline (SSE2 on x86-64, NEON on arm64).
   CVMPathPortable = 1,
+  /// The AVX2 copy where it can run, else the portable one: never AVX-512 (tests compare it
+  /// with the others).
+  CVMPathAVX2 = 2,
 } CVMPath;
 
-/// Whether `CVMPathAutomatic` runs the AVX2 copy on this machine.
+/// Whether `CVMPathAutomatic` and `CVMPathAVX2` can run the AVX2 copies on this machine.
 int cvm_uses_avx2(void);
+
+/// Whether `CVMPathAutomatic` runs the AVX-512 copies (of the tanh and the network) here.
+int cvm_uses_avx512(void);
 
 /// Replaces each of `count` values by its tanh, within 4 ulps of the C library's (NaN
 /// stays NaN, ±∞ gives ±1, ±0 and subnormals are kept).

@@ -103,7 +103,7 @@ import Testing
     #expect(fused == written)
   }
 
-  @Test(arguments: [CVMPathAutomatic, CVMPathPortable])
+  @Test(arguments: [CVMPathAutomatic, CVMPathAVX2, CVMPathPortable])
   func squareRootKernelIsTheScalarSquareRootBitForBit(path: CVMPath) {
     var rng = Generator(seed: 87)
     // Every remainder length, tiny, huge and subnormal arguments, zeros and infinity.

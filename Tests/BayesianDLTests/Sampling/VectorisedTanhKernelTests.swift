@@ -3,8 +3,8 @@ import Testing
 
 @testable import BayesianDL
 
-/// The C kernels behind ``NetworkPosterior/vectorisedTanh``: the AVX2 copy and the portable
-/// copy give the same bits, the tanh is within a few ulps of the C library's, and the
+/// The C kernels behind ``NetworkPosterior/vectorisedTanh``: the AVX-512, the AVX2 and the
+/// portable copies give the same bits, the tanh is within a few ulps of the C library's, and the
 /// network's value and gradient agree with the matrix path and with finite differences.
 @Suite struct VectorisedTanhKernelTests {
   /// The distance in units in the last place between two doubles of one sign.
@@ -51,20 +51,27 @@ import Testing
     #expect(special[4] == 1 && special[5] == -1 && special[6] == 5e-324)
   }
 
-  @Test func theAVX2AndThePortableTanhGiveTheSameBits() {
+  /// The copies compared with the portable one: the AVX2 copy, and whatever the automatic
+  /// choice runs here (AVX-512 where the processor has it).
+  static let compiledPaths: [VectorisedTanh.Path] = [.automatic, .avx2]
+
+  @Test(arguments: compiledPaths)
+  func everyCompiledTanhGivesThePortableBits(_ path: VectorisedTanh.Path) {
     let values = Self.arguments()
     var fast = values
     var portable = values
-    fast.withUnsafeMutableBufferPointer { VectorisedTanh.apply($0, path: .automatic) }
+    fast.withUnsafeMutableBufferPointer { VectorisedTanh.apply($0, path: path) }
     portable.withUnsafeMutableBufferPointer { VectorisedTanh.apply($0, path: .portable) }
     let differing = zip(fast, portable).filter { $0.bitPattern != $1.bitPattern }.count
     #expect(
-      differing == 0, "AVX2 \(VectorisedTanh.usesAVX2): \(differing) of \(values.count) differ")
-    // Every remainder length (0–3 lanes) takes the same path.
-    for count in 1...9 {
+      differing == 0,
+      "\(path) (AVX2 \(VectorisedTanh.usesAVX2), AVX-512 \(VectorisedTanh.usesAVX512)): \(differing) of \(values.count) differ"
+    )
+    // Every remainder length (0–7 lanes) takes the same path.
+    for count in 1...17 {
       var a = Array(values[1000..<(1000 + count)])
       var b = a
-      a.withUnsafeMutableBufferPointer { VectorisedTanh.apply($0, path: .automatic) }
+      a.withUnsafeMutableBufferPointer { VectorisedTanh.apply($0, path: path) }
       b.withUnsafeMutableBufferPointer { VectorisedTanh.apply($0, path: .portable) }
       #expect(a.map(\.bitPattern) == b.map(\.bitPattern))
     }
@@ -85,24 +92,27 @@ import Testing
     return [chapter10, deep]
   }
 
-  @Test func theNetworkAgreesWithTheMatrixPathAndBothCopiesGiveTheSameBits() {
+  @Test func theNetworkAgreesWithTheMatrixPathAndEveryCopyGivesTheSameBits() {
     var rng = Generator(seed: 202)
     for exact in Self.posteriors(using: &rng) {
       var fast = exact
       fast.vectorisedTanh = true
+      var avx2 = fast
+      avx2.kernelPath = .avx2
       var portable = fast
       portable.kernelPath = .portable
       for _ in 0..<50 {
         let theta = (0..<exact.dimension).map { _ in 1.5 * rng.normal() }
-        let (a, b, c) = (
-          exact.logDensityAndGradient(theta), fast.logDensityAndGradient(theta),
-          portable.logDensityAndGradient(theta)
-        )
+        let (a, b) = (exact.logDensityAndGradient(theta), fast.logDensityAndGradient(theta))
         #expect(abs(a.value - b.value) <= 1e-12 * abs(a.value))
         let scale = a.gradient.map(abs).max()!
         #expect(zip(a.gradient, b.gradient).allSatisfy { abs($0 - $1) <= 1e-12 * scale })
-        #expect(b.value.bitPattern == c.value.bitPattern)
-        #expect(b.gradient.map(\.bitPattern) == c.gradient.map(\.bitPattern))
+        for other in [avx2, portable] {
+          let c = other.logDensityAndGradient(theta)
+          #expect(b.value.bitPattern == c.value.bitPattern, "\(other.kernelPath)")
+          #expect(
+            b.gradient.map(\.bitPattern) == c.gradient.map(\.bitPattern), "\(other.kernelPath)")
+        }
       }
       // The minibatch estimate goes through the same kernel.
       let theta = (0..<exact.dimension).map { _ in rng.normal() }
