@@ -52,8 +52,9 @@ public struct MAPEstimation: MinibatchObjective {
   }
 
   /// The tape's gradient step, computed without a tape where the network is made of
-  /// ``Dense`` and ``Dropout`` layers: the same values and gradients, bit for bit, in a
-  /// third of the time (see `DenseNetworkGradient`).
+  /// ``Dense`` and ``Dropout`` layers and products run on the course's kernel: the same
+  /// values, gradients and dropout draws, bit for bit, without the tape's bookkeeping
+  /// (`make bench` times the two on chapter 11's network).
   ///
   /// - Parameter datasetSize: $N$, the size of the full training set.
   public func gradientStep(datasetSize: Int) -> MinibatchGradientStep {
