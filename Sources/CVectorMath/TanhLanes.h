@@ -1,6 +1,8 @@
-// tanh over one vector of lanes: the body of VectorMath.c's tanh, written once and included
-// there once per vector width. Before each inclusion VectorMath.c defines
-//   TANH_NAME        the function's name,
+// tanh over one vector of lanes, and over a buffer that many lanes at a time: the body of
+// VectorMath.c's tanh, written once and included there once per vector width. Before each
+// inclusion VectorMath.c defines
+//   TANH_NAME        the one-vector function's name,
+//   TANH_BUFFER      the buffer function's name,
 //   TANH_VD, TANH_VL the vector types of doubles and of 64-bit integers of that width,
 //   TANH_SPLAT(x), TANH_SPLATL(x)  a double and an integer in every lane,
 //   TANH_TARGET      the target attribute the width needs (empty for the baseline's four),
@@ -45,7 +47,28 @@ TANH_TARGET static inline __attribute__((always_inline)) TANH_VD TANH_NAME(TANH_
   return (TANH_VD)(((TANH_VL)t & ~sign) | (bits & sign));
 }
 
+// Every value of a buffer, a vector at a time; the remainder in zero-padded lanes.
+TANH_TARGET static inline __attribute__((always_inline)) void TANH_BUFFER(
+    double *values, ptrdiff_t count) {
+  enum { lanes = sizeof(TANH_VD) / sizeof(double) };
+  TANH_VD v;
+  ptrdiff_t i = 0;
+  for (; i + lanes <= count; i += lanes) {
+    memcpy(&v, values + i, sizeof v);
+    v = TANH_NAME(v);
+    memcpy(values + i, &v, sizeof v);
+  }
+  if (i < count) {
+    double padded[lanes] = {0};
+    memcpy(padded, values + i, (size_t)(count - i) * sizeof(double));
+    memcpy(&v, padded, sizeof v);
+    v = TANH_NAME(v);
+    memcpy(values + i, &v, (size_t)(count - i) * sizeof(double));
+  }
+}
+
 #undef TANH_NAME
+#undef TANH_BUFFER
 #undef TANH_VD
 #undef TANH_VL
 #undef TANH_SPLAT

@@ -41,9 +41,10 @@ INLINE v4l splatl(int64_t x) { return (v4l){x, x, x, x}; }
 
 // MARK: tanh
 
-// The same function at two widths (TanhLanes.h): four lanes, for AVX2 and the baseline,
-// and eight, for AVX-512.
+// The same function at two widths (TanhLanes.h): four lanes (`tanh_body`), for AVX2 and the
+// baseline, and eight, for AVX-512.
 #define TANH_NAME tanh4
+#define TANH_BUFFER tanh_body
 #define TANH_VD v4d
 #define TANH_VL v4l
 #define TANH_SPLAT(x) splat(x)
@@ -51,23 +52,13 @@ INLINE v4l splatl(int64_t x) { return (v4l){x, x, x, x}; }
 #define TANH_TARGET
 #include "TanhLanes.h"
 
-INLINE void tanh_body(double *values, ptrdiff_t count) {
-  ptrdiff_t i = 0;
-  for (; i + 4 <= count; i += 4) store4(values + i, tanh4(load4(values + i)));
-  if (i < count) {  // the remainder, in zero-padded lanes
-    double lanes[4] = {0, 0, 0, 0};
-    memcpy(lanes, values + i, (size_t)(count - i) * sizeof(double));
-    store4(lanes, tanh4(load4(lanes)));
-    memcpy(values + i, lanes, (size_t)(count - i) * sizeof(double));
-  }
-}
-
 #if defined(__x86_64__)
 typedef double v8d __attribute__((vector_size(64)));
 typedef int64_t v8l __attribute__((vector_size(64)));
 #define AVX512 __attribute__((target("avx2,avx512f")))
 
 #define TANH_NAME tanh8
+#define TANH_BUFFER tanh_avx512_body
 #define TANH_VD v8d
 #define TANH_VL v8l
 #define TANH_SPLAT(x) ((v8d){x, x, x, x, x, x, x, x})
@@ -75,23 +66,8 @@ typedef int64_t v8l __attribute__((vector_size(64)));
 #define TANH_TARGET AVX512
 #include "TanhLanes.h"
 
-// tanh_body eight lanes at a time; the remainder in zero-padded lanes.
 AVX512 static void tanh_avx512(double *values, ptrdiff_t count) {
-  ptrdiff_t i = 0;
-  v8d v;
-  for (; i + 8 <= count; i += 8) {
-    memcpy(&v, values + i, sizeof v);
-    v = tanh8(v);
-    memcpy(values + i, &v, sizeof v);
-  }
-  if (i < count) {
-    double lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    memcpy(lanes, values + i, (size_t)(count - i) * sizeof(double));
-    memcpy(&v, lanes, sizeof v);
-    v = tanh8(v);
-    memcpy(lanes, &v, sizeof v);
-    memcpy(values + i, lanes, (size_t)(count - i) * sizeof(double));
-  }
+  tanh_avx512_body(values, count);
 }
 #endif
 

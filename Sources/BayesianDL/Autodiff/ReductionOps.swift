@@ -42,7 +42,7 @@ public func sumOfSquares(_ variables: [Variable]) -> Variable {
   precondition(
     variables.allSatisfy { $0.tape === tape }, "sumOfSquares: variables on different tapes")
   var total = 0.0
-  for v in variables { total = total + v.value.map { $0 * $0 }.sum() }
+  for v in variables { total = total + v.value.sumOfSquares() }
   let nodes = variables.map(\.node)
   return tape.record(.scalar(total), inputs: variables) { g, tape in
     let gradient = g.scalarValue

@@ -374,27 +374,7 @@ final class DenseNetworkGradient {
   /// $\sum_k \lVert w_k\rVert^2$ over the parameters in order, as ``sumOfSquares(_:)`` sums it.
   private func squaredNorm() -> Double {
     var total = 0.0
-    for p in parameters {
-      // Matrix.sum's loop over the squares, unrolled as it is.
-      total =
-        total
-        + p.value.storage.withUnsafeBufferPointer { w in
-          var partial = (0.0, 0.0, 0.0, 0.0)
-          var k = 0
-          while k + 4 <= w.count {
-            partial.0 += w[k] * w[k]
-            partial.1 += w[k + 1] * w[k + 1]
-            partial.2 += w[k + 2] * w[k + 2]
-            partial.3 += w[k + 3] * w[k + 3]
-            k += 4
-          }
-          while k < w.count {
-            partial.0 += w[k] * w[k]
-            k += 1
-          }
-          return (partial.0 + partial.1) + (partial.2 + partial.3)
-        }
-    }
+    for p in parameters { total = total + p.value.sumOfSquares() }
     return total
   }
 

@@ -178,6 +178,17 @@ import Testing
     #expect(a.mean() == 3.5)
   }
 
+  /// By hand on a small matrix, and the bits of squaring then summing on lengths that
+  /// leave every remainder after the groups of four.
+  @Test func sumOfSquaresIsTheSumOfTheSquaredElements() {
+    #expect(a.sumOfSquares() == 91)  // 1 + 4 + 9 + 16 + 25 + 36
+    var rng = Generator(seed: 31)
+    for count in 1...11 {
+      let m = rng.normalMatrix(rows: 1, columns: count, standardDeviation: 1)
+      #expect(m.sumOfSquares().bitPattern == m.map { $0 * $0 }.sum().bitPattern, "\(count)")
+    }
+  }
+
   @Test func sumAndMeanOverAnAxis() {
     #expect(a.sum(over: .rows) == Matrix.row([5, 7, 9]))
     #expect(a.sum(over: .columns) == Matrix.column([6, 15]))
